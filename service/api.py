@@ -1,0 +1,101 @@
+"""HTTP routes. Long-lived objects arrive through the one `RuntimeDep` dependency."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+
+from service.errors import LLMUnavailable, UnknownPrompt
+from service.runtime import Runtime
+from service.schema import Digest, Problem, PromptDetail, PromptSummary, SummarizeRequest
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def require_api_key(request: Request, runtime: RuntimeDep) -> None:
+    """When `NEWSBRIEF_API_KEYS` is set, every `/v1` route needs `Authorization: Bearer <key>`."""
+    keys = runtime.settings.api_keys
+    if not keys:
+        return
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    presented = token.strip().encode()
+    # Compare against every key, always, so the time taken does not depend on which key matched.
+    matched = False
+    for key in keys:
+        matched |= hmac.compare_digest(presented, key.encode())
+    if scheme.lower() != "bearer" or not matched:
+        raise HTTPException(401, "send a valid key as `Authorization: Bearer <key>`", {"WWW-Authenticate": "Bearer"})
+
+
+def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {s: {"model": Problem, "content": {"application/problem+json": {}}} for s in statuses}
+
+
+v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)], responses=_problems(401, 422))
+ops = APIRouter()
+
+
+@v1.post("/summaries", response_model=Digest, responses=_problems(413, 415, 502, 503, 504))
+async def create_summary(body: SummarizeRequest, runtime: RuntimeDep) -> Digest:
+    """Summarize one article synchronously."""
+    return await runtime.pipeline.summarize(body)
+
+
+@v1.get("/prompts", response_model=list[PromptSummary])
+async def list_prompts(runtime: RuntimeDep) -> list[PromptSummary]:
+    """The prompt catalogue: names, published versions and labels."""
+    cat = runtime.catalogue
+    return [PromptSummary(name=n, versions=cat.versions(n), labels=cat.labels.get(n, {})) for n in cat.names()]
+
+
+@v1.get("/prompts/{name}/{version}", response_model=PromptDetail, responses=_problems(404))
+async def get_prompt(name: str, version: str, runtime: RuntimeDep) -> PromptDetail:
+    """One template, by version number (`1`, `v1`) or label (`production`)."""
+    selector = version.removeprefix("v") if version[1:].isdigit() else version
+    if len(name) > 64 or len(selector) > 64:
+        raise UnknownPrompt("no such prompt")
+    t = runtime.catalogue.resolve(f"{name}@{selector}")
+    return PromptDetail(
+        name=t.name,
+        version=t.version,
+        sha256=t.sha256,
+        description=t.description,
+        system=t.system,
+        user=t.user,
+        output_schema=t.output_schema,
+        params={**t.params, "local": t.local_params},
+        labels=runtime.catalogue.labels_of(t.name, t.version),
+    )
+
+
+@v1.get("/schema")
+async def digest_schema(request: Request) -> dict[str, Any]:
+    """JSON Schema of the `Digest` response."""
+    schema: dict[str, Any] = request.app.state.digest_schema
+    return schema
+
+
+@ops.get("/healthz")
+async def healthz() -> dict[str, str]:
+    """Liveness: the process serves HTTP."""
+    return {"status": "ok"}
+
+
+@ops.get("/readyz", responses=_problems(503))
+async def readyz(runtime: RuntimeDep) -> dict[str, str]:
+    """Readiness: the engine can answer (the embedded model has loaded)."""
+    if runtime.startup_error:
+        raise LLMUnavailable(runtime.startup_error, retry_after_s=30.0)
+    if not runtime.engine.ready:
+        raise LLMUnavailable("the embedded model is still loading", retry_after_s=1.0)
+    return {"status": "ready", "engine": runtime.engine.name, "model": runtime.engine.model}
+
+

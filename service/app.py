@@ -1,0 +1,41 @@
+"""`create_app()`: settings read once, runtime owned by the lifespan, one error handler set."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+
+from service.api import ops, v1
+from service.logs import configure_logging
+from service.problems import RequestGuard, install_handlers
+from service.runtime import open_runtime
+from service.schema import Digest
+from service.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The ASGI app; `settings` defaults to the environment, read here and only here."""
+    settings = settings or Settings()
+    configure_logging(settings.log_level)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with open_runtime(settings) as runtime:
+            app.state.runtime = runtime
+            yield
+
+    app = FastAPI(
+        title="newsbrief",
+        version="0.1.0",
+        summary="Grounded news digests: summary, key figures and actors, each checked against the article.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.digest_schema = Digest.model_json_schema()
+    app.include_router(v1)
+    app.include_router(ops)
+    install_handlers(app)
+    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,125 @@
+"""`newsbrief serve | summarize | prompts lock`."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from service.errors import NewsbriefError
+from service.prompts import PromptCatalogueError, write_lock
+from service.runtime import open_runtime
+from service.schema import Digest, Options, SummarizeRequest
+from service.settings import Settings
+
+app = typer.Typer(help="newsbrief: grounded news digests.", no_args_is_help=True, add_completion=False)
+prompts_app = typer.Typer(help="Manage versioned prompt templates.", no_args_is_help=True)
+app.add_typer(prompts_app, name="prompts")
+err = Console(stderr=True)
+_LOOKS_LIKE_HTML = re.compile(r"^\s*<(!doctype|html|head|body|article|div|p|h1|section)\b", re.IGNORECASE)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+) -> None:
+    """Run the HTTP API (one uvicorn worker; the engine comes from the environment)."""
+    import uvicorn  # noqa: PLC0415 - only this command needs the server
+
+    from service.app import create_app  # noqa: PLC0415
+
+    uvicorn.run(
+        create_app(),
+        host=host,
+        port=port,
+        loop="uvloop",
+        http="httptools",
+        timeout_graceful_shutdown=30,
+        access_log=False,
+    )
+
+
+def _print_digest(digest: Digest) -> None:
+    out = Console()
+    p = digest.provenance
+    prompt = f"{p.prompt.name}@{p.prompt.version}" if p.prompt else "-"
+    out.rule(f"[bold]{p.title or 'digest'}")
+    out.print(digest.summary, highlight=False)
+    figures = Table("figure", "value", "unit", "kind", "context", title="key figures", title_justify="left")
+    for f in digest.key_figures:
+        figures.add_row(f.text, "" if f.value is None else f"{f.value:,.6g}", f.unit or "", f.kind, f.context)
+    out.print(figures)
+    actors = Table("actor", "kind", "role", "mentions", title="actors", title_justify="left")
+    for a in digest.actors:
+        actors.add_row(a.name, a.kind, a.role or "", str(len(a.mentions)))
+    out.print(actors)
+    for warning in digest.warnings:
+        out.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    out.print(
+        f"[dim]{p.engine} · {p.model} · prompt {prompt} · {p.attempts} attempt(s) · "
+        f"{p.usage.input_tokens}+{p.usage.output_tokens} tokens · {p.latency_ms} ms"
+        f"{' · degraded' if p.degraded else ''}[/]"
+    )
+
+
+async def _summarize(request: SummarizeRequest) -> Digest:
+    async with open_runtime(Settings()) as runtime:
+        if not runtime.ready.is_set():
+            with err.status("loading the embedded model..."):
+                await runtime.wait_ready()
+        with err.status(f"summarizing with {runtime.engine.name} ({runtime.engine.model})..."):
+            return await runtime.pipeline.summarize(request)
+
+
+@app.command()
+def summarize(
+    file: Annotated[str, typer.Argument(help="Article file (text or HTML), or - for stdin.")],
+    prompt: Annotated[str, typer.Option(help="Prompt: name, name@version or name@label.")] = "summarize",
+    title: Annotated[str | None, typer.Option(help="Headline, if not in the text.")] = None,
+    html: Annotated[bool | None, typer.Option("--html/--text", help="Force the input type.")] = None,
+    sentences: Annotated[int, typer.Option(help="Summary sentences.")] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the digest as JSON.")] = False,
+) -> None:
+    """Print a digest of one article."""
+    raw = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+    is_html = bool(_LOOKS_LIKE_HTML.match(raw)) if html is None else html
+    try:
+        request = SummarizeRequest(
+            text=None if is_html else raw,
+            html=raw if is_html else None,
+            title=title,
+            prompt=prompt,
+            options=Options(summary_sentences=sentences),
+        )
+        digest = asyncio.run(_summarize(request))
+    except NewsbriefError as exc:
+        err.print(f"[red]error:[/] {exc.detail}")
+        raise typer.Exit(1) from exc
+    except ValueError as exc:  # pydantic validation of the request
+        err.print(f"[red]invalid input:[/] {exc}")
+        raise typer.Exit(2) from exc
+    if as_json:
+        sys.stdout.write(orjson.dumps(digest.model_dump(), option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        _print_digest(digest)
+
+
+@prompts_app.command("lock")
+def prompts_lock() -> None:
+    """Record the sha256 of every new prompt version; refuses if a published one changed."""
+    settings = Settings()
+    try:
+        lock = write_lock(settings.prompts_dir)
+    except PromptCatalogueError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from exc
+    for key, digest in sorted(lock.items()):
+        typer.echo(f"{digest[:12]}  {key}")

@@ -1,0 +1,1 @@
+"""Where digests come from: an OpenAI-compatible endpoint, the embedded llama.cpp model, or rules."""

@@ -1,0 +1,228 @@
+"""The one LLM client wrapper: the one retry policy and the one place SDK errors are translated.
+
+Everything above this module sees `ChatResult` or an `LLMError` (see `errors.py`); it
+never imports `openai`. The SDK's own retries are off (`max_retries=0`); tenacity
+retries transient failures here, and the pipeline's repair re-asks draw on the same
+`Budget`, so attempts never stack: `NEWSBRIEF_LLM_MAX_ATTEMPTS` counts every call.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx2
+import openai
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
+
+from service.errors import ArticleTooLong, DeadlineExceeded, LLMBadAnswer, LLMError, LLMUnavailable
+from service.settings import Settings
+
+Message = dict[str, str]
+_TRANSIENT_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+_UNAVAILABLE_STATUS = frozenset({429, 503})
+
+
+@dataclass
+class Budget:
+    """Attempts and wall-clock left for one request; shared by retries and repairs."""
+
+    max_attempts: int
+    deadline: float  # time.monotonic() value
+    attempts: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+    @classmethod
+    def start(cls, settings: Settings) -> Budget:
+        return cls(settings.llm_max_attempts, time.monotonic() + settings.deadline_s)
+
+    def remaining_s(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def can_attempt(self) -> bool:
+        return self.attempts < self.max_attempts and self.remaining_s() > 0
+
+
+@dataclass(frozen=True)
+class ChatResult:
+    content: str
+    model: str
+    truncated: bool
+
+
+def _status_of(exc: BaseException) -> int | None:
+    return exc.status_code if isinstance(exc, openai.APIStatusError) else None
+
+
+def _is_quota(exc: BaseException) -> bool:
+    if not isinstance(exc, openai.APIStatusError):
+        return False
+    body = exc.body if isinstance(exc.body, dict) else {}
+    marks = {str(exc.code), str(body.get("type")), str(body.get("code"))}
+    return "insufficient_quota" in marks
+
+
+def _is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
+        return True
+    status = _status_of(exc)
+    return status in _TRANSIENT_STATUS and not _is_quota(exc)
+
+
+def retry_after_s(exc: BaseException) -> float | None:
+    """The server's requested pause (`retry-after-ms` first, then `Retry-After` seconds)."""
+    if not isinstance(exc, openai.APIStatusError):
+        return None
+    headers = exc.response.headers
+    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        raw = headers.get(name)
+        if raw is None:
+            continue
+        try:
+            value = float(raw) / scale
+        except ValueError:
+            continue  # an HTTP date: rare from LLM providers; fall back to our backoff
+        if value >= 0:
+            return value
+    return None
+
+
+def _is_context_overflow(exc: BaseException) -> bool:
+    if _status_of(exc) != 400:
+        return False
+    assert isinstance(exc, openai.APIStatusError)
+    body = exc.body if isinstance(exc.body, dict) else {}
+    text = " ".join(str(x) for x in (exc.code, body.get("type"), body.get("code"), exc.message)).lower()
+    return "context" in text and ("length" in text or "exceed" in text or "size" in text)
+
+
+def translate(exc: BaseException, attempts: int, budget: Budget) -> LLMError | ArticleTooLong:
+    """Map an SDK exception to our tree, with a detail safe to show callers."""
+    status = _status_of(exc)
+    if budget.remaining_s() <= 0:
+        return DeadlineExceeded("the request deadline passed before the LLM answered", attempts=attempts)
+    if isinstance(exc, openai.APITimeoutError):
+        return DeadlineExceeded(f"the LLM did not answer in time ({attempts} attempts)", attempts=attempts)
+    if isinstance(exc, openai.APIConnectionError):
+        return LLMUnavailable(f"the LLM endpoint is unreachable ({attempts} attempts)", attempts=attempts)
+    if _is_quota(exc):
+        return LLMUnavailable("the LLM provider reports its quota is exhausted", attempts=attempts)
+    if _is_context_overflow(exc):
+        return ArticleTooLong("the article does not fit the model's context window")
+    if status in _UNAVAILABLE_STATUS:
+        return LLMUnavailable(
+            f"the LLM is overloaded or rate limited (HTTP {status}, {attempts} attempts)",
+            attempts=attempts,
+            retry_after_s=retry_after_s(exc),
+        )
+    if status is not None and status >= 500:
+        return LLMBadAnswer(f"the LLM failed (HTTP {status}, {attempts} attempts)", attempts=attempts)
+    if status is not None:
+        return LLMBadAnswer(f"the LLM provider rejected the request (HTTP {status})", attempts=attempts)
+    return LLMBadAnswer("the LLM answered with something that is not a chat completion", attempts=attempts)
+
+
+class LLMClient:
+    """Chat completions with JSON output through one `openai.AsyncOpenAI` (owned by the lifespan)."""
+
+    def __init__(
+        self,
+        client: openai.AsyncOpenAI,
+        *,
+        model: str,
+        settings: Settings,
+        use_local_params: bool = False,
+    ) -> None:
+        self._client = client
+        self.model = model
+        self._settings = settings
+        self._use_local_params = use_local_params
+
+    async def aclose(self) -> None:
+        await self._client.close()
+
+    def _wait_s(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        hinted = retry_after_s(exc) if exc else None
+        if hinted is not None:
+            return hinted
+        s = self._settings
+        ceiling = min(s.llm_backoff_max_s, s.llm_backoff_initial_s * 2 ** (state.attempt_number - 1))
+        return random.uniform(0, ceiling)  # noqa: S311 - full jitter, not crypto
+
+    def _stop(self, budget: Budget) -> Any:
+        cap = self._settings.llm_retry_after_cap_s
+
+        def stop(state: RetryCallState) -> bool:
+            exc = state.outcome.exception() if state.outcome else None
+            hinted = retry_after_s(exc) if exc else None
+            if hinted is not None and hinted > cap:
+                return True  # retrying before the server allows it only earns another 429
+            wait = state.upcoming_sleep
+            return budget.attempts >= budget.max_attempts or budget.remaining_s() <= wait
+
+        return stop
+
+    def _response_format(self, schema: dict[str, Any]) -> dict[str, Any]:
+        if self._settings.response_format == "json_object":
+            return {"type": "json_object"}
+        return {"type": "json_schema", "json_schema": {"name": "digest", "strict": True, "schema": schema}}
+
+    async def chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        schema: dict[str, Any],
+        params: dict[str, Any],
+        local_params: dict[str, Any],
+        budget: Budget,
+    ) -> ChatResult:
+        """One logical call: retried on transient errors within `budget`; usage is added to it."""
+        request: dict[str, Any] = {
+            "model": self.model,
+            "messages": list(messages),
+            "response_format": self._response_format(schema),
+            "temperature": params.get("temperature", 0),
+            "max_tokens": int(params.get("max_tokens", 1024)),
+        }
+        if self._use_local_params and local_params:
+            request["extra_body"] = dict(local_params)
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(_is_transient),
+            wait=self._wait_s,
+            stop=self._stop(budget),
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    budget.attempts += 1
+                    timeout_s = max(0.001, min(self._settings.llm_timeout_s, budget.remaining_s()))
+                    completion = await self._client.chat.completions.create(
+                        **request, timeout=httpx2.Timeout(timeout_s, connect=min(timeout_s, 5.0))
+                    )
+        except openai.OpenAIError as exc:
+            raise translate(exc, budget.attempts, budget) from exc
+        usage = completion.usage
+        if usage is not None:
+            budget.input_tokens += usage.prompt_tokens
+            budget.output_tokens += usage.completion_tokens
+        choice = completion.choices[0] if completion.choices else None
+        content = (choice.message.content if choice else None) or ""
+        return ChatResult(
+            content=content,
+            model=completion.model or self.model,
+            truncated=bool(choice and choice.finish_reason == "length"),
+        )
+
+    async def ping(self) -> bool:
+        """True when the endpoint answers `GET /models` (used by the local engine's readiness)."""
+        try:
+            await self._client.models.list(timeout=2.0)
+        except openai.OpenAIError:
+            return False
+        return True

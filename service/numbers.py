@@ -1,0 +1,365 @@
+"""Deterministic parsing of numeric expressions in news text.
+
+``parse_number(text)`` reads one figure ("£1.6 billion", "around 20 countries", "three per
+cent", "2024", "March 2025") into a :class:`ParsedNumber`; text without a number parses to
+``ParsedNumber(None, None, "other", False)``.  ``find_numbers(text)`` returns the ``[start,
+end)`` spans of every numeric expression in a text, in order and non-overlapping: digits with
+their currency, scale word, percent sign, unit or counted noun; spelled-out numbers and
+fractions; dates, years, ordinals and vague quantities ("thousands of people").  Spans never
+include approximation words ("around 20 countries" yields the span of "20 countries").
+
+Conventions where news style is ambiguous: a glued "m" is million (never metres), "¥" is yen,
+"pounds" is sterling, a bare four-digit number from 1800 to 2100 is a year, and only
+non-breaking or thin spaces group thousands ("1 600" with NBSP is 1600; with an ordinary
+space it is two numbers).  Spelled ordinals ("third") are parsed but not found in running text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Literal
+
+Kind = Literal["money", "percent", "count", "quantity", "date", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedNumber:
+    """The meaning of one numeric expression."""
+
+    value: float | None  # None when not numeric (dates, vague quantities, plain text)
+    unit: str | None  # ISO 4217 code, "percent", a unit name or the counted noun
+    kind: Kind
+    approximate: bool = False
+
+
+_Hit = tuple[int, int, ParsedNumber]
+_NOT_NUMERIC = ParsedNumber(None, None, "other", False)
+_DATE = ParsedNumber(None, None, "date", False)
+
+
+def _alt(phrases: Iterable[str]) -> str:
+    """Regex alternation of literal phrases, longest first, any whitespace between words."""
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return "|".join(r"\s+".join(map(re.escape, phrase.split())) for phrase in ordered)
+
+
+def _key(text: str) -> str:
+    """Lookup key of a matched word: casefolded (IGNORECASE also matches "ſ" and "K"), single spaces."""
+    return " ".join(text.casefold().split())
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _numbered(words: str, first: int, step: int = 1) -> dict[str, int]:
+    return {word: first + i * step for i, word in enumerate(_words(words))}
+
+
+_LOOKALIKES = (("\u2212", "-"), ("\u2010", "-"), ("\u2011", "-"), ("\u2019", "'"))
+
+_ONES = _numbered(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen",
+    0,
+)
+_TENS = _numbered("twenty thirty forty fifty sixty seventy eighty ninety", 20, 10)
+_WORD_SCALES = {"hundred": 100, "dozen": 12, "thousand": 10**3, "million": 10**6, "billion": 10**9}
+_WORD_SCALES["trillion"] = 10**12
+_SCALE_EXPONENTS = {"k": 3, "thousand": 3, "m": 6, "mn": 6, "mln": 6, "million": 6, "b": 9, "bn": 9}
+_SCALE_EXPONENTS |= {"billion": 9, "tn": 12, "trillion": 12, "lakh": 5, "lakhs": 5, "lac": 5, "lacs": 5}
+_SCALE_EXPONENTS |= {"crore": 7, "crores": 7}
+_NUMERATORS = {"a": 1, "an": 1} | _numbered("one two three four five six seven eight nine ten", 1)
+_DENOMINATORS = {"half": 2, "halves": 2} | _numbered(
+    "third quarter fifth sixth seventh eighth ninth tenth", 3
+)
+_DENOMINATORS |= {word + "s": n for word, n in list(_DENOMINATORS.items()) if not word.startswith("hal")}
+_ORDINAL_WORDS = _numbered(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth", 1
+)
+
+_SYMBOLS = {"$": "USD", "US$": "USD", "A$": "AUD", "AU$": "AUD", "C$": "CAD", "CA$": "CAD"}
+_SYMBOLS |= {"HK$": "HKD", "NZ$": "NZD", "S$": "SGD", "R$": "BRL", "CN¥": "CNY", "£": "GBP", "€": "EUR"}
+_SYMBOLS |= {"¥": "JPY", "₹": "INR", "₩": "KRW", "₽": "RUB", "₺": "TRY", "₴": "UAH", "₪": "ILS"}
+_SYMBOLS |= {"₦": "NGN", "Rs": "INR", "Rs.": "INR", "RMB": "CNY"}
+_ISO_CODES = "USD EUR GBP JPY CHF CNY INR AUD CAD HKD NZD SGD RUB UAH TRY KRW BRL ZAR SEK NOK DKK PLN MXN"
+_SYMBOLS |= {code: code for code in _words(_ISO_CODES + " ILS NGN SAR AED")}
+_CURRENCY_WORDS = {"dollar": "USD", "euro": "EUR", "pound": "GBP", "rupee": "INR", "franc": "CHF"}
+_CURRENCY_WORDS |= {"rouble": "RUB", "ruble": "RUB", "hryvnia": "UAH", "rand": "ZAR"}
+_CURRENCY_WORDS |= {word + "s": code for word, code in _CURRENCY_WORDS.items()}
+_CURRENCY_WORDS |= {"yen": "JPY", "yuan": "CNY", "renminbi": "CNY", "sterling": "GBP", "lira": "TRY"}
+_CURRENCY_WORDS |= {"pounds sterling": "GBP", "swiss francs": "CHF", "us dollars": "USD"}
+_CURRENCY_WORDS |= {"american dollars": "USD", "australian dollars": "AUD", "canadian dollars": "CAD"}
+_CURRENCY_WORDS |= {"hong kong dollars": "HKD", "new zealand dollars": "NZD", "singapore dollars": "SGD"}
+
+_UNITS = {"km": "km", "kilometres": "km", "kilometers": "km", "kilometre": "km", "kilometer": "km"}
+_UNITS |= {"sq km": "km²", "km2": "km²", "km²": "km²", "square kilometres": "km²", "square kilometers": "km²"}
+_UNITS |= {"square miles": "square miles", "miles": "miles", "mile": "miles", "metres": "metres"}
+_UNITS |= {"meters": "metres", "metre": "metres", "meter": "metres", "cm": "cm", "mm": "mm"}
+_UNITS |= {"feet": "feet", "foot": "feet", "ft": "feet", "inches": "inches", "inch": "inches"}
+_UNITS |= {"kg": "kg", "kilograms": "kg", "kilogram": "kg", "kilos": "kg", "grams": "grams", "lb": "lb"}
+_UNITS |= {"lbs": "lb", "tonnes": "tonnes", "tonne": "tonnes", "tons": "tonnes", "ton": "tonnes"}
+_UNITS |= {"metric tons": "tonnes", "barrels": "barrels", "barrel": "barrels", "bpd": "barrels per day"}
+_UNITS |= {"litres": "litres", "liters": "litres", "litre": "litres", "gallons": "gallons", "bcm": "bcm"}
+_UNITS |= {"cubic metres": "cubic metres", "hectares": "hectares", "hectare": "hectares", "ha": "hectares"}
+_UNITS |= {"acres": "acres", "acre": "acres", "mph": "mph", "km/h": "km/h", "kph": "km/h", "knots": "knots"}
+_UNITS |= {"°c": "°C", "degrees celsius": "°C", "°f": "°F", "degrees fahrenheit": "°F", "degrees": "degrees"}
+_UNITS |= {unit.lower(): unit for unit in _words("kW MW GW kWh MWh GWh TWh")}
+_UNITS |= {"year-old": "years old", "years old": "years old", "years-old": "years old"}
+for _period in _words("second minute hour day week month year decade"):
+    _UNITS |= {_period: _period + "s", _period + "s": _period + "s"}
+_UNITS |= {"century": "centuries", "centuries": "centuries"}
+
+_MONTH = (
+    r"\b(?-i:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b(?:\.(?=\s*[0-9]))?"
+)
+_DAY = r"[0-3]?[0-9](?:st|nd|rd|th)?"
+_CARD = rf"(?:(?:{_alt(_TENS)})(?:[-\s](?:{_alt(list(_ONES)[1:10])})\b)?|{_alt(_ONES)})\b"
+_SCALE = rf"(?:{_alt(_WORD_SCALES)})\b"
+_CODES = _alt(key for key in _SYMBOLS if key[0].isalpha())  # "US$", "Rs", "EUR": case matters
+_PREFIX = rf"(?-i:{_CODES})\s?|(?:{_alt(key for key in _SYMBOLS if not key[0].isalpha())})\s?"
+_CORE = re.compile(
+    rf"""(?P<iso>\b[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}\b|\b[0-9]{{1,2}}/[0-9]{{1,2}}/(?:[0-9]{{4}}|[0-9]{{2}})\b)
+    |(?P<dmy>\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+[0-9]{{4}}\b)?)
+    |(?P<my>{_MONTH}\s+(?:{_DAY}\b(?:,?\s+[0-9]{{4}}\b)?|[0-9]{{4}}\b))
+    |(?P<time>\b[0-9]{{1,2}}(?::[0-9]{{2}})?\s?(?:[ap]\.m\.|[ap]m\b)|\b[0-9]{{1,2}}:[0-9]{{2}}\b)
+    |(?P<decade>\b(?:1[5-9]|20)[0-9]0s\b)
+    |(?P<ordinal>\b[0-9]+(?:st|nd|rd|th)\b)
+    |(?P<vague>\b(?P<vq>(?:tens|hundreds)\s+of\s+(?:thousands|millions|billions)
+        |dozens|scores|hundreds|thousands|millions|billions|tens)\s+of\b)
+    |(?P<frac>\b(?:(?P<fnum>{_alt(_NUMERATORS)})[\s-]+)?(?P<fden>{_alt(_DENOMINATORS)})\b
+        (?:\s+(?:of\s+)?(?:an?\s+)?(?P<fscale>{_SCALE}))?)
+    |(?P<spelled>\b(?:{_CARD}|an?(?=\s+{_SCALE}))(?:(?:(?<=hundred)\s+and)?[\s-]+(?:{_CARD}|{_SCALE}))*
+        (?:\s+and\s+an?\s+half\b(?:\s+{_SCALE})?)?)
+    |(?P<digits>(?<!\w)(?<![0-9]\.)(?P<sign>[-+]|minus\s+)?(?P<pre>{_PREFIX})?
+        (?P<num>[0-9]{{1,3}}(?:,[0-9]{{3}})+(?![0-9])|[0-9]{{1,3}}(?:[\u00a0\u2007\u2009\u202f][0-9]{{3}})+(?![0-9])
+        |[0-9]+)(?P<dec>\.[0-9]+)?
+        (?P<scale>\s*(?:thousand|million|billion|trillion|crores?|lakhs?|lacs?|bn|mn|mln|tn)\b|[kmb]\b)?)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_SUFFIX = re.compile(
+    r"\s*(?:(?P<pct>%|per[\s-]?cent\b|percent\b|pc\b)|(?P<pp>percentage\s+points?\b|ppts?\b|pp\b)"
+    r"|(?P<bp>basis\s+points?\b|bps\b)|(?P<pence>(?<=[0-9])p\b|pence\b)|(?P<temp>(?<=[0-9])(?-i:[CF])\b)"
+    rf"|(?P<code>(?-i:{_ISO_CODES.replace(' ', '|')})\b)|(?P<cur>(?:{_alt(_CURRENCY_WORDS)})\b)"
+    rf"|(?P<unit>-?(?:{_alt(_UNITS)}))(?![^\W\d_]))",
+    re.IGNORECASE,
+)
+_NOUN = re.compile(r"(\s+)([^\W\d_]+(?:-[^\W\d_]+)*)")
+_RATE = re.compile(r"\s+(?:a|an|per|each)\s+(day|week|month|year|hour|annum|capita|head|person)\b", re.I)
+_YEAR_CONTEXT = re.compile(
+    r"\b(?:in|since|by|until|till|from|of|before|after|during|the|mid|pre|post)[\s-]*$", re.I
+)
+_APPROX_BEFORE = re.compile(
+    r"(?:\b(?:around|about|approximately|approx\.?|nearly|almost|some|roughly|circa|c\.|ca\.|estimated"
+    r"|more\s+than|less\s+than|fewer\s+than|over|under|up\s+to|at\s+least|at\s+most|close\s+to"
+    r"|as\s+(?:many|much|few|little)\s+as|upwards\s+of|in\s+excess\s+of)|~|≈)\s*$",
+    re.IGNORECASE,
+)
+_APPROX_AFTER = re.compile(r"\+|-odd\b|-plus\b|\s+or\s+so\b|\s+odd\b", re.IGNORECASE)
+_START = re.compile(r"[0-9]+|[£$€¥₹₩₽₺₴₪]|[-+](?=[0-9£$€¥₹])|\b[^\W\d_]+")
+_START_WORDS = frozenset(
+    [
+        *_ONES,
+        *_TENS,
+        *_NUMERATORS,
+        *_words("half minus tens hundreds thousands millions billions dozens scores"),
+    ]
+    + [re.split(r"\W", key)[0].lower() for key in _SYMBOLS if key[0].isalpha()]
+    + _words("january february march april may june july august september october november december")
+    + _words("jan feb mar apr jun jul aug sept sep oct nov dec")
+)
+_NON_DIGIT = re.compile(r"[^0-9]")
+_DOTTED = re.compile(r"[.,][0-9]")
+_LAST_WORD = re.compile(r"[^\W\d_]+$")
+_FRACTION_END = re.compile(r"\s+of\b|\s*(?:[^\w\s]|$)")
+_NOT_NOUNS = frozenset(
+    _words(
+        "was is has as this its his hers ours yours theirs us thus plus less unless across versus yes "
+        "always perhaps whereas besides towards afterwards sometimes nevertheless does goes says seems "
+        "remains means makes takes comes becomes includes stands rises falls"
+    )
+)
+_PLURALS = frozenset(
+    _words("people children men women staff police personnel aircraft sheep cattle livestock crew")
+)
+_PERIODS = {"annum": "year", "head": "person"}
+
+
+def _counted_noun(word: str) -> str | None:
+    """The counted noun after a number ("20 countries"), or None for anything else."""
+    lower = word.lower()
+    plural = lower.endswith("s") and not lower.endswith(("ss", "us", "is"))
+    if lower in _NOT_NOUNS or not (plural or lower in _PLURALS) or len(lower) < 3:
+        return None
+    return lower if word[1:].islower() else word
+
+
+def _complete(
+    text: str, start: int, end: int, value: Decimal, currency: str | None, *, plain_year: bool = False
+) -> _Hit:
+    """Read what follows a number (percent, currency word, unit, counted noun, rate)."""
+    unit: str | None = currency
+    kind: Kind = "money" if currency else "count"
+    suffix = None if currency else _SUFFIX.match(text, end)
+    if suffix:
+        end, group = suffix.end(), suffix.lastgroup
+        matched = _key(suffix.group(group or 0))
+        if group in ("pct", "pp", "bp"):
+            unit, kind = {"pct": "percent", "pp": "percentage points", "bp": "basis points"}[group], "percent"
+        elif group == "pence":
+            unit, kind, value = "GBP", "money", value / 100
+        elif group in ("code", "cur"):
+            unit, kind = (matched.upper() if group == "code" else _CURRENCY_WORDS[matched]), "money"
+        elif group == "temp":
+            unit, kind = "°" + matched.upper(), "quantity"
+        else:
+            unit, kind = _UNITS[matched.removeprefix("-")], "quantity"
+    elif currency is None:
+        noun_match = _NOUN.match(text, end)
+        countable = noun_match and value != 1 and noun_match.group(1).count("\n") < 2
+        noun = _counted_noun(noun_match.group(2)) if noun_match and countable else None
+        if plain_year and (noun is None or _YEAR_CONTEXT.search(text, max(0, start - 8), start)):
+            return start, end, ParsedNumber(float(value), "year", "date")
+        if noun_match and noun:
+            end, unit = noun_match.end(), noun
+    rate = _RATE.match(text, end) if kind in ("count", "quantity") and unit else None
+    if rate:
+        period = rate.group(1).lower()
+        end, unit = rate.end(), f"{unit} per {_PERIODS.get(period, period)}"
+    if kind == "count" and unit is None and value != value.to_integral_value():
+        kind = "other"
+    return start, end, ParsedNumber(float(value), unit, kind)
+
+
+def _spelled_value(words: list[str]) -> Decimal:
+    total, current = Decimal(0), Decimal(0)
+    for i, word in enumerate(words):
+        if word in ("a", "an"):
+            current = current if words[i + 1 : i + 2] == ["half"] else Decimal(1)
+        elif word == "half":
+            current += Decimal("0.5")
+        elif word in ("hundred", "dozen"):
+            current = (current or Decimal(1)) * _WORD_SCALES[word]
+        elif word in _WORD_SCALES:
+            total, current = total + (current or Decimal(1)) * _WORD_SCALES[word], Decimal(0)
+        elif word != "and":
+            current += _ONES.get(word, 0) + _TENS.get(word, 0)
+    return total + current
+
+
+def _read_fraction(text: str, m: re.Match[str]) -> _Hit | None:
+    start, end = m.span()
+    numerator, denominator, scale = (m.group(name) for name in ("fnum", "fden", "fscale"))
+    denominator = _key(denominator)
+    if numerator is None and denominator != "half":
+        return None  # "third", "quarter" alone are ordinals or periods
+    if text[end : end + 1] == "-" and text[end + 1 : end + 2].isalpha():
+        return None  # "half-time", "two-thirds-majority" style compounds
+    numerator = _key(numerator) if numerator else None
+    one = numerator is None or numerator in ("a", "an", "one")
+    if (
+        one
+        and not denominator.startswith(("hal", "quarter"))
+        and not scale
+        and not _FRACTION_END.match(text, end)
+    ):
+        return None  # "a third term" is an ordinal, "a third of" is a fraction
+    fraction = Decimal(_NUMERATORS[numerator] if numerator else 1) / _DENOMINATORS[denominator]
+    if scale:
+        return _complete(text, start, end, fraction * _WORD_SCALES[_key(scale)], None)
+    return start, end, ParsedNumber(round(float(fraction), 4), "fraction", "other")
+
+
+def _read_digits(text: str, m: re.Match[str]) -> _Hit | None:
+    start, end = m.span()
+    sign, prefix, number, decimals, scale = (m.group(name) for name in ("sign", "pre", "num", "dec", "scale"))
+    plain_year = (
+        not (sign or prefix or decimals or scale) and len(number) == 4 and 1800 <= int(number) <= 2100
+    )
+    if start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha():
+        word = _LAST_WORD.search(text, max(0, start - 12), start - 1)
+        if not (plain_year and word and word.group().lower() in ("mid", "pre", "post")):
+            return None  # a model name or code ("F-16", "COVID-19"), not a figure
+    value = Decimal(_NON_DIGIT.sub("", number) + (decimals or ""))
+    if scale:
+        value *= Decimal(10) ** _SCALE_EXPONENTS[_key(scale)]
+    if sign and sign[0].lower() in "-m":
+        value = -value
+    currency = _SYMBOLS[prefix.strip()] if prefix else None
+    return _complete(text, start, end, value, currency, plain_year=plain_year)
+
+
+def _read(text: str, m: re.Match[str]) -> _Hit | None:
+    group, start, end = m.lastgroup, m.start(), m.end()
+    if group in ("iso", "dmy", "my", "time"):
+        return start, end, _DATE
+    if group == "decade":
+        return start, end, ParsedNumber(float(m.group()[:4]), "decade", "date")
+    if group == "ordinal":
+        return start, end, ParsedNumber(float(m.group()[:-2]), "ordinal", "other")
+    if group == "vague":
+        noun_match = _NOUN.match(text, end)
+        noun = _counted_noun(noun_match.group(2)) if noun_match else None
+        if noun_match and noun:
+            return start, noun_match.end(), ParsedNumber(None, noun, "count", True)
+        return start, m.end("vq"), ParsedNumber(None, None, "count", True)
+    if group == "frac":
+        return _read_fraction(text, m)
+    if group == "spelled":
+        words = _key(m.group().replace("-", " ")).split()
+        hit = _complete(text, start, end, _spelled_value(words), None)
+        return None if words == ["one"] and hit[2].unit is None else hit  # "one of them" is not a figure
+    return _read_digits(text, m)
+
+
+def _scan(text: str) -> list[_Hit]:
+    # _CORE is tried only where a number can start: much faster than _CORE.search on long text.
+    hits: list[_Hit] = []
+    done = 0
+    for token in _START.finditer(text):
+        start, word = token.start(), token.group()
+        if start < done or (word[0].isalpha() and word.lower() not in _START_WORDS):
+            continue
+        match = _CORE.match(text, start)
+        hit = _read(text, match) if match else None
+        if hit is None or text[hit[1] : hit[1] + 1].isalnum() or _DOTTED.match(text, hit[1]):
+            continue  # not a figure, or stopped inside a word or a dotted version: "5G", "1.6.2"
+        hits.append(hit)
+        done = hit[1]
+    return hits
+
+
+def _normalize(text: str) -> str:
+    """Replace look-alike characters one for one, so offsets stay valid."""
+    for old, new in _LOOKALIKES:
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
+def find_numbers(text: str) -> list[tuple[int, int]]:
+    """Spans ``[start, end)`` of every numeric expression in ``text``, in order, non-overlapping."""
+    return [(start, end) for start, end, _ in _scan(_normalize(text))]
+
+
+def parse_number(text: str) -> ParsedNumber:
+    """Parse the first numeric expression in ``text`` (a figure such as "around £1.6bn")."""
+    normalized = _normalize(text).strip()
+    hits = _scan(normalized)
+    if not hits:
+        ordinal = _ORDINAL_WORDS.get(normalized.lower().strip(".,;:!?"))
+        return ParsedNumber(float(ordinal), "ordinal", "other") if ordinal else _NOT_NUMERIC
+    start, end, parsed = hits[0]
+    approximate = (
+        parsed.approximate
+        or _APPROX_BEFORE.search(normalized, 0, start) is not None
+        or _APPROX_AFTER.match(normalized, end) is not None
+    )
+    value = parsed.value
+    if parsed.kind == "money" and value and value > 0 and normalized[:1] == "(" and normalized[-1:] == ")":
+        value = -value  # accounting style: (£2.5m) is a loss
+    return replace(parsed, value=value, approximate=approximate)

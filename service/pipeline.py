@@ -1,0 +1,247 @@
+"""Article in, digest out: prompt -> LLM -> validate -> ground -> repair (-> degrade).
+
+One `Budget` covers every LLM call of a request: transient retries inside `llm.py`
+and the re-asks here (malformed JSON, schema violations, grounding failures).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import jsonschema
+import orjson
+
+from service.assemble import Grounded, ground_answer, merge
+from service.engines import extractive
+from service.errors import LLMBadAnswer, LLMError, LLMUnavailable
+from service.llm import Budget, LLMClient, Message
+from service.prompts import Catalogue, PromptTemplate
+from service.schema import Digest, Options, PromptRef, Provenance, SummarizeRequest, Usage
+from service.settings import Settings
+from service.textprep import Article, prepare
+
+EngineName = Literal["openai", "local", "extractive"]
+
+
+@dataclass
+class Engine:
+    """What produces digests in this process: its name, model label and LLM client (None: rules only)."""
+
+    name: EngineName
+    model: str
+    llm: LLMClient | None
+    ready: bool = True
+
+
+def _variables(article: Article, request: SummarizeRequest) -> dict[str, object]:
+    options = request.options
+    return {
+        "article": article.text,
+        "title": article.title or "",
+        # Derived from the article, so the article cannot contain its own closing marker.
+        "tag": hashlib.sha256(article.text.encode()).hexdigest()[:12],
+        "language": request.language or "the language of the article",
+        "max_figures": options.max_figures,
+        "max_actors": options.max_actors,
+        "summary_sentences": options.summary_sentences,
+    }
+
+
+def _strip_fences(content: str) -> str:
+    text = content.strip()
+    if text.startswith("```"):
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+        text = text.rsplit("```", 1)[0]
+    return text
+
+
+class Pipeline:
+    """Produces `Digest`s; shared by the HTTP API and the CLI."""
+
+    def __init__(self, settings: Settings, catalogue: Catalogue, engine: Engine) -> None:
+        self.settings = settings
+        self.catalogue = catalogue
+        self.engine = engine
+        self._validators: dict[str, jsonschema.Draft202012Validator] = {}
+        self._request_schemas: dict[tuple[str, int, int], dict[str, Any]] = {}
+
+    def _validator(self, template: PromptTemplate) -> jsonschema.Draft202012Validator:
+        validator = self._validators.get(template.sha256)
+        if validator is None:
+            validator = jsonschema.Draft202012Validator(template.output_schema)
+            self._validators[template.sha256] = validator
+        return validator
+
+    def _request_schema(self, template: PromptTemplate, options: Options) -> dict[str, Any]:
+        """The template's schema with list lengths capped by the request's options (built once per combination).
+
+        Answers are still validated against the template's own schema, so a model that
+        ignores the tighter cap is truncated rather than re-asked.
+        """
+        key = (template.sha256, options.max_figures, options.max_actors)
+        schema = self._request_schemas.get(key)
+        if schema is None:
+            schema = copy.deepcopy(template.output_schema)
+            props = schema.get("properties", {})
+            for field_name, wanted in (("key_figures", options.max_figures), ("actors", options.max_actors)):
+                if isinstance(props.get(field_name), dict):
+                    cap = props[field_name].get("maxItems", wanted)
+                    props[field_name]["maxItems"] = min(cap, wanted)
+            self._request_schemas[key] = schema
+        return schema
+
+    def _parse(self, template: PromptTemplate, content: str, truncated: bool) -> tuple[Any, list[str]]:
+        """The answer as JSON, or the problems to quote back to the model."""
+        if truncated:
+            return None, ["the answer was cut off at the token limit; write a shorter answer"]
+        try:
+            data = orjson.loads(_strip_fences(content))
+        except orjson.JSONDecodeError as exc:
+            return None, [f"the answer is not valid JSON ({exc})"]
+        errors = sorted(self._validator(template).iter_errors(data), key=lambda e: list(e.absolute_path))
+        problems = [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors[:10]]
+        return data, problems
+
+    async def summarize(self, request: SummarizeRequest) -> Digest:
+        started = time.monotonic()
+        template = None if self.engine.llm is None else self.catalogue.resolve(request.prompt)
+        article = await prepare(request, self.settings.max_article_chars)
+        budget = Budget.start(self.settings)
+        if template is None or self.engine.llm is None:
+            return self._extractive(article, request.options, started, budget, template=None, warnings=[])
+        try:
+            if not self.engine.ready:
+                raise LLMUnavailable("the embedded model is still loading", retry_after_s=2.0)
+            return await self._with_llm(self.engine.llm, template, article, request, budget, started)
+        except LLMError as exc:
+            if self.settings.on_llm_failure != "degrade":
+                raise
+            warning = f"LLM failed ({exc.detail}); answered with the extractive digest"
+            return self._extractive(article, request.options, started, budget, template, [warning], degraded=True)
+
+    async def _with_llm(
+        self,
+        llm: LLMClient,
+        template: PromptTemplate,
+        article: Article,
+        request: SummarizeRequest,
+        budget: Budget,
+        started: float,
+    ) -> Digest:
+        variables = _variables(article, request)
+        messages: list[Message] = [
+            {"role": "system", "content": template.render("system", variables)},
+            {"role": "user", "content": template.render("user", variables)},
+        ]
+        answers: list[Grounded] = []
+        grounding_repaired = False
+        model = llm.model
+        while True:
+            try:
+                result = await llm.chat(
+                    messages,
+                    schema=self._request_schema(template, request.options),
+                    params=template.params,
+                    local_params=template.local_params,
+                    budget=budget,
+                )
+            except LLMError:
+                if not answers:
+                    raise
+                break  # a repair attempt failed: keep what the earlier answers grounded
+            model = result.model
+            data, problems = self._parse(template, result.content, result.truncated)
+            if not problems:
+                grounded = ground_answer(article.text, data)
+                answers.append(grounded)
+                if not grounded.problems or grounding_repaired or not budget.can_attempt():
+                    break
+                grounding_repaired = True
+                problems = grounded.problems
+            elif not budget.can_attempt():
+                if answers:
+                    break
+                raise LLMBadAnswer(
+                    f"the LLM answered without a valid digest after {budget.attempts} attempts: {problems[0]}",
+                    attempts=budget.attempts,
+                )
+            messages += [
+                {"role": "assistant", "content": result.content},
+                {"role": "user", "content": template.render("repair", {**variables, "problems": problems})},
+            ]
+        return self._finish(article, request.options, answers, template, budget, started, model)
+
+    def _finish(
+        self,
+        article: Article,
+        options: Options,
+        answers: list[Grounded],
+        template: PromptTemplate,
+        budget: Budget,
+        started: float,
+        model: str,
+    ) -> Digest:
+        final = answers[-1]
+        figures, actors = merge(final, answers[:-1], options)
+        warnings = list(final.dropped)
+        summary, degraded = final.summary, False
+        if final.summary_issues:
+            summary, degraded = extractive.lead_summary(article.text, options.summary_sentences), True
+            warnings.append("summary replaced by leading sentences: " + "; ".join(final.summary_issues))
+        return self._digest(article, summary, figures, actors, template, budget, started, model, warnings, degraded)
+
+    def _extractive(
+        self,
+        article: Article,
+        options: Options,
+        started: float,
+        budget: Budget,
+        template: PromptTemplate | None,
+        warnings: list[str],
+        degraded: bool = False,
+    ) -> Digest:
+        summary, figures = extractive.digest_parts(article.text, options)
+        warnings = [*warnings, "extractive digest: actors are not extracted without an LLM"]
+        return self._digest(
+            article, summary, figures, [], template, budget, started, "rules", warnings, degraded, engine="extractive"
+        )
+
+    def _digest(
+        self,
+        article: Article,
+        summary: str,
+        figures: list[Any],
+        actors: list[Any],
+        template: PromptTemplate | None,
+        budget: Budget,
+        started: float,
+        model: str,
+        warnings: list[str],
+        degraded: bool,
+        engine: EngineName | None = None,
+    ) -> Digest:
+        prompt = None if template is None else PromptRef(name=template.name, version=template.version, sha256=template.sha256)
+        return Digest(
+            id=f"dg_{uuid.uuid4().hex[:24]}",
+            summary=summary,
+            key_figures=figures,
+            actors=actors,
+            text=article.text if article.from_html else None,
+            provenance=Provenance(
+                engine=engine or self.engine.name,
+                model=model,
+                prompt=prompt,
+                attempts=budget.attempts,
+                usage=Usage(input_tokens=budget.input_tokens, output_tokens=budget.output_tokens),
+                latency_ms=round((time.monotonic() - started) * 1000),
+                degraded=degraded,
+                title=article.title,
+                url=article.url,
+            ),
+            warnings=warnings,
+        )

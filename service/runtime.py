@@ -1,0 +1,94 @@
+"""The long-lived objects of one process (catalogue, engine, LLM client, embedded server).
+
+`open_runtime` is the one place they are built and closed; the FastAPI lifespan and
+the CLI both use it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import anyio.to_thread
+import structlog
+
+from service.engines.local import LocalServer, model_label, model_path
+from service.engines.openai_engine import make_client, openai_llm
+from service.llm import LLMClient
+from service.pipeline import Engine, Pipeline
+from service.prompts import Catalogue
+from service.settings import Settings
+
+log = structlog.get_logger("newsbrief.runtime")
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    catalogue: Catalogue
+    engine: Engine
+    pipeline: Pipeline
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    startup_error: str | None = None
+
+    async def wait_ready(self, timeout_s: float = 120.0) -> None:
+        async with asyncio.timeout(timeout_s):
+            await self.ready.wait()
+        if self.startup_error:
+            raise RuntimeError(self.startup_error)
+
+
+async def _start_local(runtime: Runtime, server: LocalServer, llm: LLMClient) -> None:
+    try:
+        await anyio.to_thread.run_sync(server.start)
+        for _ in range(600):
+            if await llm.ping():
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise RuntimeError("the embedded model server did not answer within 60 s")
+        log.info("local_model_ready", model=llm.model, port=server.port)
+    except Exception as exc:  # readiness reports it; the process stays up for /healthz
+        runtime.startup_error = f"embedded model failed to start: {exc}"
+        log.error("local_model_failed", error=str(exc))
+    else:
+        runtime.engine.ready = True
+    finally:
+        runtime.ready.set()
+
+
+@contextlib.asynccontextmanager
+async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    """Build everything; the embedded model loads in the background (see `Runtime.ready`)."""
+    catalogue = Catalogue(settings.prompts_dir)
+    kind = settings.resolved_engine()
+    server: LocalServer | None = None
+    if kind == "extractive":
+        engine = Engine("extractive", "rules", None, ready=True)
+    elif kind == "openai":
+        engine = Engine("openai", settings.model, openai_llm(settings), ready=True)
+    else:
+        path = model_path(settings)
+        server = LocalServer(settings, path)
+        client = make_client(settings, base_url=server.base_url, api_key="local")
+        llm = LLMClient(client, model=model_label(path), settings=settings, use_local_params=True)
+        engine = Engine("local", llm.model, llm, ready=False)
+    runtime = Runtime(settings, catalogue, engine, Pipeline(settings, catalogue, engine))
+    task = None
+    if server is not None and engine.llm is not None:
+        task = asyncio.create_task(_start_local(runtime, server, engine.llm))
+    else:
+        runtime.ready.set()
+    try:
+        yield runtime
+    finally:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if engine.llm is not None:
+            await engine.llm.aclose()
+        if server is not None:
+            server.stop()

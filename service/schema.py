@@ -1,0 +1,139 @@
+"""The API contract: request and response models. `GET /v1/schema` is generated from `Digest`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "1"
+
+FigureKind = Literal["money", "percent", "count", "quantity", "date", "other"]
+ActorKind = Literal["person", "organization", "country", "group", "other"]
+Span = Annotated[list[int], Field(min_length=2, max_length=2, description="[start, end) character offsets")]
+
+PROMPT_REF_PATTERN = r"^[a-z][a-z0-9_-]{0,63}(@[A-Za-z0-9_-]{1,64})?$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Options(_Strict):
+    """Per-request knobs."""
+
+    max_figures: int = Field(8, ge=0, le=20)
+    max_actors: int = Field(10, ge=0, le=20)
+    summary_sentences: int = Field(3, ge=1, le=6)
+
+
+class SummarizeRequest(_Strict):
+    """One article, as plain text or as HTML (exactly one of the two)."""
+
+    text: str | None = Field(None, description="Plain article text.")
+    html: str | None = Field(None, description="Article HTML; reduced to its main text first.")
+    title: str | None = Field(None, max_length=1000)
+    url: str | None = Field(None, max_length=4000)
+    language: str | None = Field(
+        None, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", description="BCP 47 tag for the summary."
+    )
+    prompt: str = Field(
+        "summarize",
+        pattern=PROMPT_REF_PATTERN,
+        description="`name` (production label), `name@<version>` or `name@<label>`.",
+    )
+    options: Options = Field(default_factory=Options)
+
+    @model_validator(mode="after")
+    def _exactly_one_source(self) -> SummarizeRequest:
+        if (self.text is None) == (self.html is None):
+            raise ValueError("exactly one of `text` or `html` is required")
+        source = self.text if self.text is not None else self.html
+        if not (source or "").strip():
+            raise ValueError("the article is empty")
+        return self
+
+
+class KeyFigure(BaseModel):
+    """A number from the article; `text` == article[span[0]:span[1]]."""
+
+    text: str
+    span: Span
+    value: float | None
+    unit: str | None
+    kind: FigureKind
+    context: str
+
+
+class Actor(BaseModel):
+    """A person, organization, country or group named in the article, with every mention."""
+
+    name: str
+    kind: ActorKind
+    role: str | None
+    mentions: list[Span] = Field(min_length=1)
+
+
+class PromptRef(BaseModel):
+    name: str
+    version: int
+    sha256: str
+
+
+class Usage(BaseModel):
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+class Provenance(BaseModel):
+    engine: Literal["openai", "local", "extractive"]
+    model: str
+    prompt: PromptRef | None
+    schema_version: str = SCHEMA_VERSION
+    attempts: int
+    usage: Usage
+    latency_ms: int
+    cached: bool = False
+    degraded: bool = False
+    title: str | None = None
+    url: str | None = None
+
+
+class Digest(BaseModel):
+    """A grounded digest of one article."""
+
+    id: str
+    summary: str
+    key_figures: list[KeyFigure]
+    actors: list[Actor]
+    text: str | None = Field(None, description="The extracted article text (HTML input only); spans index it.")
+    provenance: Provenance
+    warnings: list[str]
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, object]] | None = None
+
+
+class PromptSummary(BaseModel):
+    name: str
+    versions: list[int]
+    labels: dict[str, int]
+
+
+class PromptDetail(BaseModel):
+    name: str
+    version: int
+    sha256: str
+    description: str
+    system: str
+    user: str
+    output_schema: dict[str, object]
+    params: dict[str, object]
+    labels: list[str]

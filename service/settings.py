@@ -1,0 +1,65 @@
+"""The one `Settings` object: every knob the service reads from the environment.
+
+Built once by the app factory (or the CLI) and passed down; nothing reads the
+environment anywhere else.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+EngineName = Literal["auto", "openai", "local", "extractive"]
+
+
+class Settings(BaseSettings):
+    """Service configuration; environment variables are `NEWSBRIEF_<FIELD>` unless noted."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSBRIEF_", extra="ignore", frozen=True, validate_by_name=True, validate_by_alias=True
+    )
+
+    # The SDK's own variables keep their names.
+    openai_api_key: str | None = Field(None, validation_alias=AliasChoices("OPENAI_API_KEY"))
+    openai_base_url: str | None = Field(None, validation_alias=AliasChoices("OPENAI_BASE_URL"))
+
+    engine: EngineName = "auto"
+    model: str = "gpt-4o-mini"
+    local_model: Path | None = None
+    local_threads: int = Field(2, ge=1)
+    local_ctx_tokens: int = Field(8192, ge=1024)
+
+    llm_timeout_s: float = Field(30.0, gt=0)
+    llm_max_attempts: int = Field(3, ge=1, le=10)
+    deadline_s: float = Field(60.0, gt=0)
+    llm_backoff_initial_s: float = Field(0.5, ge=0)
+    llm_backoff_max_s: float = Field(8.0, ge=0)
+    llm_retry_after_cap_s: float = Field(20.0, ge=0)
+    response_format: Literal["json_schema", "json_object"] = "json_schema"
+    on_llm_failure: Literal["fail", "degrade"] = "fail"
+
+    max_body_bytes: int = Field(2 * 1024 * 1024, ge=1024)
+    max_article_chars: int = Field(200_000, ge=1000)
+    api_keys: Annotated[tuple[str, ...], NoDecode] = ()
+
+    prompts_dir: Path = PROJECT_ROOT / "prompts"
+    data_dir: Path = Path("./data")
+    log_level: str = "info"
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(k.strip() for k in value.split(",") if k.strip())
+        return value
+
+    def resolved_engine(self) -> Literal["openai", "local", "extractive"]:
+        """`auto` means `openai` when an endpoint or key is configured, else the embedded model."""
+        if self.engine != "auto":
+            return self.engine
+        return "openai" if (self.openai_api_key or self.openai_base_url) else "local"

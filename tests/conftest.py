@@ -1,0 +1,95 @@
+"""Fixtures: the fake OpenAI-compatible server and the service itself, both on real loopback HTTP."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+import uvicorn
+
+from service.app import create_app
+from service.settings import Settings
+from tests.fakellm import FakeLLM
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "coalition-of-the-willing.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def _fake_server() -> Iterator[FakeLLM]:
+    with FakeLLM() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_llm(_fake_server: FakeLLM) -> FakeLLM:
+    """The shared fake, with an empty script and no recorded calls."""
+    _fake_server.script()
+    _fake_server.default(_fake_server.initial_default)
+    _fake_server.reset_calls()
+    return _fake_server
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def running_service(settings: Settings) -> Iterator[str]:
+    """Serve `create_app(settings)` with uvicorn on a loopback port; yields the base URL."""
+    port = _free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the service did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+ServiceFactory = Callable[..., httpx2.Client]
+
+
+@pytest.fixture
+def service(fake_llm: FakeLLM) -> Iterator[ServiceFactory]:
+    """Start the service against the fake LLM; keyword arguments override settings."""
+    stack = contextlib.ExitStack()
+
+    def start(**overrides: Any) -> httpx2.Client:
+        values: dict[str, Any] = {
+            "engine": "openai",
+            "openai_base_url": fake_llm.base_url,
+            "openai_api_key": "test-key",
+            "model": "fake-model",
+            "llm_backoff_initial_s": 0.0,
+            "llm_backoff_max_s": 0.0,
+            "llm_timeout_s": 5.0,
+            "deadline_s": 20.0,
+        }
+        values.update(overrides)
+        base_url = stack.enter_context(running_service(Settings(**values)))
+        return stack.enter_context(httpx2.Client(base_url=base_url, timeout=60.0))
+
+    with stack:
+        yield start

@@ -1,0 +1,45 @@
+"""The real embedded engine (llama.cpp serving SmolLM2-135M) on the seed article, over real HTTP."""
+
+from __future__ import annotations
+
+import time
+
+import jsonschema
+import pytest
+
+from service.settings import Settings
+from tests.conftest import running_service
+
+import httpx2
+
+pytestmark = pytest.mark.slow
+
+
+def test_local_engine_digests_the_seed_article(seed_text: str) -> None:
+    settings = Settings(engine="local", llm_timeout_s=120, deadline_s=300)
+    with running_service(settings) as base_url, httpx2.Client(base_url=base_url, timeout=300) as client:
+        deadline = time.monotonic() + 120
+        while (ready := client.get("/readyz")).status_code != 200:
+            assert ready.status_code == 503
+            assert ready.headers["content-type"] == "application/problem+json"
+            assert time.monotonic() < deadline, ready.text
+            time.sleep(0.2)
+        assert ready.json()["engine"] == "local"
+        r = client.post("/v1/summaries", json={"text": seed_text})
+        assert r.status_code == 200, r.text
+        digest = r.json()
+        jsonschema.validate(digest, client.get("/v1/schema").json())
+        provenance = digest["provenance"]
+        assert provenance["engine"] == "local"
+        assert provenance["model"] == "SmolLM2-135M-Instruct.Q4_1"
+        assert 1 <= provenance["attempts"] <= 3
+        assert provenance["usage"]["input_tokens"] > 0
+        assert digest["summary"].strip()
+        for figure in digest["key_figures"]:
+            start, end = figure["span"]
+            assert seed_text[start:end] == figure["text"]
+        for actor in digest["actors"]:
+            assert actor["mentions"]
+            for start, end in actor["mentions"]:
+                assert seed_text[start:end].strip()
+                assert seed_text[start:end].lower() in actor["name"].lower() or actor["name"].lower() in seed_text[start:end].lower()
