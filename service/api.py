@@ -32,7 +32,9 @@ def require_api_key(request: Request, runtime: RuntimeDep) -> None:
     for key in keys:
         matched |= hmac.compare_digest(presented, key.encode())
     if scheme.lower() != "bearer" or not matched:
-        raise HTTPException(401, "send a valid key as `Authorization: Bearer <key>`", {"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401, "send a valid key as `Authorization: Bearer <key>`", {"WWW-Authenticate": "Bearer"}
+        )
 
 
 def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -53,7 +55,9 @@ async def create_summary(body: SummarizeRequest, runtime: RuntimeDep) -> Digest:
 async def list_prompts(runtime: RuntimeDep) -> list[PromptSummary]:
     """The prompt catalogue: names, published versions and labels."""
     cat = runtime.catalogue
-    return [PromptSummary(name=n, versions=cat.versions(n), labels=cat.labels.get(n, {})) for n in cat.names()]
+    return [
+        PromptSummary(name=n, versions=cat.versions(n), labels=cat.labels.get(n, {})) for n in cat.names()
+    ]
 
 
 @v1.get("/prompts/{name}/{version}", response_model=PromptDetail, responses=_problems(404))
@@ -97,5 +101,3 @@ async def readyz(runtime: RuntimeDep) -> dict[str, str]:
     if not runtime.engine.ready:
         raise LLMUnavailable("the embedded model is still loading", retry_after_s=1.0)
     return {"status": "ready", "engine": runtime.engine.name, "model": runtime.engine.model}
-
-

@@ -73,10 +73,14 @@ def ground_answer(article: str, answer: dict[str, Any]) -> Grounded:
         seen_spans.add(span)
         parsed = parse_number(text)
         model_kind = str(item.get("kind", "other"))
-        kind = parsed.kind if parsed.kind in _PARSER_DECIDES or model_kind not in _FIGURE_KINDS else model_kind
+        kind = (
+            parsed.kind if parsed.kind in _PARSER_DECIDES or model_kind not in _FIGURE_KINDS else model_kind
+        )
         context = _clean_note(article, str(item.get("context", "")), "figure context", result.dropped)
         result.figures.append(
-            KeyFigure(text=text, span=list(span), value=parsed.value, unit=parsed.unit, kind=kind, context=context)  # type: ignore[arg-type]
+            KeyFigure(
+                text=text, span=list(span), value=parsed.value, unit=parsed.unit, kind=kind, context=context
+            )
         )
     seen_names: set[str] = set()
     for item in answer.get("actors", []):
@@ -93,7 +97,7 @@ def ground_answer(article: str, answer: dict[str, Any]) -> Grounded:
         seen_names.add(name.casefold())
         role = _clean_note(article, str(item.get("role", "")), "actor role", result.dropped)
         result.actors.append(
-            Actor(name=name, kind=kind, role=role or None, mentions=[list(m) for m in mentions])  # type: ignore[arg-type]
+            Actor(name=name, kind=kind, role=role or None, mentions=[list(m) for m in mentions])
         )
     return result
 

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from functools import lru_cache
+from typing import NamedTuple
 
 from service.numbers import ParsedNumber, find_numbers, parse_number
 
@@ -40,6 +42,7 @@ _LOOKALIKE = re.compile(f"[{''.join(_LOOKALIKES)}]")
 _SPACE = re.compile(r"\s{2,}|[^\S ]")  # runs to collapse: anything but a lone ordinary space
 _EDGES = " \t\r\n\f\v\u00a0\u2007\u2009\u202f.,;:!?'\"‘’“”«»()[]{}…–—*•"
 _WORD = re.compile(r"[^\W\d_]\w*(?:['’-]\w+)*")
+_LOWER_TAIL = re.compile(r"-[a-z]")
 _THE = re.compile(r"^the\s+", re.IGNORECASE)
 _TITLES = (
     "sir dame lord lady mr mrs ms miss mx dr prof professor president vice prime minister chancellor "
@@ -49,7 +52,8 @@ _TITLES = (
 )
 _HONORIFICS = re.compile(rf"^(?:(?:{'|'.join(_words(_TITLES))})\.?\s+)+", re.IGNORECASE)
 _TITLE_WORDS = frozenset(_words(_TITLES))
-_CONNECTORS = frozenset(_words("of the de du da di von van der den del della la le al bin ibn y"))
+_PARTICLES = frozenset(_words("de du da di von van der den del della la le al bin ibn"))  # "von der Leyen"
+_CONNECTORS = _PARTICLES | {"of", "the", "y"}  # may join capitalised words into one name
 _SUFFIXES = frozenset(_words("jr jr. sr sr. ii iii iv"))
 _STARTERS = frozenset(
     _words(
@@ -70,8 +74,18 @@ def _clean(needle: str) -> str:
     return needle.strip(_EDGES).strip()
 
 
-def _fold(text: str, ignore_case: bool) -> tuple[str, list[int]]:
-    """Typography-neutral text plus, for each of its characters, the offset in ``text``."""
+class _Folded(NamedTuple):
+    """Typography-neutral text, and how to map its offsets back to the original text."""
+
+    text: str
+    starts: list[int]  # folded offsets where the shift changes (after each collapsed whitespace run)
+    shifts: list[int]  # original offset = folded offset + shift
+
+    def original(self, at: int) -> int:
+        return at + self.shifts[bisect_right(self.starts, at) - 1]
+
+
+def _fold(text: str, ignore_case: bool) -> _Folded:
     text = _LOOKALIKE.sub(lambda match: _LOOKALIKES[match.group()], text)  # faster than str.translate
     if ignore_case:
         lowered = text.lower()
@@ -82,20 +96,21 @@ def _fold(text: str, ignore_case: bool) -> tuple[str, list[int]]:
             else "".join(c if len(c.lower()) > 1 else c.lower() for c in text)
         )
     pieces: list[str] = []
-    index: list[int] = []
+    starts, shifts = [0], [0]
     done = 0
     for run in _SPACE.finditer(text):
         start, end = run.span()
         pieces += [text[done:start], " "]
-        index += [*range(done, start), start]
+        folded_after = start - shifts[-1] + 1
+        starts.append(folded_after)
+        shifts.append(end - folded_after)
         done = end
     pieces.append(text[done:])
-    index += range(done, len(text))
-    return "".join(pieces), index
+    return _Folded("".join(pieces), starts, shifts)
 
 
 @lru_cache(maxsize=16)
-def _folded_article(article: str, ignore_case: bool) -> tuple[str, list[int]]:
+def _folded_article(article: str, ignore_case: bool) -> _Folded:
     return _fold(article, ignore_case)
 
 
@@ -120,8 +135,9 @@ def _search(
     key = _clean(needle)
     if not key:
         return []
-    folded_needle = _fold(key, ignore_case)[0]
-    hay, index = _folded_article(article, ignore_case)
+    folded_needle = _fold(key, ignore_case).text
+    folded = _folded_article(article, ignore_case)
+    hay = folded.text
     spans: list[Span] = []
     at = hay.find(folded_needle)
     while at != -1:
@@ -129,7 +145,7 @@ def _search(
         if whole_words and not _bounded(hay, at, stop):
             at = hay.find(folded_needle, at + 1)
             continue
-        spans.append((index[at], index[stop - 1] + 1))
+        spans.append((folded.original(at), folded.original(stop - 1) + 1))
         if first:
             break
         at = hay.find(folded_needle, stop)
@@ -202,7 +218,7 @@ def _surname(full_name: str) -> str | None:
     if len(tokens) < 2:
         return None
     particle = next(
-        (i for i in range(1, len(tokens) - 1) if tokens[i].lower() in _CONNECTORS), len(tokens) - 1
+        (i for i in range(1, len(tokens) - 1) if tokens[i].lower() in _PARTICLES), len(tokens) - 1
     )
     return " ".join(tokens[particle:])
 
@@ -247,6 +263,8 @@ def _name_runs(summary: str, skip: list[Span]) -> list[list[Span]]:
             continue
         if match.group().endswith(("'s", "’s")):
             end -= 2
+        if tail := _LOWER_TAIL.search(summary, start, end):
+            end = tail.start()  # "UK-led" names "UK"
         word = summary[start:end]
         gap = summary[run[-1][1] : start] if run else ""
         joined = bool(run) and gap.isspace() and "\n" not in gap

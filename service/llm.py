@@ -136,11 +136,13 @@ class LLMClient:
         model: str,
         settings: Settings,
         use_local_params: bool = False,
+        label: str | None = None,
     ) -> None:
         self._client = client
         self.model = model
         self._settings = settings
         self._use_local_params = use_local_params
+        self._label = label  # reported in provenance instead of the server's model id
 
     async def aclose(self) -> None:
         await self._client.close()
@@ -215,7 +217,7 @@ class LLMClient:
         content = (choice.message.content if choice else None) or ""
         return ChatResult(
             content=content,
-            model=completion.model or self.model,
+            model=self._label or completion.model or self.model,
             truncated=bool(choice and choice.finish_reason == "length"),
         )
 

@@ -59,7 +59,7 @@ def _numbered(words: str, first: int, step: int = 1) -> dict[str, int]:
     return {word: first + i * step for i, word in enumerate(_words(words))}
 
 
-_LOOKALIKES = (("\u2212", "-"), ("\u2010", "-"), ("\u2011", "-"), ("\u2019", "'"))
+_LOOKALIKES = (("\u2212", "-"), ("\u2010", "-"), ("\u2011", "-"))  # minus and hyphens
 
 _ONES = _numbered(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -161,17 +161,11 @@ _APPROX_BEFORE = re.compile(
 )
 _APPROX_AFTER = re.compile(r"\+|-odd\b|-plus\b|\s+or\s+so\b|\s+odd\b", re.IGNORECASE)
 _START = re.compile(r"[0-9]+|[£$€¥₹₩₽₺₴₪]|[-+](?=[0-9£$€¥₹])|\b[^\W\d_]+")
-_START_WORDS = frozenset(
-    [
-        *_ONES,
-        *_TENS,
-        *_NUMERATORS,
-        *_words("half minus tens hundreds thousands millions billions dozens scores"),
-    ]
-    + [re.split(r"\W", key)[0].lower() for key in _SYMBOLS if key[0].isalpha()]
-    + _words("january february march april may june july august september october november december")
-    + _words("jan feb mar apr jun jul aug sept sep oct nov dec")
-)
+_START_WORDS = frozenset(_ONES) | set(_TENS) | set(_NUMERATORS)
+_START_WORDS |= {re.split(r"\W", key)[0].lower() for key in _SYMBOLS if key[0].isalpha()}
+_START_WORDS |= set(_words("half minus tens hundreds thousands millions billions dozens scores january"))
+_START_WORDS |= set(_words("february march april may june july august september october november december"))
+_START_WORDS |= set(_words("jan feb mar apr jun jul aug sept sep oct nov dec"))
 _NON_DIGIT = re.compile(r"[^0-9]")
 _DOTTED = re.compile(r"[.,][0-9]")
 _LAST_WORD = re.compile(r"[^\W\d_]+$")

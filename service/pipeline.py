@@ -21,7 +21,7 @@ from service.engines import extractive
 from service.errors import LLMBadAnswer, LLMError, LLMUnavailable
 from service.llm import Budget, LLMClient, Message
 from service.prompts import Catalogue, PromptTemplate
-from service.schema import Digest, Options, PromptRef, Provenance, SummarizeRequest, Usage
+from service.schema import Actor, Digest, KeyFigure, Options, PromptRef, Provenance, SummarizeRequest, Usage
 from service.settings import Settings
 from service.textprep import Article, prepare
 
@@ -36,6 +36,17 @@ class Engine:
     model: str
     llm: LLMClient | None
     ready: bool = True
+
+
+@dataclass
+class _Run:
+    """One request in flight."""
+
+    article: Article
+    options: Options
+    budget: Budget
+    started: float
+    template: PromptTemplate | None
 
 
 def _variables(article: Article, request: SummarizeRequest) -> dict[str, object]:
@@ -78,7 +89,7 @@ class Pipeline:
         return validator
 
     def _request_schema(self, template: PromptTemplate, options: Options) -> dict[str, Any]:
-        """The template's schema with list lengths capped by the request's options (built once per combination).
+        """The template's schema with list lengths capped by the options (built once per combination).
 
         Answers are still validated against the template's own schema, so a model that
         ignores the tighter cap is truncated rather than re-asked.
@@ -111,33 +122,28 @@ class Pipeline:
         started = time.monotonic()
         template = None if self.engine.llm is None else self.catalogue.resolve(request.prompt)
         article = await prepare(request, self.settings.max_article_chars)
-        budget = Budget.start(self.settings)
+        run = _Run(article, request.options, Budget.start(self.settings), started, template)
         if template is None or self.engine.llm is None:
-            return self._extractive(article, request.options, started, budget, template=None, warnings=[])
+            return self._extractive(run, warnings=[])
         try:
             if not self.engine.ready:
                 raise LLMUnavailable("the embedded model is still loading", retry_after_s=2.0)
-            return await self._with_llm(self.engine.llm, template, article, request, budget, started)
+            return await self._with_llm(self.engine.llm, template, run, request)
         except LLMError as exc:
             if self.settings.on_llm_failure != "degrade":
                 raise
             warning = f"LLM failed ({exc.detail}); answered with the extractive digest"
-            return self._extractive(article, request.options, started, budget, template, [warning], degraded=True)
+            return self._extractive(run, warnings=[warning], degraded=True)
 
     async def _with_llm(
-        self,
-        llm: LLMClient,
-        template: PromptTemplate,
-        article: Article,
-        request: SummarizeRequest,
-        budget: Budget,
-        started: float,
+        self, llm: LLMClient, template: PromptTemplate, run: _Run, request: SummarizeRequest
     ) -> Digest:
-        variables = _variables(article, request)
+        variables = _variables(run.article, request)
         messages: list[Message] = [
             {"role": "system", "content": template.render("system", variables)},
             {"role": "user", "content": template.render("user", variables)},
         ]
+        budget = run.budget
         answers: list[Grounded] = []
         grounding_repaired = False
         model = llm.model
@@ -145,7 +151,7 @@ class Pipeline:
             try:
                 result = await llm.chat(
                     messages,
-                    schema=self._request_schema(template, request.options),
+                    schema=self._request_schema(template, run.options),
                     params=template.params,
                     local_params=template.local_params,
                     budget=budget,
@@ -157,7 +163,7 @@ class Pipeline:
             model = result.model
             data, problems = self._parse(template, result.content, result.truncated)
             if not problems:
-                grounded = ground_answer(article.text, data)
+                grounded = ground_answer(run.article.text, data)
                 answers.append(grounded)
                 if not grounded.problems or grounding_repaired or not budget.can_attempt():
                     break
@@ -167,81 +173,76 @@ class Pipeline:
                 if answers:
                     break
                 raise LLMBadAnswer(
-                    f"the LLM answered without a valid digest after {budget.attempts} attempts: {problems[0]}",
+                    f"no valid digest after {budget.attempts} attempts; last problem: {problems[0]}",
                     attempts=budget.attempts,
                 )
             messages += [
                 {"role": "assistant", "content": result.content},
                 {"role": "user", "content": template.render("repair", {**variables, "problems": problems})},
             ]
-        return self._finish(article, request.options, answers, template, budget, started, model)
+        return self._finish(run, answers, model)
 
-    def _finish(
-        self,
-        article: Article,
-        options: Options,
-        answers: list[Grounded],
-        template: PromptTemplate,
-        budget: Budget,
-        started: float,
-        model: str,
-    ) -> Digest:
+    def _finish(self, run: _Run, answers: list[Grounded], model: str) -> Digest:
         final = answers[-1]
-        figures, actors = merge(final, answers[:-1], options)
-        warnings = list(final.dropped)
+        figures, actors = merge(final, answers[:-1], run.options)
+        warnings = list(dict.fromkeys(final.dropped))
         summary, degraded = final.summary, False
         if final.summary_issues:
-            summary, degraded = extractive.lead_summary(article.text, options.summary_sentences), True
+            summary, degraded = extractive.lead_summary(run.article.text, run.options.summary_sentences), True
             warnings.append("summary replaced by leading sentences: " + "; ".join(final.summary_issues))
-        return self._digest(article, summary, figures, actors, template, budget, started, model, warnings, degraded)
+        return self._digest(
+            run,
+            summary=summary,
+            figures=figures,
+            actors=actors,
+            model=model,
+            warnings=warnings,
+            degraded=degraded,
+        )
 
-    def _extractive(
-        self,
-        article: Article,
-        options: Options,
-        started: float,
-        budget: Budget,
-        template: PromptTemplate | None,
-        warnings: list[str],
-        degraded: bool = False,
-    ) -> Digest:
-        summary, figures = extractive.digest_parts(article.text, options)
+    def _extractive(self, run: _Run, *, warnings: list[str], degraded: bool = False) -> Digest:
+        summary, figures = extractive.digest_parts(run.article.text, run.options)
         warnings = [*warnings, "extractive digest: actors are not extracted without an LLM"]
         return self._digest(
-            article, summary, figures, [], template, budget, started, "rules", warnings, degraded, engine="extractive"
+            run,
+            summary=summary,
+            figures=figures,
+            actors=[],
+            model="rules",
+            warnings=warnings,
+            degraded=degraded,
+            engine="extractive",
         )
 
     def _digest(
         self,
-        article: Article,
+        run: _Run,
+        *,
         summary: str,
-        figures: list[Any],
-        actors: list[Any],
-        template: PromptTemplate | None,
-        budget: Budget,
-        started: float,
+        figures: list[KeyFigure],
+        actors: list[Actor],
         model: str,
         warnings: list[str],
         degraded: bool,
         engine: EngineName | None = None,
     ) -> Digest:
-        prompt = None if template is None else PromptRef(name=template.name, version=template.version, sha256=template.sha256)
+        t = run.template
         return Digest(
             id=f"dg_{uuid.uuid4().hex[:24]}",
             summary=summary,
             key_figures=figures,
             actors=actors,
-            text=article.text if article.from_html else None,
+            text=run.article.text if run.article.from_html else None,
             provenance=Provenance(
                 engine=engine or self.engine.name,
                 model=model,
-                prompt=prompt,
-                attempts=budget.attempts,
-                usage=Usage(input_tokens=budget.input_tokens, output_tokens=budget.output_tokens),
-                latency_ms=round((time.monotonic() - started) * 1000),
+                prompt=None if t is None else PromptRef(name=t.name, version=t.version, sha256=t.sha256),
+                attempts=run.budget.attempts,
+                usage=Usage(input_tokens=run.budget.input_tokens, output_tokens=run.budget.output_tokens),
+                latency_ms=round((time.monotonic() - run.started) * 1000),
                 degraded=degraded,
-                title=article.title,
-                url=article.url,
+                title=run.article.title,
+                url=run.article.url,
             ),
             warnings=warnings,
         )

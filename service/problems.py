@@ -130,7 +130,9 @@ class RequestGuard:
             return
         if scope["path"].startswith("/v1/") and not _is_json(headers.get("content-type", "")):
             detail = "send the article as JSON with Content-Type: application/json"
-            await problem(415, "unsupported-media-type", "Unsupported media type", detail)(scope, receive, send)
+            await problem(415, "unsupported-media-type", "Unsupported media type", detail)(
+                scope, receive, send
+            )
             return
         received = 0
 

@@ -27,7 +27,8 @@ LOCK_FILE = "prompts.lock"
 LABELS_FILE = "labels.yaml"
 DEFAULT_LABEL = "production"
 _VERSION_FILE = re.compile(r"^v([1-9][0-9]*)\.yaml$")
-_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+# Prompts are plain text for a model, not HTML: escaping would corrupt the article.
+_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)  # noqa: S701
 
 
 class PromptCatalogueError(Exception):
@@ -79,7 +80,9 @@ def _load_template(path: Path, name: str, version: int) -> PromptTemplate:
     try:
         jsonschema.Draft202012Validator.check_schema(schema)
     except jsonschema.SchemaError as exc:
-        raise PromptCatalogueError(f"{path}: output_schema is not a valid JSON Schema: {exc.message}") from exc
+        raise PromptCatalogueError(
+            f"{path}: output_schema is not a valid JSON Schema: {exc.message}"
+        ) from exc
     parts = {p: str(raw[p]) for p in ("system", "user", "repair")}
     try:
         compiled = {p: _ENV.from_string(text) for p, text in parts.items()}

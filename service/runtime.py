@@ -73,7 +73,8 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         path = model_path(settings)
         server = LocalServer(settings, path)
         client = make_client(settings, base_url=server.base_url, api_key="local")
-        llm = LLMClient(client, model=model_label(path), settings=settings, use_local_params=True)
+        label = model_label(path)
+        llm = LLMClient(client, model=label, settings=settings, use_local_params=True, label=label)
         engine = Engine("local", llm.model, llm, ready=False)
     runtime = Runtime(settings, catalogue, engine, Pipeline(settings, catalogue, engine))
     task = None

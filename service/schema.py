@@ -106,7 +106,9 @@ class Digest(BaseModel):
     summary: str
     key_figures: list[KeyFigure]
     actors: list[Actor]
-    text: str | None = Field(None, description="The extracted article text (HTML input only); spans index it.")
+    text: str | None = Field(
+        None, description="The extracted article text (HTML input only); spans index it."
+    )
     provenance: Provenance
     warnings: list[str]
 

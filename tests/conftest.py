@@ -52,7 +52,9 @@ def _free_port() -> int:
 def running_service(settings: Settings) -> Iterator[str]:
     """Serve `create_app(settings)` with uvicorn on a loopback port; yields the base URL."""
     port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

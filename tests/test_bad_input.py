@@ -52,7 +52,9 @@ def client(service: ServiceFactory) -> httpx2.Client:
         ({"text": "An article.", "options": None}, "options"),
     ],
 )
-def test_invalid_bodies_are_422(client: httpx2.Client, fake_llm: FakeLLM, body: dict[str, Any], needle: str) -> None:
+def test_invalid_bodies_are_422(
+    client: httpx2.Client, fake_llm: FakeLLM, body: dict[str, Any], needle: str
+) -> None:
     r = client.post("/v1/summaries", json=body)
     problem = assert_problem(r, 422, "invalid-request")
     assert needle in r.text
@@ -60,7 +62,9 @@ def test_invalid_bodies_are_422(client: httpx2.Client, fake_llm: FakeLLM, body: 
     assert fake_llm.calls == []
 
 
-@pytest.mark.parametrize("raw", [b"{", b"not json", b'{"text": "a",}', b"\xff\xfe", b"[]", b"null", b'"text"'])
+@pytest.mark.parametrize(
+    "raw", [b"{", b"not json", b'{"text": "a",}', b"\xff\xfe", b"[]", b"null", b'"text"']
+)
 def test_malformed_json_is_422(client: httpx2.Client, fake_llm: FakeLLM, raw: bytes) -> None:
     r = client.post("/v1/summaries", content=raw, headers={"content-type": "application/json"})
     assert_problem(r, 422)
@@ -73,7 +77,7 @@ def test_malformed_json_is_422(client: httpx2.Client, fake_llm: FakeLLM, raw: by
 def test_unknown_prompts(client: httpx2.Client, fake_llm: FakeLLM, prompt: str, status: int) -> None:
     r = client.post("/v1/summaries", json={"text": "An article about 3 cats.", "prompt": prompt})
     body = assert_problem(r, status, "unknown-prompt")
-    assert prompt.split("@")[-1] in body["detail"]
+    assert prompt.rsplit("@", maxsplit=1)[-1] in body["detail"]
     assert fake_llm.calls == []
 
 
@@ -116,7 +120,9 @@ def test_unknown_route_and_method_are_problems(client: httpx2.Client) -> None:
     assert_problem(client.get("/v1/summaries"), 405)
 
 
-@pytest.mark.parametrize("path", ["/v1/prompts/nosuch/1", "/v1/prompts/summarize/99", "/v1/prompts/summarize/beta"])
+@pytest.mark.parametrize(
+    "path", ["/v1/prompts/nosuch/1", "/v1/prompts/summarize/99", "/v1/prompts/summarize/beta"]
+)
 def test_unknown_prompt_in_the_catalogue_is_404(client: httpx2.Client, path: str) -> None:
     assert_problem(client.get(path), 404, "unknown-prompt")
 

@@ -269,6 +269,13 @@ ACTOR_ELSEWHERE: list[tuple[str, str, str, str | None, list[str]]] = [
         ["Martin Luther King Jr", "King"],
     ),
     (f"Sir Keir{NBSP}Starmer said", "Keir Starmer", "person", f"Keir{NBSP}Starmer", [f"Keir{NBSP}Starmer"]),
+    (
+        "Prince Philip, Duke of Edinburgh",
+        "Duke of Edinburgh",
+        "person",
+        "Duke of Edinburgh",
+        ["Duke of Edinburgh"],
+    ),
 ]
 
 
@@ -311,6 +318,10 @@ SUMMARY_CASES: list[tuple[str, list[str]]] = [
         ['number "30 nations" is not in the article', 'number "5 March 2025" is not in the article'],
     ),
     ("Amid Russian objections, the UK pressed on.", []),
+    ("The UK-led coalition grows.", []),
+    ("A Macron-style plan emerged.", ['name "Macron" is not in the article']),
+    ("Chinese officials stayed away.", []),  # a lone sentence-initial word is not checked
+    ("Officials met Chinese envoys.", ['name "Chinese" is not in the article']),
     ("", []),
     (
         "Chancellor Olaf Scholz pledged €3bn.",

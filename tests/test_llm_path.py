@@ -182,7 +182,9 @@ def test_deadline_gives_504(service: ServiceFactory, fake_llm: FakeLLM, seed_tex
     assert len(fake_llm.calls) == 1
 
 
-def test_insufficient_quota_is_not_retried(service: ServiceFactory, fake_llm: FakeLLM, seed_text: str) -> None:
+def test_insufficient_quota_is_not_retried(
+    service: ServiceFactory, fake_llm: FakeLLM, seed_text: str
+) -> None:
     fake_llm.script(insufficient_quota(), ok(GOOD))
     r = summarize(service(), seed_text)
     assert r.status_code == 503
@@ -201,7 +203,9 @@ def test_client_errors_from_the_provider_are_not_retried(
     assert len(fake_llm.calls) == 1
 
 
-def test_context_overflow_is_the_callers_422(service: ServiceFactory, fake_llm: FakeLLM, seed_text: str) -> None:
+def test_context_overflow_is_the_callers_422(
+    service: ServiceFactory, fake_llm: FakeLLM, seed_text: str
+) -> None:
     fake_llm.script(error(400, code="context_length_exceeded", message="maximum context length exceeded"))
     r = summarize(service(), seed_text)
     assert r.status_code == 422
@@ -211,7 +215,9 @@ def test_context_overflow_is_the_callers_422(service: ServiceFactory, fake_llm: 
 def test_malformed_json_is_repaired_with_the_error_quoted(
     service: ServiceFactory, fake_llm: FakeLLM, seed_text: str
 ) -> None:
-    fake_llm.script(ok('{"summary": "Around 20 countries', completion_tokens=7), ok(GOOD, completion_tokens=90))
+    fake_llm.script(
+        ok('{"summary": "Around 20 countries', completion_tokens=7), ok(GOOD, completion_tokens=90)
+    )
     r = summarize(service(), seed_text)
     assert r.status_code == 200
     d = r.json()
@@ -243,7 +249,9 @@ def test_always_malformed_gives_502_after_the_budget(
     assert len(fake_llm.calls) == 3
 
 
-def test_retries_and_repairs_share_one_budget(service: ServiceFactory, fake_llm: FakeLLM, seed_text: str) -> None:
+def test_retries_and_repairs_share_one_budget(
+    service: ServiceFactory, fake_llm: FakeLLM, seed_text: str
+) -> None:
     fake_llm.script(server_error(500), ok("not json"), ok("still not json"), ok(GOOD))
     r = summarize(service(llm_max_attempts=3), seed_text)
     assert r.status_code == 502

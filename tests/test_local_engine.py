@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import time
 
+import httpx2
 import jsonschema
 import pytest
 
 from service.settings import Settings
 from tests.conftest import running_service
-
-import httpx2
 
 pytestmark = pytest.mark.slow
 
@@ -28,6 +28,7 @@ def test_local_engine_digests_the_seed_article(seed_text: str) -> None:
         r = client.post("/v1/summaries", json={"text": seed_text})
         assert r.status_code == 200, r.text
         digest = r.json()
+        print(json.dumps(digest, indent=1, ensure_ascii=False))
         jsonschema.validate(digest, client.get("/v1/schema").json())
         provenance = digest["provenance"]
         assert provenance["engine"] == "local"
@@ -42,4 +43,7 @@ def test_local_engine_digests_the_seed_article(seed_text: str) -> None:
             assert actor["mentions"]
             for start, end in actor["mentions"]:
                 assert seed_text[start:end].strip()
-                assert seed_text[start:end].lower() in actor["name"].lower() or actor["name"].lower() in seed_text[start:end].lower()
+                assert (
+                    seed_text[start:end].lower() in actor["name"].lower()
+                    or actor["name"].lower() in seed_text[start:end].lower()
+                )

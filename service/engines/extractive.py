@@ -15,7 +15,35 @@ from service.schema import KeyFigure, Options
 # whitespace and an upper-case letter, digit or opening quote; or at a blank line.
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]?\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sir st jr sr gen col lt sgt rep sen gov no vs etc inc ltd co corp u.s u.k e.g i.e".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sir",
+        "st",
+        "jr",
+        "sr",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "rep",
+        "sen",
+        "gov",
+        "no",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "u.s",
+        "u.k",
+        "e.g",
+        "i.e",
+    ]
 )
 
 
@@ -32,7 +60,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
         start = match.end()
     spans.append((start, len(text)))
     result = []
-    for s, e in spans:
+    for start_, end_ in spans:
+        s, e = start_, end_
         while s < e and text[s].isspace():
             s += 1
         while e > s and text[e - 1].isspace():
@@ -64,7 +93,14 @@ def figures(text: str, limit: int) -> list[KeyFigure]:
         if parsed.kind == "date" or (parsed.kind == "other" and parsed.unit is None):
             continue
         found.append(
-            KeyFigure(text=text[s:e], span=[s, e], value=parsed.value, unit=parsed.unit, kind=parsed.kind, context="")
+            KeyFigure(
+                text=text[s:e],
+                span=[s, e],
+                value=parsed.value,
+                unit=parsed.unit,
+                kind=parsed.kind,
+                context="",
+            )
         )
         if len(found) >= limit:
             break
