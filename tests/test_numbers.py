@@ -36,6 +36,10 @@ PARSE_CASES: list[tuple[str, float | None, str | None, str, bool]] = [
     ("300 rupees", 300, "INR", "money", False),
     ("2tn yuan", 2e12, "CNY", "money", False),
     ("£3 mn", 3e6, "GBP", "money", False),
+    (f"£1.6{NBSP}billion", 1.6e9, "GBP", "money", False),
+    ("5 thousand dollars", 5e3, "USD", "money", False),
+    ("$5B", 5e9, "USD", "money", False),
+    ("€2 trillion", 2e12, "EUR", "money", False),
     ("five million euros", 5e6, "EUR", "money", False),
     ("£1.6 billion missile deal", 1.6e9, "GBP", "money", False),
     # percentages
