@@ -195,14 +195,24 @@ def ground_figure(article: str, text: str) -> tuple[str, Span] | None:
     found = _search(article, needle, ignore_case=True, whole_words=True, first=True)
     if found:
         start, end = found[0]
+        inside: list[Span] = []
         for (number_start, number_end), _ in _article_numbers(article):
             if number_start >= end:
                 break
             if number_end > start:  # widen "1.6" to the article's whole "£1.6 billion"
+                inside.append((number_start, number_end))
                 start, end = min(start, number_start), max(end, number_end)
+        if inside:
+            first_start, first_end = inside[0]
+            outside = len(_words(article[start:first_start])) + len(_words(article[first_end:end]))
+            if outside > _MAX_QUALIFIER_WORDS:  # a phrase around a number: the figure is the number
+                start, end = first_start, first_end
         return article[start:end], (start, end)
     span = _value_match(article, parse_number(needle))
     return (article[span[0] : span[1]], span) if span else None
+
+
+_MAX_QUALIFIER_WORDS = 2  # "around 20 countries" stays whole; a sentence around "20" does not
 
 
 def _name_spans(article: str, name: str) -> list[Span]:
@@ -228,7 +238,11 @@ def actor_mentions(article: str, name: str, kind: str) -> tuple[str, list[Span]]
     cleaned = _clean(name)
     candidates = [_THE.sub("", cleaned), cleaned]  # "the UK" is mentioned wherever "UK" is
     if kind == "person":
-        candidates.append(_HONORIFICS.sub("", cleaned))
+        bare = _HONORIFICS.sub("", _THE.sub("", cleaned))
+        candidates.append(bare)
+        tokens = bare.split()
+        if len(tokens) > 2:  # "UK Prime Minister Keir Starmer": fall back to the last two words
+            candidates.append(" ".join(tokens[-2:]))
     spans: list[Span] = []
     for candidate in dict.fromkeys(c for c in candidates if c):
         spans = _name_spans(article, candidate)

@@ -375,3 +375,31 @@ def test_grounding_a_long_article_is_fast() -> None:
         actor_mentions(article, name, kind)
     elapsed_ms = (time.perf_counter() - started) * 1000
     assert elapsed_ms < 250  # about 15 ms here; the bound only catches pathological slowdowns
+
+
+@pytest.mark.parametrize(
+    ("needle", "expected"),
+    [
+        ("Global Coalition to Support Ukraine: 20", "20 Nations"),
+        ("a £1.6 billion missile deal", "£1.6 billion"),
+        ("around 20 countries", "around 20 countries"),
+    ],
+)
+def test_figure_phrases_narrow_to_their_number(needle: str, expected: str) -> None:
+    article = SEED.read_text(encoding="utf-8")
+    found = ground_figure(article, needle)
+    assert found is not None
+    text, (start, end) = found
+    assert text == expected == article[start:end]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["UK Prime Minister Keir Starmer", "The UK Prime Minister Keir Starmer,", "Prime Minister Keir Starmer"],
+)
+def test_person_with_a_long_title_grounds_to_the_name(name: str) -> None:
+    article = SEED.read_text(encoding="utf-8")
+    found = actor_mentions(article, name, "person")
+    assert found is not None
+    assert found[0] == "Keir Starmer"
+    assert len(found[1]) == 2
