@@ -386,7 +386,7 @@ def test_grounding_a_long_article_is_fast() -> None:
     ],
 )
 def test_figure_phrases_narrow_to_their_number(needle: str, expected: str) -> None:
-    article = SEED.read_text(encoding="utf-8")
+    article = SEED
     found = ground_figure(article, needle)
     assert found is not None
     text, (start, end) = found
@@ -398,7 +398,7 @@ def test_figure_phrases_narrow_to_their_number(needle: str, expected: str) -> No
     ["UK Prime Minister Keir Starmer", "The UK Prime Minister Keir Starmer,", "Prime Minister Keir Starmer"],
 )
 def test_person_with_a_long_title_grounds_to_the_name(name: str) -> None:
-    article = SEED.read_text(encoding="utf-8")
+    article = SEED
     found = actor_mentions(article, name, "person")
     assert found is not None
     assert found[0] == "Keir Starmer"
