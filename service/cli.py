@@ -123,3 +123,7 @@ def prompts_lock() -> None:
         raise typer.Exit(1) from exc
     for key, digest in sorted(lock.items()):
         typer.echo(f"{digest[:12]}  {key}")
+
+
+if __name__ == "__main__":
+    app()
