@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 
+from service import observe
 from service.errors import LLMUnavailable, UnknownPrompt
 from service.runtime import Runtime
 from service.schema import Digest, Problem, PromptDetail, PromptSummary, SummarizeRequest
@@ -48,7 +49,17 @@ ops = APIRouter()
 @v1.post("/summaries", response_model=Digest, responses=_problems(413, 415, 502, 503, 504))
 async def create_summary(body: SummarizeRequest, runtime: RuntimeDep) -> Digest:
     """Summarize one article synchronously."""
-    return await runtime.pipeline.summarize(body)
+    digest = await runtime.pipeline.summarize(body)
+    p = digest.provenance
+    observe.annotate(
+        engine=p.engine,
+        attempts=p.attempts,
+        input_tokens=p.usage.input_tokens,
+        output_tokens=p.usage.output_tokens,
+        cached=p.cached,
+        degraded=p.degraded,
+    )
+    return digest
 
 
 @v1.get("/prompts", response_model=list[PromptSummary])

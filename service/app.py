@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from service.api import ops, v1
 from service.logs import configure_logging
+from service.observe import RequestObserver
 from service.problems import RequestGuard, install_handlers
 from service.runtime import open_runtime
 from service.schema import Digest
@@ -38,4 +39,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ops)
     install_handlers(app)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestObserver)  # outermost: times and logs everything, errors included
     return app

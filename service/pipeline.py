@@ -16,7 +16,9 @@ from typing import Any, Literal
 import jsonschema
 import orjson
 
+from service import observe
 from service.assemble import Grounded, ground_answer, merge
+from service.cache import DigestCache, cache_key
 from service.engines import extractive
 from service.errors import LLMBadAnswer, LLMError, LLMUnavailable
 from service.llm import Budget, LLMClient, Message
@@ -63,6 +65,10 @@ def _variables(article: Article, request: SummarizeRequest) -> dict[str, object]
     }
 
 
+def _new_id() -> str:
+    return f"dg_{uuid.uuid4().hex[:24]}"
+
+
 def _strip_fences(content: str) -> str:
     text = content.strip()
     if text.startswith("```"):
@@ -74,8 +80,9 @@ def _strip_fences(content: str) -> str:
 class Pipeline:
     """Produces `Digest`s; shared by the HTTP API and the CLI."""
 
-    def __init__(self, settings: Settings, catalogue: Catalogue, engine: Engine) -> None:
+    def __init__(self, settings: Settings, catalogue: Catalogue, engine: Engine, cache: DigestCache) -> None:
         self.settings = settings
+        self.cache = cache
         self.catalogue = catalogue
         self.engine = engine
         self._validators: dict[str, jsonschema.Draft202012Validator] = {}
@@ -119,21 +126,46 @@ class Pipeline:
         return data, problems
 
     async def summarize(self, request: SummarizeRequest) -> Digest:
+        """One digest; identical requests are served from the cache or share one computation."""
         started = time.monotonic()
         template = None if self.engine.llm is None else self.catalogue.resolve(request.prompt)
         article = await prepare(request, self.settings.max_article_chars)
+        key = cache_key(
+            text=article.text,
+            engine=self.engine.name,
+            model=self.engine.model,
+            prompt_sha=template.sha256 if template else "",
+            options=request.options.model_dump(),
+            extra=[request.language, article.title],
+        )
         run = _Run(article, request.options, Budget.start(self.settings), started, template)
-        if template is None or self.engine.llm is None:
-            return self._extractive(run, warnings=[])
+        waited = time.perf_counter()
+        digest, reused = await self.cache.get_or_compute(key, lambda: self._compute(run, request))
+        if not reused:
+            return digest
+        observe.add_llm_time(time.perf_counter() - waited)  # a shared computation is LLM time here too
+        provenance = digest.provenance.model_copy(
+            update={
+                "cached": True,
+                "latency_ms": round((time.monotonic() - started) * 1000),
+                "url": article.url,
+            }
+        )
+        return digest.model_copy(update={"id": _new_id(), "provenance": provenance})
+
+    async def _compute(self, run: _Run, request: SummarizeRequest) -> tuple[Digest, bool]:
+        """(digest, cacheable): a fallback after an LLM failure is not cached."""
+        if run.template is None or self.engine.llm is None:
+            return self._extractive(run, warnings=[]), True
         try:
             if not self.engine.ready:
                 raise LLMUnavailable("the embedded model is still loading", retry_after_s=2.0)
-            return await self._with_llm(self.engine.llm, template, run, request)
+            return await self._with_llm(self.engine.llm, run.template, run, request), True
         except LLMError as exc:
             if self.settings.on_llm_failure != "degrade":
                 raise
             warning = f"LLM failed ({exc.detail}); answered with the extractive digest"
-            return self._extractive(run, warnings=[warning], degraded=True)
+            return self._extractive(run, warnings=[warning], degraded=True), False
 
     async def _with_llm(
         self, llm: LLMClient, template: PromptTemplate, run: _Run, request: SummarizeRequest
@@ -228,7 +260,7 @@ class Pipeline:
     ) -> Digest:
         t = run.template
         return Digest(
-            id=f"dg_{uuid.uuid4().hex[:24]}",
+            id=_new_id(),
             summary=summary,
             key_figures=figures,
             actors=actors,

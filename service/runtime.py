@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import anyio.to_thread
 import structlog
 
+from service.cache import DigestCache, MemoryStore
 from service.engines.local import LocalServer, model_label, model_path
 from service.engines.openai_engine import make_client, openai_llm
 from service.llm import LLMClient
@@ -76,7 +77,11 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         label = model_label(path)
         llm = LLMClient(client, model=label, settings=settings, use_local_params=True, label=label)
         engine = Engine("local", llm.model, llm, ready=False)
-    runtime = Runtime(settings, catalogue, engine, Pipeline(settings, catalogue, engine))
+    store = (
+        MemoryStore(settings.cache_max_entries, settings.cache_ttl_s) if settings.cache_max_entries else None
+    )
+    pipeline = Pipeline(settings, catalogue, engine, DigestCache(store))
+    runtime = Runtime(settings, catalogue, engine, pipeline)
     task = None
     if server is not None and engine.llm is not None:
         task = asyncio.create_task(_start_local(runtime, server, engine.llm))

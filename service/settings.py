@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     response_format: Literal["json_schema", "json_object"] = "json_schema"
     on_llm_failure: Literal["fail", "degrade"] = "fail"
 
+    cache_max_entries: int = Field(4096, ge=0)
+    cache_ttl_s: float = Field(24 * 3600, gt=0)
+
     max_body_bytes: int = Field(2 * 1024 * 1024, ge=1024)
     max_article_chars: int = Field(200_000, ge=1000)
     api_keys: Annotated[tuple[str, ...], NoDecode] = ()

@@ -1,0 +1,114 @@
+"""Exact-match digest cache with single-flight.
+
+The key is the sha256 of the exact article text (spans index it, so two texts that
+differ by one character never share an entry) plus everything else that shapes the
+answer: engine, model, prompt sha256, options, language and title. Concurrent
+requests for the same key share one computation, so N identical requests in flight
+make one LLM call. The embedded store is an in-process LRU with a TTL; a shared store
+(Redis) can implement the same two methods.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+import orjson
+
+from service.schema import Digest
+
+
+def cache_key(*, text: str, engine: str, model: str, prompt_sha: str, options: object, extra: object) -> str:
+    """A stable key; `options` and `extra` must be JSON-serialisable."""
+    h = hashlib.sha256()
+    for part in (
+        engine,
+        model,
+        prompt_sha,
+        orjson.dumps(options, option=orjson.OPT_SORT_KEYS),
+        orjson.dumps(extra),
+    ):
+        h.update(part if isinstance(part, bytes) else part.encode())
+        h.update(b"\x00")
+    h.update(text.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+class DigestStore(Protocol):
+    async def get(self, key: str) -> Digest | None: ...
+    async def put(self, key: str, digest: Digest) -> None: ...
+
+
+class MemoryStore:
+    """In-process LRU with a TTL."""
+
+    def __init__(self, max_entries: int, ttl_s: float) -> None:
+        self.max_entries = max_entries
+        self.ttl_s = ttl_s
+        self._items: OrderedDict[str, tuple[float, Digest]] = OrderedDict()
+
+    async def get(self, key: str) -> Digest | None:
+        item = self._items.get(key)
+        if item is None:
+            return None
+        stored_at, digest = item
+        if time.monotonic() - stored_at > self.ttl_s:
+            del self._items[key]
+            return None
+        self._items.move_to_end(key)
+        return digest
+
+    async def put(self, key: str, digest: Digest) -> None:
+        self._items[key] = (time.monotonic(), digest)
+        self._items.move_to_end(key)
+        while len(self._items) > self.max_entries:
+            self._items.popitem(last=False)
+
+
+class DigestCache:
+    """Store lookups plus single-flight: one computation per key at a time."""
+
+    def __init__(self, store: DigestStore | None) -> None:
+        self.store = store
+        self._inflight: dict[str, asyncio.Task[tuple[Digest, bool]]] = {}
+        self.hits = 0
+        self.misses = 0
+        self.joined = 0
+
+    async def get_or_compute(
+        self, key: str, compute: Callable[[], Awaitable[tuple[Digest, bool]]]
+    ) -> tuple[Digest, bool]:
+        """(digest, came_from_cache). `compute` returns (digest, cacheable)."""
+        if self.store is not None:
+            cached = await self.store.get(key)
+            if cached is not None:
+                self.hits += 1
+                return cached, True
+        task = self._inflight.get(key)
+        if task is None:
+            self.misses += 1
+            task = asyncio.create_task(self._run(key, compute))
+            self._inflight[key] = task
+            task.add_done_callback(lambda t: self._done(key, t))
+            digest, _ = await asyncio.shield(task)
+            return digest, False
+        self.joined += 1
+        digest, _ = await asyncio.shield(task)
+        return digest, True
+
+    def _done(self, key: str, task: asyncio.Task[tuple[Digest, bool]]) -> None:
+        self._inflight.pop(key, None)
+        if not task.cancelled():
+            task.exception()  # retrieved here too, in case every waiter went away
+
+    async def _run(
+        self, key: str, compute: Callable[[], Awaitable[tuple[Digest, bool]]]
+    ) -> tuple[Digest, bool]:
+        digest, cacheable = await compute()
+        if cacheable and self.store is not None:
+            await self.store.put(key, digest)
+        return digest, cacheable
