@@ -19,6 +19,7 @@ _ACTOR_KINDS: frozenset[str] = frozenset(get_args(ActorKind))
 _PARSER_DECIDES = frozenset({"money", "percent", "date"})
 _MARKUP = re.compile(r"</?[A-Za-z][^>]*>|<[a-z]+:|```")
 _MIN_SUMMARY_WORDS = 6
+_JUNK = re.compile(r"[_<>{}\[\]|\\=]|https?:|\.json\b")  # identifiers, markup, file names
 
 
 @dataclass
@@ -40,6 +41,9 @@ class Grounded:
 def _clean_note(article: str, note: str, label: str, warnings: list[str]) -> str:
     """Keep a free-text note (context, role) only when its numbers and names are in the article."""
     note = " ".join(note.split())
+    if note and _JUNK.search(note):
+        warnings.append(f"removed {label} that is not prose: {note!r}")
+        return ""
     if note and summary_problems(article, note):
         warnings.append(f"removed {label} with facts not in the article: {note!r}")
         return ""

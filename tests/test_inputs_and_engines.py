@@ -192,3 +192,18 @@ def test_cli_reports_bad_input_without_a_traceback(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "empty" in done.stderr
+
+
+def test_junk_roles_and_contexts_are_removed(
+    service: ServiceFactory, fake_llm: FakeLLM, seed_text: str
+) -> None:
+    answer = {
+        **GOOD,
+        "key_figures": [{"text": "£1.6 billion", "kind": "money", "context": "timewarner_ads.json"}],
+        "actors": [{"name": "Keir Starmer", "kind": "person", "role": "the_ukandrei"}],
+    }
+    fake_llm.default(ok(answer))
+    d = service().post("/v1/summaries", json={"text": seed_text}).json()
+    assert d["key_figures"][0]["context"] == ""
+    assert d["actors"][0]["role"] is None
+    assert any("not prose" in w for w in d["warnings"])
