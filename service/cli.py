@@ -14,6 +14,8 @@ from rich.console import Console
 from rich.table import Table
 
 from service.errors import NewsbriefError
+from service.logs import configure_logging
+from service.eval_cli import eval_command
 from service.prompts import PromptCatalogueError, write_lock
 from service.runtime import open_runtime
 from service.schema import Digest, Options, SummarizeRequest
@@ -22,6 +24,7 @@ from service.settings import Settings
 app = typer.Typer(help="newsbrief: grounded news digests.", no_args_is_help=True, add_completion=False)
 prompts_app = typer.Typer(help="Manage versioned prompt templates.", no_args_is_help=True)
 app.add_typer(prompts_app, name="prompts")
+app.command("eval")(eval_command)
 err = Console(stderr=True)
 _LOOKS_LIKE_HTML = re.compile(r"^\s*<(!doctype|html|head|body|article|div|p|h1|section)\b", re.IGNORECASE)
 
@@ -71,7 +74,9 @@ def _print_digest(digest: Digest) -> None:
 
 
 async def _summarize(request: SummarizeRequest) -> Digest:
-    async with open_runtime(Settings()) as runtime:
+    settings = Settings()
+    configure_logging(settings.log_level, stream=sys.stderr)  # stdout carries the digest
+    async with open_runtime(settings) as runtime:
         if not runtime.ready.is_set():
             with err.status("loading the embedded model..."):
                 await runtime.wait_ready()

@@ -39,7 +39,7 @@ class Budget:
 
     @classmethod
     def start(cls, settings: Settings) -> Budget:
-        return cls(settings.llm_max_attempts, time.monotonic() + settings.deadline_s)
+        return cls(settings.llm_max_attempts, time.monotonic() + settings.request_deadline_s)
 
     def remaining_s(self) -> float:
         return self.deadline - time.monotonic()
@@ -205,7 +205,7 @@ class LLMClient:
             async for attempt in retrying:
                 with attempt:
                     budget.attempts += 1
-                    timeout_s = max(0.001, min(self._settings.llm_timeout_s, budget.remaining_s()))
+                    timeout_s = max(0.001, min(self._settings.attempt_timeout_s, budget.remaining_s()))
                     completion = await self._client.chat.completions.create(
                         **request, timeout=httpx2.Timeout(timeout_s, connect=min(timeout_s, 5.0))
                     )

@@ -1,14 +1,17 @@
-"""structlog set-up: one JSON line per event on stderr."""
+"""structlog set-up: one JSON line per event (stdout for the server, stderr for the CLI)."""
 
 from __future__ import annotations
 
 import logging
+import sys
+from typing import TextIO
 
 import structlog
 
 
-def configure_logging(level: str = "info") -> None:
+def configure_logging(level: str = "info", stream: TextIO | None = None) -> None:
     structlog.configure(
+        logger_factory=structlog.PrintLoggerFactory(stream or sys.stdout),
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,

@@ -34,9 +34,11 @@ class Settings(BaseSettings):
     local_threads: int = Field(2, ge=1)
     local_ctx_tokens: int = Field(8192, ge=1024)
 
-    llm_timeout_s: float = Field(30.0, gt=0)
+    # None: 30 s per attempt and 60 s per request for remote endpoints; 120 s and 300 s for
+    # the embedded model, which needs 5-25 s per attempt on 2 cores.
+    llm_timeout_s: float | None = Field(None, gt=0)
     llm_max_attempts: int = Field(3, ge=1, le=10)
-    deadline_s: float = Field(60.0, gt=0)
+    deadline_s: float | None = Field(None, gt=0)
     llm_backoff_initial_s: float = Field(0.5, ge=0)
     llm_backoff_max_s: float = Field(8.0, ge=0)
     llm_retry_after_cap_s: float = Field(20.0, ge=0)
@@ -60,6 +62,18 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(k.strip() for k in value.split(",") if k.strip())
         return value
+
+    @property
+    def attempt_timeout_s(self) -> float:
+        if self.llm_timeout_s is not None:
+            return self.llm_timeout_s
+        return 120.0 if self.resolved_engine() == "local" else 30.0
+
+    @property
+    def request_deadline_s(self) -> float:
+        if self.deadline_s is not None:
+            return self.deadline_s
+        return 300.0 if self.resolved_engine() == "local" else 60.0
 
     def resolved_engine(self) -> Literal["openai", "local", "extractive"]:
         """`auto` means `openai` when an endpoint or key is configured, else the embedded model."""

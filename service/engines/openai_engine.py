@@ -11,7 +11,7 @@ from service.settings import Settings
 
 def make_client(settings: Settings, *, base_url: str | None, api_key: str | None) -> openai.AsyncOpenAI:
     """One client per process: SDK retries off (tenacity owns them), explicit timeouts, a wide pool."""
-    timeout = httpx2.Timeout(settings.llm_timeout_s, connect=min(settings.llm_timeout_s, 5.0))
+    timeout = httpx2.Timeout(settings.attempt_timeout_s, connect=min(settings.attempt_timeout_s, 5.0))
     http_client = httpx2.AsyncClient(
         timeout=timeout,
         limits=httpx2.Limits(max_connections=1024, max_keepalive_connections=256, keepalive_expiry=30.0),
