@@ -21,6 +21,7 @@ from typing import Any
 
 from rich.progress import Progress
 
+from service.errors import NewsbriefError
 from service.runtime import open_runtime
 from service.schema import SummarizeRequest
 from service.settings import PROJECT_ROOT, Settings
@@ -41,7 +42,7 @@ def load_rows(dataset: Path | None, filters: list[str], limit: int) -> list[str]
     return rows
 
 
-async def run(articles: list[str]) -> dict[str, Any]:
+async def run(articles: list[str], prompt: str) -> dict[str, Any]:
     settings = Settings(engine="local", deadline_s=600, llm_timeout_s=300)
     per: list[dict[str, Any]] = []
     async with open_runtime(settings) as runtime:
@@ -52,7 +53,12 @@ async def run(articles: list[str]) -> dict[str, Any]:
             task = progress.add_task("local engine", total=len(articles))
             for text in articles:
                 start = time.monotonic()
-                digest = await runtime.pipeline.summarize(SummarizeRequest(text=text))
+                try:
+                    digest = await runtime.pipeline.summarize(SummarizeRequest(text=text, prompt=prompt))
+                except NewsbriefError as exc:
+                    per.append({"seconds": time.monotonic() - start, "error": exc.detail})
+                    progress.advance(task)
+                    continue
                 elapsed = time.monotonic() - start
                 p = digest.provenance
                 per.append(
@@ -66,11 +72,15 @@ async def run(articles: list[str]) -> dict[str, Any]:
                         "actors": len(digest.actors),
                         "dropped": sum(w.startswith("dropped") for w in digest.warnings),
                         "degraded": p.degraded,
+                        "warnings": digest.warnings,
+                        "summary": digest.summary,
                     }
                 )
                 progress.advance(task)
-    secs = [r["seconds"] for r in per]
-    out_tokens = sum(r["output_tokens"] for r in per)
+    errors = [r for r in per if "error" in r]
+    per_ok = [r for r in per if "error" not in r]
+    secs = [r["seconds"] for r in per_ok] or [0.0]
+    out_tokens = sum(r["output_tokens"] for r in per_ok)
     return {
         "machine": {
             "cpus": os.cpu_count(),
@@ -78,19 +88,21 @@ async def run(articles: list[str]) -> dict[str, Any]:
             "platform": platform.platform(),
         },
         "model": runtime.engine.model,
+        "prompt": prompt,
         "articles": len(per),
+        "errors": len(errors),
         "load_s": round(load_s, 2),
         "seconds_per_article": {
             "mean": round(statistics.mean(secs), 2),
             "median": round(statistics.median(secs), 2),
             "max": round(max(secs), 2),
         },
-        "output_tokens_per_s": round(out_tokens / sum(secs), 1),
-        "mean_attempts": round(statistics.mean(r["attempts"] for r in per), 2),
-        "mean_figures": round(statistics.mean(r["figures"] for r in per), 2),
-        "mean_actors": round(statistics.mean(r["actors"] for r in per), 2),
-        "mean_dropped_items": round(statistics.mean(r["dropped"] for r in per), 2),
-        "degraded_rate": round(sum(r["degraded"] for r in per) / len(per), 3),
+        "output_tokens_per_s": round(out_tokens / max(sum(secs), 1e-9), 1),
+        "mean_attempts": round(statistics.mean(r["attempts"] for r in per_ok), 2) if per_ok else None,
+        "mean_figures": round(statistics.mean(r["figures"] for r in per_ok), 2) if per_ok else None,
+        "mean_actors": round(statistics.mean(r["actors"] for r in per_ok), 2) if per_ok else None,
+        "mean_dropped_items": round(statistics.mean(r["dropped"] for r in per_ok), 2) if per_ok else None,
+        "degraded_rate": round(sum(r["degraded"] for r in per_ok) / max(len(per_ok), 1), 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "per_article": per,
     }
@@ -101,9 +113,10 @@ def main() -> None:
     parser.add_argument("--dataset", type=Path)
     parser.add_argument("--filter", action="append", default=[])
     parser.add_argument("--limit", type=int, default=10)
+    parser.add_argument("--prompt", default="summarize")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "bench" / "results" / "local-engine.json")
     args = parser.parse_args()
-    report = asyncio.run(run(load_rows(args.dataset, args.filter, args.limit)))
+    report = asyncio.run(run(load_rows(args.dataset, args.filter, args.limit), args.prompt))
     report["command"] = " ".join(["python", *sys.argv])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

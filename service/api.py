@@ -13,7 +13,7 @@ from service.runtime import Runtime
 from service.schema import Digest, Problem, PromptDetail, PromptSummary, SummarizeRequest
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:  # async: a sync dependency costs a thread hop
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -21,7 +21,7 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def require_api_key(request: Request, runtime: RuntimeDep) -> None:
+async def require_api_key(request: Request, runtime: RuntimeDep) -> None:
     """When `NEWSBRIEF_API_KEYS` is set, every `/v1` route needs `Authorization: Bearer <key>`."""
     keys = runtime.settings.api_keys
     if not keys:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
@@ -25,6 +26,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_runtime(settings) as runtime:
             app.state.runtime = runtime
+            # Start-up objects live for the whole process: keep them out of every later GC pass
+            # (full collections over them cost ~100 ms pauses under load).
+            gc.collect()
+            gc.freeze()
             yield
 
     app = FastAPI(

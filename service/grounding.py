@@ -109,12 +109,12 @@ def _fold(text: str, ignore_case: bool) -> _Folded:
     return _Folded("".join(pieces), starts, shifts)
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=512)
 def _folded_article(article: str, ignore_case: bool) -> _Folded:
     return _fold(article, ignore_case)
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=512)
 def _article_numbers(article: str) -> tuple[tuple[Span, ParsedNumber], ...]:
     return tuple(((start, end), parse_number(article[start:end])) for start, end in find_numbers(article))
 
@@ -297,7 +297,7 @@ def _name_runs(summary: str, skip: list[Span]) -> list[list[Span]]:
     return trimmed
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=512)
 def _capitalised_words(article: str) -> frozenset[str]:
     return frozenset(word for word in _WORD.findall(article) if word[0].isupper())
 

@@ -18,7 +18,6 @@ import httpx2
 import openai
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
-from service import observe
 from service.errors import ArticleTooLong, DeadlineExceeded, LLMBadAnswer, LLMError, LLMUnavailable
 from service.settings import Settings
 
@@ -200,7 +199,6 @@ class LLMClient:
             stop=self._stop(budget),
             reraise=True,
         )
-        started = time.perf_counter()
         try:
             async for attempt in retrying:
                 with attempt:
@@ -211,8 +209,6 @@ class LLMClient:
                     )
         except openai.OpenAIError as exc:
             raise translate(exc, budget.attempts, budget) from exc
-        finally:
-            observe.add_llm_time(time.perf_counter() - started)
         usage = completion.usage
         if usage is not None:
             budget.input_tokens += usage.prompt_tokens

@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     llm_backoff_initial_s: float = Field(0.5, ge=0)
     llm_backoff_max_s: float = Field(8.0, ge=0)
     llm_retry_after_cap_s: float = Field(20.0, ge=0)
+    http_client: Literal["aiohttp", "httpx2"] = "aiohttp"
     response_format: Literal["json_schema", "json_object"] = "json_schema"
     on_llm_failure: Literal["fail", "degrade"] = "fail"
 

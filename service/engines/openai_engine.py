@@ -2,20 +2,51 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx2
 import openai
 
+from service import observe
 from service.llm import LLMClient
 from service.settings import Settings
+
+
+class TimedTransport(httpx2.AsyncBaseTransport):
+    """Adds the time spent waiting for the LLM's response headers to the request's LLM time.
+
+    `X-Overhead-Ms` subtracts only this wait, so the SDK's own CPU counts as overhead.
+    """
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport) -> None:
+        self._inner = inner
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        started = time.perf_counter()
+        try:
+            return await self._inner.handle_async_request(request)
+        finally:
+            observe.add_llm_time(time.perf_counter() - started)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def _http_client(settings: Settings, timeout: httpx2.Timeout) -> httpx2.AsyncClient:
+    limits = httpx2.Limits(max_connections=1024, max_keepalive_connections=256, keepalive_expiry=30.0)
+    if settings.http_client == "aiohttp":
+        # aiohttp's pool costs far less CPU per request than httpcore's at hundreds of connections.
+        client: httpx2.AsyncClient = openai.DefaultAioHttpClient(timeout=timeout, limits=limits)
+    else:
+        client = httpx2.AsyncClient(timeout=timeout, limits=limits)
+    client._transport = TimedTransport(client._transport)  # no public setter for a built client
+    return client
 
 
 def make_client(settings: Settings, *, base_url: str | None, api_key: str | None) -> openai.AsyncOpenAI:
     """One client per process: SDK retries off (tenacity owns them), explicit timeouts, a wide pool."""
     timeout = httpx2.Timeout(settings.attempt_timeout_s, connect=min(settings.attempt_timeout_s, 5.0))
-    http_client = httpx2.AsyncClient(
-        timeout=timeout,
-        limits=httpx2.Limits(max_connections=1024, max_keepalive_connections=256, keepalive_expiry=30.0),
-    )
+    http_client = _http_client(settings, timeout)
     return openai.AsyncOpenAI(
         base_url=base_url,
         api_key=api_key or "unused",
