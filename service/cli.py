@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.table import Table
 
 from service.errors import NewsbriefError
-from service.logs import configure_logging
 from service.eval_cli import eval_command
+from service.logs import configure_logging
 from service.prompts import PromptCatalogueError, write_lock
 from service.runtime import open_runtime
 from service.schema import Digest, Options, SummarizeRequest

@@ -12,15 +12,26 @@ Conventions where news style is ambiguous: a glued "m" is million (never metres)
 "pounds" is sterling, a bare four-digit number from 1800 to 2100 is a year, and only
 non-breaking or thin spaces group thousands ("1 600" with NBSP is 1600; with an ordinary
 space it is two numbers).  Spelled ordinals ("third") are parsed but not found in running text.
+
+Other languages: ``find_numbers``, ``parse_number`` and ``scan_numbers`` take an optional
+``language`` (ISO 639-1 or BCP 47).  Spanish, German and French (tables in
+``service.nlp.numerals``) read a decimal comma and dot or space thousands ("11,4%", "1.600",
+"1 600"), their scale words and abbreviations ("1.600 millones de euros", "3,2 Mrd. Euro",
+"2,5 millions d'euros", "3 M€"), currencies written after the amount, their percent words,
+units, months and counted nouns; a spelled number there counts only with a scale word, unit
+or noun ("tres millones", "drei Länder").  Units map to the English names ("años" -> "years").
+Any other language, and None, reads English, unchanged.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, TypeVar
+
+from service.nlp.numerals import NUMERALS, Numerals
 
 Kind = Literal["money", "percent", "count", "quantity", "date", "other"]
 
@@ -36,6 +47,7 @@ class ParsedNumber:
 
 
 _Hit = tuple[int, int, ParsedNumber]
+_V = TypeVar("_V")
 _NOT_NUMERIC = ParsedNumber(None, None, "other", False)
 _DATE = ParsedNumber(None, None, "date", False)
 
@@ -192,13 +204,164 @@ def _counted_noun(word: str) -> str | None:
     return lower if word[1:].islower() else word
 
 
+@dataclass(frozen=True)
+class _Grammar:
+    """Everything the scanner needs to read one language's numbers."""
+
+    core: re.Pattern[str]
+    suffix: re.Pattern[str]
+    start_words: frozenset[str]
+    currency_words: dict[str, str]
+    units: dict[str, str]
+    ones: dict[str, int]  # spelled words that add up
+    hundreds: dict[str, int]  # spelled words that multiply what precedes them ("hundred", "dozen")
+    scales: dict[str, int]  # spelled scale words ("million")
+    digit_scales: dict[str, int]  # exponent of a scale word after digits ("bn" 9, "Mrd." 9)
+    articles: frozenset[str]  # "a", "un": one, before a scale word
+    counted_noun: Callable[[str], str | None]
+    noun: re.Pattern[str]  # a word after a number
+    scaled_noun: re.Pattern[str]  # a word after a scale word ("millones de personas")
+    rate: re.Pattern[str]
+    periods: dict[str, str]
+    year_context: re.Pattern[str]
+    approx_before: re.Pattern[str]
+    approx_after: re.Pattern[str]
+    strict_spelled: bool = False  # a spelled number needs a scale word, unit or noun to count
+    ordinal_words: dict[str, int] = field(default_factory=dict)
+
+
+_ENGLISH = _Grammar(
+    core=_CORE,
+    suffix=_SUFFIX,
+    start_words=frozenset(_START_WORDS),
+    currency_words=_CURRENCY_WORDS,
+    units=_UNITS,
+    ones=_ONES | _TENS,
+    hundreds={"hundred": 100, "dozen": 12},
+    scales={word: n for word, n in _WORD_SCALES.items() if n >= 1000},
+    digit_scales=_SCALE_EXPONENTS,
+    articles=frozenset(("a", "an")),
+    counted_noun=_counted_noun,
+    noun=_NOUN,
+    scaled_noun=_NOUN,
+    rate=_RATE,
+    periods=_PERIODS,
+    year_context=_YEAR_CONTEXT,
+    approx_before=_APPROX_BEFORE,
+    approx_after=_APPROX_AFTER,
+    ordinal_words=_ORDINAL_WORDS,
+)
+
+
+def _first_word(phrase: str) -> str:
+    return re.split(r"[\W\d_]+", phrase.lower())[0]
+
+
+def _noun_rule(numerals: Numerals) -> Callable[[str], str | None]:
+    def counted_noun(word: str) -> str | None:
+        lower = word.lower()
+        if lower in numerals.not_nouns or len(lower) < 3:
+            return None
+        if numerals.noun_style == "capitalised":
+            return word if word[0].isupper() and not word.isupper() else None
+        if not lower.endswith(numerals.plural_endings):
+            return None
+        return lower if word[1:].islower() else word
+
+    return counted_noun
+
+
+def _folded(table: dict[str, _V]) -> dict[str, _V]:
+    """Keys as ``_key`` folds matched text ("dreißig" is looked up as "dreissig")."""
+    return {_key(key): value for key, value in table.items()}
+
+
+_GROUP_SPACES = " \u00a0\u2007\u2009\u202f"
+_SUFFIX_SYMBOLS = {key: code for key, code in _SYMBOLS.items() if not key[0].isalpha()}
+_SYMBOL_SCALES = {"m": 6, "k": 3}  # "3 M€", "500 k€"
+_CODES_WORDS = [key for key in _SYMBOLS if key[0].isalpha()]
+
+
+def _foreign(n: Numerals) -> _Grammar:
+    """The grammar of a language that writes "1.600,5" or "1 600,5" (Spanish, German, French)."""
+    month = rf"\b(?:{_alt(n.months)})(?![^\W\d_])"
+    of_date = rf"(?:{n.date_of}\s+)?" if n.date_of else ""
+    cards = rf"(?:{_alt(n.ones)})(?![^\W\d_])"
+    scale = rf"(?:{_alt([*n.scales, *n.hundreds])})(?![^\W\d_])"
+    joiner = rf"(?:[\s-]+{n.joiner}[\s-]+|[\s-]+)"
+    minus = _alt(n.minus)
+    digit_scales = rf"\s*(?:{_alt(n.digit_scales)})(?![^\W\d_])|\s?(?-i:M|k)(?=\s?[€$£])"
+    core = re.compile(
+        rf"""(?P<iso>\b[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}\b|\b[0-9]{{1,2}}/[0-9]{{1,2}}/(?:[0-9]{{4}}|[0-9]{{2}})\b)
+        |(?P<dmy>\b[0-3]?[0-9]{n.day_mark}\s+{of_date}{month}(?:,?\s+{of_date}[0-9]{{4}}\b)?)
+        |(?P<my>{month}\s+{of_date}[0-9]{{4}}\b)
+        |(?P<time>\b[0-9]{{1,2}}:[0-9]{{2}}\b{"|" + n.extra_dates if n.extra_dates else ""})
+        |(?P<ordinal>\b{n.ordinal})
+        |(?P<vague>\b(?P<vq>{_alt(n.vague)}){n.vague_of})
+        |(?P<spelled>\b(?:{cards}|(?:{_alt(n.articles)})(?=\s+{scale}))(?:{joiner}(?:{cards}|{scale}))*)
+        |(?P<digits>(?<!\w)(?<![0-9][.,])(?P<sign>[-+]|(?:{minus})\s+)?(?P<pre>{_PREFIX})?
+            (?P<num>[0-9]{{1,3}}(?:\.[0-9]{{3}})+(?![0-9])|[0-9]{{1,3}}(?:[{_GROUP_SPACES}][0-9]{{3}})+(?![0-9])
+            |[0-9]+)(?P<dec>,[0-9]+|\.[0-9]{{1,2}}(?![0-9])|\.[0-9]{{4,}})?
+            (?P<scale>{digit_scales})?)""",
+        re.IGNORECASE | re.VERBOSE,
+    )
+    of = rf"(?:{n.of})?" if n.of else ""
+    symbols = _alt(_SUFFIX_SYMBOLS)
+    suffix = re.compile(
+        rf"\s*(?:(?P<pct>{_alt(n.percent)})|(?P<pp>{_alt(n.points)})|(?P<bp>{_alt(n.basis_points)})"
+        rf"|(?P<code>(?-i:{_ISO_CODES.replace(' ', '|')}))|{of}(?P<cur>{_alt(n.currencies)})"
+        rf"|(?P<sym>{symbols})|(?P<unit>-?(?:{_alt(n.units)})))(?![^\W\d_])",
+        re.IGNORECASE,
+    )
+    word = r"([^\W\d_]+(?:-[^\W\d_]+)*)"
+    starts = [*n.ones, *n.articles, *n.vague, *n.months, *n.minus, *_CODES_WORDS]
+    return _Grammar(
+        core=core,
+        suffix=suffix,
+        start_words=frozenset(_first_word(phrase) for phrase in starts),
+        currency_words=_folded(n.currencies),
+        units=_folded(n.units),
+        ones=_folded(n.ones),
+        hundreds=_folded(n.hundreds),
+        scales=_folded(n.scales),
+        digit_scales=_folded(n.digit_scales | _SYMBOL_SCALES),
+        articles=frozenset(n.articles),
+        counted_noun=_noun_rule(n),
+        noun=re.compile(rf"(\s+){word}"),
+        scaled_noun=re.compile(rf"(\s+{of}|\s+){word}", re.IGNORECASE),
+        rate=re.compile(rf"\s+(?:{_alt(n.rate_words)})\s+({_alt(n.periods)})\b", re.IGNORECASE),
+        periods=n.periods,
+        year_context=re.compile(rf"\b(?:{_alt(n.year_words)})[\s-]*$", re.IGNORECASE),
+        approx_before=re.compile(rf"(?:\b(?:{_alt(n.approx)})|~|≈)\s*$", re.IGNORECASE),
+        approx_after=re.compile(r"\+"),
+        strict_spelled=True,
+    )
+
+
+_GRAMMARS = {code: _foreign(numerals) for code, numerals in NUMERALS.items()}
+
+
+def _grammar(language: str | None) -> _Grammar:
+    """The grammar for an ISO 639-1 code or BCP 47 tag; English for None or an unknown language."""
+    code = (language or "en").replace("_", "-").split("-")[0].lower()
+    return _GRAMMARS.get(code, _ENGLISH)
+
+
 def _complete(
-    text: str, start: int, end: int, value: Decimal, currency: str | None, *, plain_year: bool = False
+    g: _Grammar,
+    text: str,
+    span: tuple[int, int],
+    value: Decimal,
+    currency: str | None,
+    *,
+    plain_year: bool = False,
+    scaled: bool = False,
 ) -> _Hit:
     """Read what follows a number (percent, currency word, unit, counted noun, rate)."""
+    start, end = span
     unit: str | None = currency
     kind: Kind = "money" if currency else "count"
-    suffix = None if currency else _SUFFIX.match(text, end)
+    suffix = None if currency else g.suffix.match(text, end)
     if suffix:
         end, group = suffix.end(), suffix.lastgroup
         matched = _key(suffix.group(group or 0))
@@ -206,43 +369,60 @@ def _complete(
             unit, kind = {"pct": "percent", "pp": "percentage points", "bp": "basis points"}[group], "percent"
         elif group == "pence":
             unit, kind, value = "GBP", "money", value / 100
-        elif group in ("code", "cur"):
-            unit, kind = (matched.upper() if group == "code" else _CURRENCY_WORDS[matched]), "money"
+        elif group == "code":
+            unit, kind = matched.upper(), "money"
+        elif group == "cur":
+            unit, kind = g.currency_words[matched], "money"
+        elif group == "sym":
+            unit, kind = _SUFFIX_SYMBOLS[suffix.group(group)], "money"
         elif group == "temp":
             unit, kind = "°" + matched.upper(), "quantity"
         else:
-            unit, kind = _UNITS[matched.removeprefix("-")], "quantity"
+            unit, kind = g.units[matched.removeprefix("-")], "quantity"
     elif currency is None:
-        noun_match = _NOUN.match(text, end)
+        noun_match = (g.scaled_noun if scaled else g.noun).match(text, end)
         countable = noun_match and value != 1 and noun_match.group(1).count("\n") < 2
-        noun = _counted_noun(noun_match.group(2)) if noun_match and countable else None
-        if plain_year and (noun is None or _YEAR_CONTEXT.search(text, max(0, start - 8), start)):
+        noun = g.counted_noun(noun_match.group(2)) if noun_match and countable else None
+        if plain_year and (noun is None or g.year_context.search(text, max(0, start - 8), start)):
             return start, end, ParsedNumber(float(value), "year", "date")
         if noun_match and noun:
             end, unit = noun_match.end(), noun
-    rate = _RATE.match(text, end) if kind in ("count", "quantity") and unit else None
+    rate = g.rate.match(text, end) if kind in ("count", "quantity") and unit else None
     if rate:
-        period = rate.group(1).lower()
-        end, unit = rate.end(), f"{unit} per {_PERIODS.get(period, period)}"
+        period = _key(rate.group(1))
+        end, unit = rate.end(), f"{unit} per {g.periods.get(period, period)}"
     if kind == "count" and unit is None and value != value.to_integral_value():
         kind = "other"
     return start, end, ParsedNumber(float(value), unit, kind)
 
 
-def _spelled_value(words: list[str]) -> Decimal:
+def _spelled_value(g: _Grammar, words: list[str]) -> Decimal:
     total, current = Decimal(0), Decimal(0)
-    for i, word in enumerate(words):
-        if word in ("a", "an"):
+    i = 0
+    while i < len(words):
+        word, pair = words[i], " ".join(words[i : i + 2])
+        if pair in g.scales:  # "mil millones" is one scale word
+            word, i = pair, i + 1
+        if word in g.articles:
             current = current if words[i + 1 : i + 2] == ["half"] else Decimal(1)
         elif word == "half":
             current += Decimal("0.5")
-        elif word in ("hundred", "dozen"):
-            current = (current or Decimal(1)) * _WORD_SCALES[word]
-        elif word in _WORD_SCALES:
-            total, current = total + (current or Decimal(1)) * _WORD_SCALES[word], Decimal(0)
-        elif word != "and":
-            current += _ONES.get(word, 0) + _TENS.get(word, 0)
+        elif word in g.hundreds:
+            current = (current or Decimal(1)) * g.hundreds[word]
+        elif word in g.scales:
+            total, current = total + (current or Decimal(1)) * g.scales[word], Decimal(0)
+        else:
+            current += g.ones.get(word, 0)  # joiners ("and", "y", "et") add nothing
+        i += 1
     return total + current
+
+
+def _spelled_words(g: _Grammar, phrase: str) -> list[str]:
+    """Words of a spelled number; a hyphenated word splits unless the language spells it whole."""
+    words: list[str] = []
+    for word in _key(phrase).split():
+        words += [word] if word in g.ones else word.split("-")
+    return words
 
 
 def _read_fraction(text: str, m: re.Match[str]) -> _Hit | None:
@@ -264,11 +444,11 @@ def _read_fraction(text: str, m: re.Match[str]) -> _Hit | None:
         return None  # "a third term" is an ordinal, "a third of" is a fraction
     fraction = Decimal(_NUMERATORS[numerator] if numerator else 1) / _DENOMINATORS[denominator]
     if scale:
-        return _complete(text, start, end, fraction * _WORD_SCALES[_key(scale)], None)
+        return _complete(_ENGLISH, text, (start, end), fraction * _WORD_SCALES[_key(scale)], None)
     return start, end, ParsedNumber(round(float(fraction), 4), "fraction", "other")
 
 
-def _read_digits(text: str, m: re.Match[str]) -> _Hit | None:
+def _read_digits(g: _Grammar, text: str, m: re.Match[str]) -> _Hit | None:
     start, end = m.span()
     sign, prefix, number, decimals, scale = (m.group(name) for name in ("sign", "pre", "num", "dec", "scale"))
     plain_year = (
@@ -278,48 +458,51 @@ def _read_digits(text: str, m: re.Match[str]) -> _Hit | None:
         word = _LAST_WORD.search(text, max(0, start - 12), start - 1)
         if not (plain_year and word and word.group().lower() in ("mid", "pre", "post")):
             return None  # a model name or code ("F-16", "COVID-19"), not a figure
-    value = Decimal(_NON_DIGIT.sub("", number) + (decimals or ""))
+    value = Decimal(_NON_DIGIT.sub("", number) + ("." + decimals[1:] if decimals else ""))
     if scale:
-        value *= Decimal(10) ** _SCALE_EXPONENTS[_key(scale)]
-    if sign and sign[0].lower() in "-m":
+        value *= Decimal(10) ** g.digit_scales[_key(scale)]
+    if sign and sign.strip() != "+":
         value = -value
     currency = _SYMBOLS[prefix.strip()] if prefix else None
-    return _complete(text, start, end, value, currency, plain_year=plain_year)
+    return _complete(g, text, (start, end), value, currency, plain_year=plain_year, scaled=bool(scale))
 
 
-def _read(text: str, m: re.Match[str]) -> _Hit | None:
+def _read(g: _Grammar, text: str, m: re.Match[str]) -> _Hit | None:
     group, start, end = m.lastgroup, m.start(), m.end()
     if group in ("iso", "dmy", "my", "time"):
         return start, end, _DATE
     if group == "decade":
         return start, end, ParsedNumber(float(m.group()[:4]), "decade", "date")
     if group == "ordinal":
-        return start, end, ParsedNumber(float(m.group()[:-2]), "ordinal", "other")
+        return start, end, ParsedNumber(float(_NON_DIGIT.sub("", m.group())), "ordinal", "other")
     if group == "vague":
-        noun_match = _NOUN.match(text, end)
-        noun = _counted_noun(noun_match.group(2)) if noun_match else None
+        noun_match = g.scaled_noun.match(text, end) if g.strict_spelled else g.noun.match(text, end)
+        noun = g.counted_noun(noun_match.group(2)) if noun_match else None
         if noun_match and noun:
             return start, noun_match.end(), ParsedNumber(None, noun, "count", True)
         return start, m.end("vq"), ParsedNumber(None, None, "count", True)
     if group == "frac":
         return _read_fraction(text, m)
     if group == "spelled":
-        words = _key(m.group().replace("-", " ")).split()
-        hit = _complete(text, start, end, _spelled_value(words), None)
+        words = _spelled_words(g, m.group())
+        scaled = any(word in g.scales or word in g.hundreds for word in words)
+        hit = _complete(g, text, (start, end), _spelled_value(g, words), None, scaled=scaled)
+        if g.strict_spelled and hit[2].unit is None and not scaled:
+            return None  # "siete" alone may be a name; "siete países" is a figure
         return None if words == ["one"] and hit[2].unit is None else hit  # "one of them" is not a figure
-    return _read_digits(text, m)
+    return _read_digits(g, text, m)
 
 
-def _scan(text: str) -> list[_Hit]:
-    # _CORE is tried only where a number can start: much faster than _CORE.search on long text.
+def _scan(g: _Grammar, text: str) -> list[_Hit]:
+    # The core pattern is tried only where a number can start: much faster than searching long text.
     hits: list[_Hit] = []
     done = 0
     for token in _START.finditer(text):
         start, word = token.start(), token.group()
-        if start < done or (word[0].isalpha() and word.lower() not in _START_WORDS):
+        if start < done or (word[0].isalpha() and _key(word) not in g.start_words):
             continue
-        match = _CORE.match(text, start)
-        hit = _read(text, match) if match else None
+        match = g.core.match(text, start)
+        hit = _read(g, text, match) if match else None
         if hit is None or text[hit[1] : hit[1] + 1].isalnum() or _DOTTED.match(text, hit[1]):
             continue  # not a figure, or stopped inside a word or a dotted version: "5G", "1.6.2"
         hits.append(hit)
@@ -335,23 +518,37 @@ def _normalize(text: str) -> str:
     return text
 
 
-def find_numbers(text: str) -> list[tuple[int, int]]:
-    """Spans ``[start, end)`` of every numeric expression in ``text``, in order, non-overlapping."""
-    return [(start, end) for start, end, _ in _scan(_normalize(text))]
+def scan_numbers(text: str, language: str | None = None) -> list[tuple[int, int, ParsedNumber]]:
+    """Every numeric expression in ``text`` with its span and meaning, in order, non-overlapping.
+
+    A span's meaning is what ``parse_number`` reads from the span's own text, except that the
+    words around it may make a year of a number ("in 2000 troops").
+    """
+    return _scan(_grammar(language), _normalize(text))
 
 
-def parse_number(text: str) -> ParsedNumber:
+def find_numbers(text: str, language: str | None = None) -> list[tuple[int, int]]:
+    """Spans ``[start, end)`` of every numeric expression in ``text``, in order, non-overlapping.
+
+    ``language`` (ISO 639-1 or BCP 47: "es", "de-AT") selects that language's conventions
+    (Spanish, German and French are known); None or any other language reads English.
+    """
+    return [(start, end) for start, end, _ in scan_numbers(text, language)]
+
+
+def parse_number(text: str, language: str | None = None) -> ParsedNumber:
     """Parse the first numeric expression in ``text`` (a figure such as "around £1.6bn")."""
+    g = _grammar(language)
     normalized = _normalize(text).strip()
-    hits = _scan(normalized)
+    hits = _scan(g, normalized)
     if not hits:
-        ordinal = _ORDINAL_WORDS.get(normalized.lower().strip(".,;:!?"))
+        ordinal = g.ordinal_words.get(normalized.lower().strip(".,;:!?"))
         return ParsedNumber(float(ordinal), "ordinal", "other") if ordinal else _NOT_NUMERIC
     start, end, parsed = hits[0]
     approximate = (
         parsed.approximate
-        or _APPROX_BEFORE.search(normalized, 0, start) is not None
-        or _APPROX_AFTER.match(normalized, end) is not None
+        or g.approx_before.search(normalized, 0, start) is not None
+        or g.approx_after.match(normalized, end) is not None
     )
     value = parsed.value
     if parsed.kind == "money" and value and value > 0 and normalized[:1] == "(" and normalized[-1:] == ")":

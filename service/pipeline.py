@@ -7,16 +7,18 @@ and the re-asks here (malformed JSON, schema violations, grounding failures).
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import time
 import uuid
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import anyio.to_thread
 import jsonschema
 import orjson
 
-from service import observe
+from service import candidates, observe
 from service.assemble import Grounded, ground_answer, merge
 from service.cache import DigestCache, cache_key
 from service.engines import extractive
@@ -85,35 +87,51 @@ class Pipeline:
         self.cache = cache
         self.catalogue = catalogue
         self.engine = engine
-        self._validators: dict[str, jsonschema.Draft202012Validator] = {}
-        self._request_schemas: dict[tuple[str, int, int], dict[str, Any]] = {}
+        self._bounded_schemas: dict[
+            tuple[str, int, int], tuple[dict[str, Any], jsonschema.Draft202012Validator]
+        ] = {}
+        self._request_schemas: dict[tuple[str, int, int, int, int], dict[str, Any]] = {}
 
-    def _validator(self, template: PromptTemplate) -> jsonschema.Draft202012Validator:
-        validator = self._validators.get(template.sha256)
-        if validator is None:
-            validator = jsonschema.Draft202012Validator(template.output_schema)
-            self._validators[template.sha256] = validator
-        return validator
+    def _bounded(
+        self, template: PromptTemplate, found: candidates.Candidates | None
+    ) -> tuple[dict[str, Any], jsonschema.Draft202012Validator]:
+        """The template's schema, ids bounded to the candidates (if any), and its validator.
 
-    def _request_schema(self, template: PromptTemplate, options: Options) -> dict[str, Any]:
-        """The template's schema with list lengths capped by the options (built once per combination).
-
-        Answers are still validated against the template's own schema, so a model that
-        ignores the tighter cap is truncated rather than re-asked.
+        Answers are validated against this, not against the options caps of `_request_schema`:
+        a model that returns too many items is truncated rather than re-asked.
         """
-        key = (template.sha256, options.max_figures, options.max_actors)
+        key = (template.sha256, *((len(found.figures), len(found.actors)) if found else (-1, -1)))
+        entry = self._bounded_schemas.get(key)
+        if entry is None:
+            schema = (
+                candidates.bound_schema(template.output_schema, found) if found else template.output_schema
+            )
+            entry = (schema, jsonschema.Draft202012Validator(schema))
+            self._bounded_schemas[key] = entry
+        return entry
+
+    def _request_schema(
+        self, template: PromptTemplate, options: Options, found: candidates.Candidates | None
+    ) -> dict[str, Any]:
+        """The schema sent to the model: list lengths also capped by the options (cached)."""
+        counts = (len(found.figures), len(found.actors)) if found else (-1, -1)
+        key = (template.sha256, options.max_figures, options.max_actors, *counts)
         schema = self._request_schemas.get(key)
         if schema is None:
-            schema = copy.deepcopy(template.output_schema)
+            schema = copy.deepcopy(self._bounded(template, found)[0])
             props = schema.get("properties", {})
             for field_name, wanted in (("key_figures", options.max_figures), ("actors", options.max_actors)):
                 if isinstance(props.get(field_name), dict):
-                    cap = props[field_name].get("maxItems", wanted)
-                    props[field_name]["maxItems"] = min(cap, wanted)
+                    limits = props[field_name]
+                    limits["maxItems"] = min(limits.get("maxItems", wanted), wanted)
+                    if "minItems" in limits:
+                        limits["minItems"] = min(limits["minItems"], limits["maxItems"])
             self._request_schemas[key] = schema
         return schema
 
-    def _parse(self, template: PromptTemplate, content: str, truncated: bool) -> tuple[Any, list[str]]:
+    def _parse(
+        self, template: PromptTemplate, found: candidates.Candidates | None, content: str, truncated: bool
+    ) -> tuple[Any, list[str]]:
         """The answer as JSON, or the problems to quote back to the model."""
         if truncated:
             return None, ["the answer was cut off at the token limit; write a shorter answer"]
@@ -121,7 +139,9 @@ class Pipeline:
             data = orjson.loads(_strip_fences(content))
         except orjson.JSONDecodeError as exc:
             return None, [f"the answer is not valid JSON ({exc})"]
-        errors = sorted(self._validator(template).iter_errors(data), key=lambda e: list(e.absolute_path))
+        errors = sorted(
+            self._bounded(template, found)[1].iter_errors(data), key=lambda e: list(e.absolute_path)
+        )
         problems = [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors[:10]]
         return data, problems
 
@@ -156,7 +176,7 @@ class Pipeline:
     async def _compute(self, run: _Run, request: SummarizeRequest) -> tuple[Digest, bool]:
         """(digest, cacheable): a fallback after an LLM failure is not cached."""
         if run.template is None or self.engine.llm is None:
-            return self._extractive(run, warnings=[]), True
+            return await self._extractive(run, request, warnings=[]), True
         try:
             if not self.engine.ready:
                 raise LLMUnavailable("the embedded model is still loading", retry_after_s=2.0)
@@ -165,12 +185,16 @@ class Pipeline:
             if self.settings.on_llm_failure != "degrade":
                 raise
             warning = f"LLM failed ({exc.detail}); answered with the extractive digest"
-            return self._extractive(run, warnings=[warning], degraded=True), False
+            return await self._extractive(run, request, warnings=[warning], degraded=True), False
 
     async def _with_llm(
         self, llm: LLMClient, template: PromptTemplate, run: _Run, request: SummarizeRequest
     ) -> Digest:
         variables = _variables(run.article, request)
+        found = None
+        if template.candidates:
+            found = await candidates.find(run.article.text, request.language)
+            variables.update(found.variables())
         messages: list[Message] = [
             {"role": "system", "content": template.render("system", variables)},
             {"role": "user", "content": template.render("user", variables)},
@@ -183,7 +207,7 @@ class Pipeline:
             try:
                 result = await llm.chat(
                     messages,
-                    schema=self._request_schema(template, run.options),
+                    schema=self._request_schema(template, run.options, found),
                     params=template.params,
                     local_params=template.local_params,
                     budget=budget,
@@ -193,7 +217,9 @@ class Pipeline:
                     raise
                 break  # a repair attempt failed: keep what the earlier answers grounded
             model = result.model
-            data, problems = self._parse(template, result.content, result.truncated)
+            data, problems = self._parse(template, found, result.content, result.truncated)
+            if not problems and found is not None:
+                data, problems = candidates.to_digest_shape(data, found)
             if not problems:
                 grounded = ground_answer(run.article.text, data)
                 answers.append(grounded)
@@ -212,12 +238,12 @@ class Pipeline:
                 {"role": "assistant", "content": result.content},
                 {"role": "user", "content": template.render("repair", {**variables, "problems": problems})},
             ]
-        return self._finish(run, answers, model)
+        return self._finish(run, answers, model, found.warnings if found else [])
 
-    def _finish(self, run: _Run, answers: list[Grounded], model: str) -> Digest:
+    def _finish(self, run: _Run, answers: list[Grounded], model: str, notes: list[str]) -> Digest:
         final = answers[-1]
         figures, actors = merge(final, answers[:-1], run.options)
-        warnings = list(dict.fromkeys(final.dropped))
+        warnings = [*notes, *dict.fromkeys(final.dropped)]
         summary, degraded = final.summary, False
         if final.summary_issues:
             summary, degraded = extractive.lead_summary(run.article.text, run.options.summary_sentences), True
@@ -232,16 +258,24 @@ class Pipeline:
             degraded=degraded,
         )
 
-    def _extractive(self, run: _Run, *, warnings: list[str], degraded: bool = False) -> Digest:
-        summary, figures = extractive.digest_parts(run.article.text, run.options)
-        warnings = [*warnings, "extractive digest: actors are not extracted without an LLM"]
+    async def _extractive(
+        self, run: _Run, request: SummarizeRequest, *, warnings: list[str], degraded: bool = False
+    ) -> Digest:
+        call = functools.partial(
+            extractive.extract,
+            run.article.text,
+            run.options,
+            title=run.article.title,
+            language=request.language,
+        )
+        result = await anyio.to_thread.run_sync(call)  # CPU work (NER, ranking) off the event loop
         return self._digest(
             run,
-            summary=summary,
-            figures=figures,
-            actors=[],
+            summary=result.summary,
+            figures=result.figures,
+            actors=result.actors,
             model="rules",
-            warnings=warnings,
+            warnings=[*warnings, *result.warnings],
             degraded=degraded,
             engine="extractive",
         )

@@ -49,6 +49,7 @@ class PromptTemplate:
     output_schema: dict[str, Any]
     params: dict[str, Any]
     local_params: dict[str, Any]
+    candidates: bool  # the prompt lists numbered candidate figures and actors (see candidates.py)
     _compiled: dict[str, jinja2.Template] = field(repr=False, compare=False, default_factory=dict)
 
     @property
@@ -99,6 +100,7 @@ def _load_template(path: Path, name: str, version: int) -> PromptTemplate:
         output_schema=schema,
         params=dict(raw.get("params") or {}),
         local_params=dict(raw.get("local_params") or {}),
+        candidates=bool(raw.get("candidates", False)),
         _compiled=compiled,
     )
 

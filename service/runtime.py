@@ -60,12 +60,22 @@ async def _start_local(runtime: Runtime, server: LocalServer, llm: LLMClient) ->
         runtime.ready.set()
 
 
+def _warm_up_nlp() -> None:
+    """Load the NER pipeline and language identifier once (1-2 s) before the first request needs them."""
+    from service.nlp import language, ner  # noqa: PLC0415 - heavy imports, only when used
+
+    ner.pipeline("en")
+    language.detect("warm up the language identifier with a short sentence")
+
+
 @contextlib.asynccontextmanager
 async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     """Build everything; the embedded model loads in the background (see `Runtime.ready`)."""
     catalogue = Catalogue(settings.prompts_dir)
     kind = settings.resolved_engine()
     server: LocalServer | None = None
+    if kind == "extractive" or settings.on_llm_failure == "degrade":
+        await anyio.to_thread.run_sync(_warm_up_nlp)
     if kind == "extractive":
         engine = Engine("extractive", "rules", None, ready=True)
     elif kind == "openai":

@@ -22,7 +22,7 @@ class _Strict(BaseModel):
 class Options(_Strict):
     """Per-request knobs."""
 
-    max_figures: int = Field(8, ge=0, le=20)
+    max_figures: int = Field(10, ge=0, le=20)
     max_actors: int = Field(10, ge=0, le=20)
     summary_sentences: int = Field(3, ge=1, le=6)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from service.numbers import ParsedNumber, find_numbers, parse_number
+from service.numbers import ParsedNumber, find_numbers, parse_number, scan_numbers
 
 NBSP, THIN = "\u00a0", "\u2009"
 SEED = (Path(__file__).parents[1] / "seeds" / "coalition-of-the-willing.txt").read_text(encoding="utf-8")
@@ -226,3 +226,102 @@ def test_spans_exclude_approximation_words_but_parse_keeps_them() -> None:
     assert text[start:end] == "20 countries"
     assert parse_number(text).approximate
     assert not parse_number(text[start:end]).approximate
+
+
+# language, text, value, unit, kind
+LANGUAGE_PARSE_CASES: list[tuple[str, str, float | None, str | None, str]] = [
+    # Spanish: dot thousands, decimal comma, "millones de", currency after the amount
+    ("es", "1.600 millones de euros", 1.6e9, "EUR", "money"),
+    ("es", "11,4%", 11.4, "percent", "percent"),
+    ("es", "3 mil millones de dólares", 3e9, "USD", "money"),
+    ("es", "12,50 €", 12.5, "EUR", "money"),
+    ("es", "0,5 puntos porcentuales", 0.5, "percentage points", "percent"),
+    ("es", "20 000 empleados", 20000, "empleados", "count"),
+    ("es", "1.234.567 parados", 1234567, "parados", "count"),
+    ("es", "tres millones de personas", 3e6, "personas", "count"),
+    ("es", "un millón de libras", 1e6, "GBP", "money"),
+    ("es", "250 países", 250, "países", "count"),
+    ("es", "2,5 kilómetros", 2.5, "km", "quantity"),
+    ("es", "siete años", 7, "years", "quantity"),
+    ("es", "5 de marzo de 2025", None, None, "date"),
+    ("es", "veinticinco tiendas", 25, "tiendas", "count"),
+    # German: "Mrd.", "Mio.", "Milliarden", "Prozent", capitalised counted nouns
+    ("de", "3,2 Mrd. Euro", 3.2e9, "EUR", "money"),
+    ("de", "2,5 Milliarden US-Dollar", 2.5e9, "USD", "money"),
+    ("de", "5 Mio. €", 5e6, "EUR", "money"),
+    ("de", "11,4 Prozent", 11.4, "percent", "percent"),
+    ("de", "0,25 Prozentpunkte", 0.25, "percentage points", "percent"),
+    ("de", "1.600", 1600, None, "count"),
+    ("de", "300 Mitarbeiter", 300, "Mitarbeiter", "count"),
+    ("de", "drei Millionen Menschen", 3e6, "Menschen", "count"),
+    ("de", "20 000 Tonnen", 20000, "tonnes", "quantity"),
+    ("de", "5. März 2025", None, None, "date"),
+    ("de", "Tausende Menschen", None, "Menschen", "count"),
+    # French: space thousands, "millions d'euros", "M€", "pour cent"
+    ("fr", "2,5 millions d'euros", 2.5e6, "EUR", "money"),
+    ("fr", "2,5 millions d’euros", 2.5e6, "EUR", "money"),
+    ("fr", "1 600", 1600, None, "count"),
+    ("fr", f"1{NBSP}600 emplois", 1600, "emplois", "count"),
+    ("fr", "3 M€", 3e6, "EUR", "money"),
+    ("fr", "1,5 milliard de dollars", 1.5e9, "USD", "money"),
+    ("fr", "11,4 %", 11.4, "percent", "percent"),
+    ("fr", "4 pour cent", 4, "percent", "percent"),
+    ("fr", "0,3 point de pourcentage", 0.3, "percentage points", "percent"),
+    ("fr", "vingt-cinq pays", 25, "pays", "count"),
+    ("fr", "deux millions d'habitants", 2e6, "habitants", "count"),
+    ("fr", "300 000 tonnes", 3e5, "tonnes", "quantity"),
+    ("fr", "1er mars 2025", None, None, "date"),
+    # tags and unknown languages
+    ("es-MX", "1.600 millones de euros", 1.6e9, "EUR", "money"),
+    ("de_AT", "3,2 Mrd. Euro", 3.2e9, "EUR", "money"),
+    ("pt", "£1.6 billion", 1.6e9, "GBP", "money"),
+    ("en", "1,600", 1600, None, "count"),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "value", "unit", "kind"), LANGUAGE_PARSE_CASES)
+def test_parse_number_in_other_languages(
+    language: str, text: str, value: float | None, unit: str | None, kind: str
+) -> None:
+    parsed = parse_number(text, language)
+    if value is None:
+        assert parsed.value is None
+    else:
+        assert parsed.value == pytest.approx(value, rel=1e-12)
+    assert (parsed.unit, parsed.kind) == (unit, kind)
+
+
+# language, text, the substrings find_numbers must return
+LANGUAGE_FIND_CASES: list[tuple[str, str, list[str]]] = [
+    ("es", "La firma ganó 1.600 millones de euros, un 11,4% más.", ["1.600 millones de euros", "11,4%"]),
+    ("es", "Siete empresas y otras dos.", ["Siete empresas"]),  # a spelled number alone is no figure
+    ("es", "El 5 de marzo de 2025 a las 10:30 llegó.", ["5 de marzo de 2025", "10:30"]),
+    ("de", "Der Umsatz stieg um 3,2 Mrd. Euro im 1. Quartal.", ["3,2 Mrd. Euro", "1."]),
+    ("de", "Rund 2,5 Milliarden US-Dollar flossen um 10 Uhr.", ["2,5 Milliarden US-Dollar", "10 Uhr"]),
+    (
+        "fr",
+        "Le groupe a gagné 2,5 millions d'euros et créé 1 600 emplois.",
+        ["2,5 millions d'euros", "1 600 emplois"],
+    ),
+    ("fr", "Des milliers de personnes le 1er mars 2025.", ["milliers de personnes", "1er mars 2025"]),
+    ("en", "In 2024 it made 1 600 sales", ["2024", "1", "600 sales"]),  # English: a space does not group
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), LANGUAGE_FIND_CASES)
+def test_find_numbers_in_other_languages(language: str, text: str, expected: list[str]) -> None:
+    assert [text[start:end] for start, end in find_numbers(text, language)] == expected
+
+
+@pytest.mark.parametrize("text", [text for text, _ in FIND_CASES])
+def test_english_is_the_default_and_the_fallback(text: str) -> None:
+    assert (
+        find_numbers(text) == find_numbers(text, "en") == find_numbers(text, None) == find_numbers(text, "pt")
+    )
+
+
+def test_scan_numbers_agrees_with_find_and_parse() -> None:
+    text = "Sales rose 5% to $1.2bn as 300 stores opened."
+    hits = scan_numbers(text)
+    assert [(start, end) for start, end, _ in hits] == find_numbers(text)
+    assert [parsed for _, _, parsed in hits] == [parse_number(text[s:e]) for s, e, _ in hits]

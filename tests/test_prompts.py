@@ -44,14 +44,19 @@ def test_a_changed_published_template_is_refused(prompts_copy: Path) -> None:
 
 
 def test_an_unlocked_template_is_refused_until_locked(prompts_copy: Path) -> None:
+    published = Catalogue(prompts_copy)
+    versions = published.versions("summarize")
+    new = max(versions) + 1
     v1 = prompts_copy / "summarize" / "v1.yaml"
-    (prompts_copy / "summarize" / "v2.yaml").write_text(v1.read_text().replace("version: 1", "version: 2"))
-    with pytest.raises(PromptCatalogueError, match="not in"):
+    (prompts_copy / "summarize" / f"v{new}.yaml").write_text(
+        v1.read_text().replace("version: 1", f"version: {new}")
+    )
+    with pytest.raises(PromptCatalogueError, match="is not in"):
         Catalogue(prompts_copy)
     write_lock(prompts_copy)
     cat = Catalogue(prompts_copy)
-    assert cat.versions("summarize") == [1, 2]
-    assert cat.resolve("summarize").version == 1  # labels still point at 1
+    assert cat.versions("summarize") == [*versions, new]
+    assert cat.resolve("summarize").version == published.resolve("summarize").version  # labels unchanged
 
 
 def test_resolution() -> None:
@@ -86,12 +91,21 @@ def test_rendering_fails_loudly_on_a_missing_variable() -> None:
 def test_catalogue_over_http(service: ServiceFactory) -> None:
     client = service()
     listing = client.get("/v1/prompts").json()
-    assert {"name": "summarize", "versions": [1], "labels": {"production": 1, "canary": 1}} in listing
-    for version in ("1", "v1", "production"):
+    catalogue = Catalogue(PROMPTS)
+    expected = {
+        "name": "summarize",
+        "versions": catalogue.versions("summarize"),
+        "labels": catalogue.labels["summarize"],
+    }
+    assert expected in listing
+    assert 1 in expected["versions"]
+    for version in ("1", "v1"):
         detail = client.get(f"/v1/prompts/summarize/{version}").json()
         assert detail["version"] == 1
         assert detail["sha256"] == file_sha256(PROMPTS / "summarize" / "v1.yaml")
-        assert "production" in detail["labels"]
+    production = client.get("/v1/prompts/summarize/production").json()
+    assert production["version"] == catalogue.labels["summarize"]["production"]
+    assert "production" in production["labels"]
     schema = client.get("/v1/schema").json()
     assert schema["title"] == "Digest"
     assert "key_figures" in schema["properties"]

@@ -1,112 +1,101 @@
-"""The deterministic engine: leading sentences and rule-found figures, no LLM.
+"""The deterministic engine: ranked sentences, rule-found figures and NER actors, no LLM.
 
-Used with `NEWSBRIEF_ENGINE=extractive` and as the degraded fallback. Everything it
-returns is cut from the article, so it is grounded by construction.
+Used with ``NEWSBRIEF_ENGINE=extractive`` and as the degraded fallback; ``candidates``
+also feeds candidate-guided prompts.  Everything it returns is cut from the article, so it
+is grounded by construction: a figure's text is ``article[span]``, every actor mention is
+an article span, and the summary is article sentences (so it is in the article's language).
+
+Steps: detect the language (or take the caller's), cut sentences (``service.nlp.sentences``),
+rank them (``service.nlp.rank``), rank the figures (``service.nlp.figures``), and build
+actors from the language's spaCy pipeline (``service.nlp.ner`` / ``service.nlp.actors``);
+a language without an installed pipeline gets a warning instead of actors.  CPU-bound and
+synchronous: run it in a worker thread from async code.
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
-from service.numbers import find_numbers, parse_number
-from service.schema import KeyFigure, Options
-
-# A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before
-# whitespace and an upper-case letter, digit or opening quote; or at a blank line.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]?\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "sir",
-        "st",
-        "jr",
-        "sr",
-        "gen",
-        "col",
-        "lt",
-        "sgt",
-        "rep",
-        "sen",
-        "gov",
-        "no",
-        "vs",
-        "etc",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "u.s",
-        "u.k",
-        "e.g",
-        "i.e",
-    ]
-)
+from service.nlp import language as lang
+from service.nlp import ner
+from service.nlp.actors import build_actors
+from service.nlp.figures import rank_figures
+from service.nlp.rank import SALIENCE, Salience, analyze, rank
+from service.nlp.sentences import Sentence, split
+from service.schema import Actor, KeyFigure, Options
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """[start, end) spans of the sentences of `text`, skipping spaces; a simple rule-based splitter."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _BOUNDARY.finditer(text):
-        head = text[start : match.start()].rstrip()
-        last_word = head.rsplit(None, 1)[-1].rstrip(".").lower() if head else ""
-        if "\n" not in match.group() and last_word in _ABBREVIATIONS:
-            continue
-        spans.append((start, match.start()))
-        start = match.end()
-    spans.append((start, len(text)))
-    result = []
-    for start_, end_ in spans:
-        s, e = start_, end_
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if s < e:
-            result.append((s, e))
-    return result
+@dataclass(frozen=True)
+class ExtractiveDigest:
+    """What the extractive engine makes of one article."""
+
+    summary: str
+    figures: list[KeyFigure]
+    actors: list[Actor]
+    language: str  # ISO 639-1, detected or given
+    warnings: list[str]
 
 
-def _is_headline(text: str) -> bool:
-    return text[-1:] not in ".!?\"'”’" and len(text.split()) < 25
+def _language(text: str, language: str | None) -> str:
+    return lang.primary(language) or lang.detect(text)
+
+
+def _join(text: str, sentences: list[Sentence]) -> str:
+    return " ".join(" ".join(s.text(text).split()) for s in sentences)
+
+
+def _actors(
+    text: str, sentences: list[Sentence], language: str, limit: int, salience: Salience
+) -> tuple[list[Actor], list[str]]:
+    if limit <= 0:
+        return [], []
+    if not ner.has_pipeline(language):
+        return [], [f'no named-entity model for "{language}"; actors not extracted']
+    found = ner.entities(text, language)
+    scores = salience.scores(SALIENCE)
+    return build_actors(text, found, sentences, language=language, limit=limit, salience=scores), []
+
+
+def extract(
+    text: str, options: Options, *, title: str | None = None, language: str | None = None
+) -> ExtractiveDigest:
+    """Summary, figures and actors of ``text``; deterministic, everything grounded."""
+    code = _language(text, language)
+    sentences = split(text, code)
+    salience = analyze(text, sentences, language=code, title=title)
+    chosen = rank(text, sentences, options.summary_sentences, salience=salience)
+    figures = rank_figures(
+        text,
+        sentences,
+        language=code,
+        summary=chosen,
+        title=title,
+        salience=salience,
+        limit=options.max_figures,
+    )
+    actors, warnings = _actors(text, sentences, code, options.max_actors, salience)
+    return ExtractiveDigest(_join(text, chosen), figures, actors, code, warnings)
 
 
 def lead_summary(text: str, n_sentences: int) -> str:
-    """The first `n_sentences` body sentences (a headline-like first line is skipped)."""
-    spans = sentences(text)
-    if len(spans) > 1 and _is_headline(text[spans[0][0] : spans[0][1]]):
-        spans = spans[1:]
-    return " ".join(" ".join(text[s:e].split()) for s, e in spans[:n_sentences])
+    """The first ``n_sentences`` body sentences (a headline-like first line is skipped)."""
+    sentences = [s for s in split(text, lang.detect(text)) if not s.headline]
+    return _join(text, sentences[:n_sentences])
 
 
-def figures(text: str, limit: int) -> list[KeyFigure]:
-    """Numeric expressions in article order, years and bare ordinals left out."""
-    found: list[KeyFigure] = []
-    for s, e in find_numbers(text):
-        parsed = parse_number(text[s:e])
-        if parsed.value is None and parsed.kind != "date":
-            continue
-        if parsed.kind == "date" or (parsed.kind == "other" and parsed.unit is None):
-            continue
-        found.append(
-            KeyFigure(
-                text=text[s:e],
-                span=[s, e],
-                value=parsed.value,
-                unit=parsed.unit,
-                kind=parsed.kind,
-                context="",
-            )
-        )
-        if len(found) >= limit:
-            break
-    return found
+def candidates(
+    text: str, *, language: str | None = None, max_figures: int = 20, max_actors: int = 20
+) -> tuple[list[KeyFigure], list[Actor], list[str]]:
+    """Ranked candidate figures and actors, and warnings, for a candidate-guided prompt."""
+    code = _language(text, language)
+    sentences = split(text, code)
+    salience = analyze(text, sentences, language=code)
+    figures = rank_figures(text, sentences, language=code, salience=salience, limit=max_figures)
+    actors, warnings = _actors(text, sentences, code, max_actors, salience)
+    return figures, actors, warnings
 
 
 def digest_parts(text: str, options: Options) -> tuple[str, list[KeyFigure]]:
-    """Summary and figures for an article."""
-    return lead_summary(text, options.summary_sentences), figures(text, options.max_figures)
+    """Summary and figures of ``text`` (what the pipeline used before ``extract``)."""
+    digest = extract(text, options)
+    return digest.summary, digest.figures
