@@ -6,6 +6,7 @@ import hmac
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
+from starlette.responses import Response
 
 from service import observe
 from service.errors import LLMUnavailable, UnknownPrompt
@@ -46,8 +47,12 @@ v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)], responses=
 ops = APIRouter()
 
 
-@v1.post("/summaries", response_model=Digest, responses=_problems(413, 415, 502, 503, 504))
-async def create_summary(body: SummarizeRequest, runtime: RuntimeDep) -> Digest:
+@v1.post(
+    "/summaries",
+    response_model=None,
+    responses={200: {"model": Digest}, **_problems(413, 415, 502, 503, 504)},
+)
+async def create_summary(body: SummarizeRequest, runtime: RuntimeDep) -> Response:
     """Summarize one article synchronously."""
     digest = await runtime.pipeline.summarize(body)
     p = digest.provenance
@@ -59,7 +64,8 @@ async def create_summary(body: SummarizeRequest, runtime: RuntimeDep) -> Digest:
         cached=p.cached,
         degraded=p.degraded,
     )
-    return digest
+    # Serialised once by pydantic's Rust core; a `response_model` would validate it all again.
+    return Response(digest.model_dump_json(), media_type="application/json")
 
 
 @v1.get("/prompts", response_model=list[PromptSummary])
