@@ -148,7 +148,9 @@ class Pipeline:
     async def summarize(self, request: SummarizeRequest) -> Digest:
         """One digest; identical requests are served from the cache or share one computation."""
         started = time.monotonic()
-        template = None if self.engine.llm is None else self.catalogue.resolve(request.prompt)
+        template = (
+            None if self.engine.llm is None else self.catalogue.resolve(request.prompt, self.engine.name)
+        )
         article = await prepare(request, self.settings.max_article_chars)
         key = cache_key(
             text=article.text,

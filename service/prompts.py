@@ -167,12 +167,18 @@ class Catalogue:
         except KeyError:
             raise UnknownPrompt(f"no prompt {name}@{version}") from None
 
-    def resolve(self, ref: str) -> PromptTemplate:
-        """`name`, `name@<version>` or `name@<label>` -> the template."""
+    def resolve(self, ref: str, engine: str | None = None) -> PromptTemplate:
+        """`name`, `name@<version>` or `name@<label>` -> the template.
+
+        A bare `name` means the `production-<engine>` label when the catalogue has one
+        (an engine whose eval favours another version), else `production`.
+        """
         name, _, selector = ref.partition("@")
         if name not in self._templates:
             raise UnknownPrompt(f"no prompt named {name!r}; known: {', '.join(self.names())}")
-        selector = selector or DEFAULT_LABEL
+        if not selector:
+            engine_label = f"{DEFAULT_LABEL}-{engine}"
+            selector = engine_label if engine_label in self.labels.get(name, {}) else DEFAULT_LABEL
         if selector.isdigit():
             return self.get(name, int(selector))
         version = self.labels.get(name, {}).get(selector)

@@ -13,14 +13,16 @@ from tests.answers import GOOD
 from tests.conftest import ServiceFactory
 from tests.fakellm import FakeLLM, ok, server_error
 
+V1 = "summarize@1"  # the scripted answers follow the free-form v1 shape
+
 
 def test_repeat_request_is_served_from_the_cache(
     service: ServiceFactory, fake_llm: FakeLLM, seed_text: str
 ) -> None:
     fake_llm.default(ok(GOOD))
     client = service()
-    first = client.post("/v1/summaries", json={"text": seed_text, "url": "https://a.test/1"})
-    second = client.post("/v1/summaries", json={"text": seed_text, "url": "https://a.test/2"})
+    first = client.post("/v1/summaries", json={"text": seed_text, "prompt": V1, "url": "https://a.test/1"})
+    second = client.post("/v1/summaries", json={"text": seed_text, "prompt": V1, "url": "https://a.test/2"})
     assert first.status_code == second.status_code == 200
     a, b = first.json(), second.json()
     assert len(fake_llm.calls) == 1
@@ -40,7 +42,7 @@ def test_concurrent_identical_requests_make_one_upstream_call(
     async def burst() -> list[httpx2.Response]:
         async with httpx2.AsyncClient(base_url=base_url, timeout=30) as client:
             return await asyncio.gather(
-                *(client.post("/v1/summaries", json={"text": seed_text}) for _ in range(20))
+                *(client.post("/v1/summaries", json={"text": seed_text, "prompt": V1}) for _ in range(20))
             )
 
     responses = asyncio.run(burst())
@@ -57,8 +59,8 @@ def test_articles_differing_by_one_figure_never_share_an_entry(
     client = service()
     other = seed_text.replace("£1.6 billion", "£1.7 billion")
     assert other != seed_text
-    a = client.post("/v1/summaries", json={"text": seed_text}).json()
-    b = client.post("/v1/summaries", json={"text": other}).json()
+    a = client.post("/v1/summaries", json={"text": seed_text, "prompt": V1}).json()
+    b = client.post("/v1/summaries", json={"text": other, "prompt": V1}).json()
     # The second article is a miss: its own call, plus one repair because "£1.6 billion" is not in it.
     assert len(fake_llm.calls) == 3
     assert b["provenance"]["cached"] is False
@@ -80,8 +82,8 @@ def test_options_language_and_title_are_part_of_the_key(
 ) -> None:
     fake_llm.default(ok(GOOD))
     client = service()
-    client.post("/v1/summaries", json={"text": seed_text})
-    client.post("/v1/summaries", json={"text": seed_text, **change})
+    client.post("/v1/summaries", json={"text": seed_text, "prompt": V1})
+    client.post("/v1/summaries", json={"text": seed_text, "prompt": V1, **change})
     assert len(fake_llm.calls) == 2
 
 
@@ -89,8 +91,8 @@ def test_failures_are_not_cached(service: ServiceFactory, fake_llm: FakeLLM, see
     fake_llm.script(server_error(503), server_error(503))
     fake_llm.default(ok(GOOD))
     client = service(llm_max_attempts=2)
-    assert client.post("/v1/summaries", json={"text": seed_text}).status_code == 503
-    ok_response = client.post("/v1/summaries", json={"text": seed_text})
+    assert client.post("/v1/summaries", json={"text": seed_text, "prompt": V1}).status_code == 503
+    ok_response = client.post("/v1/summaries", json={"text": seed_text, "prompt": V1})
     assert ok_response.status_code == 200
     assert ok_response.json()["provenance"]["cached"] is False
     assert len(fake_llm.calls) == 3
@@ -100,8 +102,11 @@ def test_degraded_fallback_is_not_cached(service: ServiceFactory, fake_llm: Fake
     fake_llm.script(server_error(503), server_error(503))
     fake_llm.default(ok(GOOD))
     client = service(llm_max_attempts=2, on_llm_failure="degrade")
-    assert client.post("/v1/summaries", json={"text": seed_text}).json()["provenance"]["degraded"] is True
-    again = client.post("/v1/summaries", json={"text": seed_text}).json()
+    assert (
+        client.post("/v1/summaries", json={"text": seed_text, "prompt": V1}).json()["provenance"]["degraded"]
+        is True
+    )
+    again = client.post("/v1/summaries", json={"text": seed_text, "prompt": V1}).json()
     assert again["provenance"]["degraded"] is False
     assert again["provenance"]["engine"] == "openai"
 
@@ -110,14 +115,16 @@ def test_cache_can_be_disabled(service: ServiceFactory, fake_llm: FakeLLM, seed_
     fake_llm.default(ok(GOOD))
     client = service(cache_max_entries=0)
     for _ in range(2):
-        assert client.post("/v1/summaries", json={"text": seed_text}).status_code == 200
+        assert client.post("/v1/summaries", json={"text": seed_text, "prompt": V1}).status_code == 200
     assert len(fake_llm.calls) == 2
 
 
 def test_request_id_and_overhead_headers(service: ServiceFactory, fake_llm: FakeLLM, seed_text: str) -> None:
     fake_llm.default(ok(GOOD, delay_s=0.3))
     client = service()
-    r = client.post("/v1/summaries", json={"text": seed_text}, headers={"x-request-id": "cms-123"})
+    r = client.post(
+        "/v1/summaries", json={"text": seed_text, "prompt": V1}, headers={"x-request-id": "cms-123"}
+    )
     assert r.headers["x-request-id"] == "cms-123"
     overhead_ms = float(r.headers["x-overhead-ms"])
     assert 0 <= overhead_ms < r.elapsed.total_seconds() * 1000 - 250  # the fake's 300 ms are not overhead

@@ -77,3 +77,13 @@ def test_article_without_candidates_gets_empty_lists(service: ServiceFactory, fa
     assert schema["properties"]["key_figures"]["maxItems"] == 0
     assert schema["properties"]["key_figures"]["minItems"] == 0
     assert r.json()["key_figures"] == []
+
+
+def test_bare_prompt_name_uses_the_engines_production_label(
+    service: ServiceFactory, fake_llm: FakeLLM, seed_text: str
+) -> None:
+    fake_llm.default(ok(GOOD))
+    r = service().post("/v1/summaries", json={"text": seed_text})
+    assert r.status_code == 200
+    assert r.json()["provenance"]["prompt"]["version"] == 1  # `production` for remote endpoints
+    assert "Candidate figures" not in fake_llm.calls[0].body["messages"][1]["content"]

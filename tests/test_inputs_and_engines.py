@@ -24,6 +24,8 @@ HTML_PAGE = """<!doctype html><html><head><title>Coalition grows | Example News<
 <p>Russia has expressed disapproval of any external involvement in the conflict.</p>
 </article><footer>Copyright 2031 Example News. 404 other stories.</footer></body></html>"""
 
+V1 = "summarize@1"  # the scripted answers follow the free-form v1 shape
+
 
 def assert_grounded(digest: dict[str, Any], text: str) -> None:
     for figure in digest["key_figures"]:
@@ -37,7 +39,9 @@ def assert_grounded(digest: dict[str, Any], text: str) -> None:
 
 def test_html_is_reduced_to_text_and_spans_index_it(service: ServiceFactory, fake_llm: FakeLLM) -> None:
     fake_llm.script(ok(GOOD))
-    r = service().post("/v1/summaries", json={"html": HTML_PAGE, "url": "https://example.test/a"})
+    r = service().post(
+        "/v1/summaries", json={"html": HTML_PAGE, "url": "https://example.test/a", "prompt": V1}
+    )
     assert r.status_code == 200, r.text
     d = r.json()
     text = d["text"]
@@ -57,7 +61,7 @@ def test_plain_text_digest_has_no_text_echo(
     service: ServiceFactory, fake_llm: FakeLLM, seed_text: str
 ) -> None:
     fake_llm.script(ok(GOOD))
-    d = service().post("/v1/summaries", json={"text": seed_text}).json()
+    d = service().post("/v1/summaries", json={"text": seed_text, "prompt": V1}).json()
     assert d["text"] is None
 
 
@@ -65,7 +69,7 @@ def test_markup_instead_of_a_summary_is_replaced(
     service: ServiceFactory, fake_llm: FakeLLM, seed_text: str
 ) -> None:
     fake_llm.default(ok({**GOOD, "summary": "<pre><code>"}))
-    d = service().post("/v1/summaries", json={"text": seed_text}).json()
+    d = service().post("/v1/summaries", json={"text": seed_text, "prompt": V1}).json()
     assert d["provenance"]["degraded"] is True
     assert "<pre>" not in d["summary"]
     assert len(fake_llm.calls) == 2
@@ -73,7 +77,7 @@ def test_markup_instead_of_a_summary_is_replaced(
 
 
 def test_extractive_engine_over_http(service: ServiceFactory, fake_llm: FakeLLM, seed_text: str) -> None:
-    r = service(engine="extractive").post("/v1/summaries", json={"text": seed_text})
+    r = service(engine="extractive").post("/v1/summaries", json={"text": seed_text, "prompt": V1})
     assert r.status_code == 200, r.text
     d = r.json()
     assert d["provenance"]["engine"] == "extractive"
@@ -113,7 +117,7 @@ def test_prompt_injection_cannot_add_facts_or_change_the_shape(
     service: ServiceFactory, fake_llm: FakeLLM
 ) -> None:
     fake_llm.default(obedient_model)
-    r = service().post("/v1/summaries", json={"text": INJECTED})
+    r = service().post("/v1/summaries", json={"text": INJECTED, "prompt": V1})
     assert r.status_code == 200
     d = r.json()
     assert set(d) == {"id", "summary", "key_figures", "actors", "text", "provenance", "warnings"}
@@ -133,7 +137,7 @@ def test_output_imitating_json_is_treated_as_an_answer_with_extra_keys(
     service: ServiceFactory, fake_llm: FakeLLM, seed_text: str
 ) -> None:
     fake_llm.script(ok({**GOOD, "admin": True}), ok(GOOD))
-    d = service().post("/v1/summaries", json={"text": seed_text}).json()
+    d = service().post("/v1/summaries", json={"text": seed_text, "prompt": V1}).json()
     assert "admin" not in d
     assert "Additional properties" in fake_llm.calls[1].body["messages"][-1]["content"]
 
@@ -203,7 +207,7 @@ def test_junk_roles_and_contexts_are_removed(
         "actors": [{"name": "Keir Starmer", "kind": "person", "role": "the_ukandrei"}],
     }
     fake_llm.default(ok(answer))
-    d = service().post("/v1/summaries", json={"text": seed_text}).json()
+    d = service().post("/v1/summaries", json={"text": seed_text, "prompt": V1}).json()
     assert d["key_figures"][0]["context"] == ""
     assert d["actors"][0]["role"] is None
     assert any("not prose" in w for w in d["warnings"])

@@ -28,7 +28,8 @@ PROBLEM = "application/problem+json"
 
 
 def summarize(client: Any, text: str, **extra: Any) -> Any:
-    return client.post("/v1/summaries", json={"text": text, **extra})
+    """POST with the free-form prompt v1, whose answer shape the scripted replies follow."""
+    return client.post("/v1/summaries", json={"text": text, "prompt": "summarize@1", **extra})
 
 
 def test_success_grounds_everything_and_reports_provenance(

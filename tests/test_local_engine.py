@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 
 import httpx2
@@ -28,11 +27,11 @@ def test_local_engine_digests_the_seed_article(seed_text: str) -> None:
         r = client.post("/v1/summaries", json={"text": seed_text})
         assert r.status_code == 200, r.text
         digest = r.json()
-        print(json.dumps(digest, indent=1, ensure_ascii=False))
         jsonschema.validate(digest, client.get("/v1/schema").json())
         provenance = digest["provenance"]
         assert provenance["engine"] == "local"
         assert provenance["model"] == "SmolLM2-135M-Instruct.Q4_1"
+        assert provenance["prompt"]["version"] == 2  # production-local: candidate-guided
         assert 1 <= provenance["attempts"] <= 3
         assert provenance["usage"]["input_tokens"] > 0
         assert digest["summary"].strip()

@@ -63,6 +63,9 @@ def test_resolution() -> None:
     cat = Catalogue(PROMPTS)
     assert cat.resolve("summarize").version == cat.labels["summarize"]["production"]
     assert cat.resolve("summarize@1").version == 1
+    # A bare name prefers the engine's own production label.
+    assert cat.resolve("summarize", "local").version == cat.labels["summarize"]["production-local"]
+    assert cat.resolve("summarize", "openai").version == cat.labels["summarize"]["production"]
     assert cat.resolve("summarize@canary").version == cat.labels["summarize"]["canary"]
     for bad in ("nope", "summarize@0", "summarize@42", "summarize@nolabel"):
         with pytest.raises(UnknownPrompt):
