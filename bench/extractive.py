@@ -1,9 +1,11 @@
 """Articles per second of the `extractive` engine, in-process through the real pipeline (no HTTP).
 
-    NEWSBRIEF_ENGINE=extractive .venv/bin/python bench/extractive.py [--seconds 10] [--out FILE]
+    taskset -c 0 .venv/bin/python bench/extractive.py [--seconds 10] [--out FILE]
+        [--dataset ../shared/data/bbc.jsonl --filter category=business]
 
-Every article is a seed article plus a unique closing line, so the digest cache never
-answers. Prints (or writes) JSON: articles/s, ms per article and this process's peak RSS.
+Every article is a seed article (or, with --dataset, one of the 100 rows nearest the
+median length) plus a unique closing line, so the digest cache never answers.
+Prints (or writes) JSON: articles/s, ms per article and this process's peak RSS.
 """
 
 from __future__ import annotations
@@ -23,8 +25,16 @@ from service.schema import SummarizeRequest
 from service.settings import PROJECT_ROOT, Settings
 
 
-async def measure(seconds: float) -> dict[str, Any]:
-    seeds = [p.read_text(encoding="utf-8") for p in sorted((PROJECT_ROOT / "seeds").glob("*.txt"))]
+def median_rows(dataset: Path, filters: list[str], count: int = 100) -> list[str]:
+    """The `count` articles nearest the median length among the rows that match `filters`."""
+    wanted = dict(f.split("=", 1) for f in filters)
+    rows = [orjson.loads(line) for line in dataset.read_bytes().splitlines() if line.strip()]
+    texts = [r["article"] for r in rows if all(str(r.get(k)) == v for k, v in wanted.items())]
+    median = statistics.median(len(t) for t in texts)
+    return sorted(texts, key=lambda t: abs(len(t) - median))[:count]
+
+
+async def measure(seconds: float, seeds: list[str]) -> dict[str, Any]:
     settings = Settings(engine="extractive")
     per_ms: list[float] = []
     cached = 0
@@ -46,7 +56,8 @@ async def measure(seconds: float) -> dict[str, Any]:
     return {
         "engine": "extractive",
         "articles": n,
-        "distinct_seed_articles": len(seeds),
+        "distinct_articles": len(seeds),
+        "mean_article_chars": round(statistics.mean(len(t) for t in seeds)),
         "seconds": round(elapsed, 3),
         "articles_per_s": round(n / elapsed, 1),
         "ms_per_article": {
@@ -63,8 +74,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--dataset", type=Path)
+    parser.add_argument("--filter", action="append", default=[])
     args = parser.parse_args()
-    report = orjson.dumps(asyncio.run(measure(args.seconds)), option=orjson.OPT_INDENT_2)
+    if args.dataset:
+        seeds = median_rows(args.dataset, args.filter)
+    else:
+        seeds = [p.read_text(encoding="utf-8") for p in sorted((PROJECT_ROOT / "seeds").glob("*.txt"))]
+    report = orjson.dumps(asyncio.run(measure(args.seconds, seeds)), option=orjson.OPT_INDENT_2)
     if args.out:
         args.out.write_bytes(report + b"\n")
     else:
