@@ -72,8 +72,10 @@ async def run(articles: list[str], prompt: str) -> dict[str, Any]:
                         "actors": len(digest.actors),
                         "dropped": sum(w.startswith("dropped") for w in digest.warnings),
                         "degraded": p.degraded,
-                        "warnings": digest.warnings,
-                        "summary": digest.summary,
+                        # Counts only: summaries and warnings quote the article, which must
+                        # not end up in this repository.
+                        "warnings": len(digest.warnings),
+                        "summary_words": len(digest.summary.split()),
                     }
                 )
                 progress.advance(task)
