@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import copy
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio.to_thread
 
@@ -20,6 +21,7 @@ from service.engines import extractive
 from service.schema import Actor, KeyFigure
 
 MAX_CANDIDATES = 20
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -88,24 +90,23 @@ def to_digest_shape(answer: dict[str, Any], found: Candidates) -> tuple[dict[str
     what the model leaves out comes from the candidate itself.
     """
     problems: list[str] = []
-    figures = []
-    for item in answer.get("key_figures", []):
-        index, extra = _pick(item)
-        if not 1 <= index <= len(found.figures):
-            problems.append(f"figure {index} is not one of the candidates 1-{len(found.figures)}")
-            continue
-        f = found.figures[index - 1]
-        figures.append(
-            {"text": f.text, "kind": extra.get("kind", f.kind), "context": extra.get("context", f.context)}
-        )
-    actors = []
-    for item in answer.get("actors", []):
-        index, extra = _pick(item)
-        if not 1 <= index <= len(found.actors):
-            problems.append(f"actor {index} is not one of the candidates 1-{len(found.actors)}")
-            continue
-        a = found.actors[index - 1]
-        actors.append(
-            {"name": a.name, "kind": extra.get("kind", a.kind), "role": extra.get("role", a.role or "")}
-        )
+
+    def chosen(key: str, pool: Sequence[T], noun: str) -> list[tuple[T, dict[str, Any]]]:
+        picks = []
+        for item in answer.get(key, []):
+            index, extra = _pick(item)
+            if 1 <= index <= len(pool):
+                picks.append((pool[index - 1], extra))
+            else:
+                problems.append(f"{noun} {index} is not one of the candidates 1-{len(pool)}")
+        return picks
+
+    figures = [
+        {"text": f.text, "kind": extra.get("kind", f.kind), "context": extra.get("context", f.context)}
+        for f, extra in chosen("key_figures", found.figures, "figure")
+    ]
+    actors = [
+        {"name": a.name, "kind": extra.get("kind", a.kind), "role": extra.get("role", a.role or "")}
+        for a, extra in chosen("actors", found.actors, "actor")
+    ]
     return {"summary": answer.get("summary", ""), "key_figures": figures, "actors": actors}, problems

@@ -73,6 +73,17 @@ def running_service(settings: Settings) -> Iterator[str]:
 ServiceFactory = Callable[..., httpx2.Client]
 
 
+def assert_grounded(digest: dict[str, Any], text: str) -> None:
+    """Every figure is the article's text at its span; every actor has non-blank mentions."""
+    for figure in digest["key_figures"]:
+        start, end = figure["span"]
+        assert text[start:end] == figure["text"]
+    for actor in digest["actors"]:
+        assert actor["mentions"]
+        for start, end in actor["mentions"]:
+            assert text[start:end].strip()
+
+
 @pytest.fixture
 def service(fake_llm: FakeLLM) -> Iterator[ServiceFactory]:
     """Start the service against the fake LLM; keyword arguments override settings."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.engines.extractive import ExtractiveDigest, candidates, digest_parts, extract, lead_summary
+from service.engines.extractive import ExtractiveDigest, candidates, extract, lead_summary
 from service.schema import Options
 
 ENGLISH = (
@@ -157,12 +157,6 @@ def test_candidates_for_a_prompt(seed_text: str) -> None:
     _, none, warned = candidates(GERMAN)
     assert none == []
     assert warned
-
-
-def test_digest_parts_matches_extract(seed_text: str) -> None:
-    summary, figures = digest_parts(seed_text, Options())
-    digest = extract(seed_text, Options())
-    assert (summary, figures) == (digest.summary, digest.figures)
 
 
 def test_tiny_and_odd_inputs() -> None:

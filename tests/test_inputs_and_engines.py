@@ -7,13 +7,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from service.settings import Settings
 from tests.answers import GOOD
-from tests.conftest import SEED, ServiceFactory
+from tests.conftest import SEED, ServiceFactory, assert_grounded
 from tests.fakellm import Call, FakeLLM, Reply, ok
 
 HTML_PAGE = """<!doctype html><html><head><title>Coalition grows | Example News</title></head>
@@ -25,16 +24,6 @@ HTML_PAGE = """<!doctype html><html><head><title>Coalition grows | Example News<
 </article><footer>Copyright 2031 Example News. 404 other stories.</footer></body></html>"""
 
 V1 = "summarize@1"  # the scripted answers follow the free-form v1 shape
-
-
-def assert_grounded(digest: dict[str, Any], text: str) -> None:
-    for figure in digest["key_figures"]:
-        start, end = figure["span"]
-        assert text[start:end] == figure["text"]
-    for actor in digest["actors"]:
-        assert actor["mentions"]
-        for start, end in actor["mentions"]:
-            assert text[start:end].strip()
 
 
 def test_html_is_reduced_to_text_and_spans_index_it(service: ServiceFactory, fake_llm: FakeLLM) -> None:

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from service.settings import Settings
-from tests.conftest import running_service
+from tests.conftest import assert_grounded, running_service
 
 pytestmark = pytest.mark.slow
 
@@ -35,14 +35,6 @@ def test_local_engine_digests_the_seed_article(seed_text: str) -> None:
         assert 1 <= provenance["attempts"] <= 3
         assert provenance["usage"]["input_tokens"] > 0
         assert digest["summary"].strip()
-        for figure in digest["key_figures"]:
-            start, end = figure["span"]
-            assert seed_text[start:end] == figure["text"]
+        assert_grounded(digest, seed_text)
         for actor in digest["actors"]:
-            assert actor["mentions"]
-            for start, end in actor["mentions"]:
-                assert seed_text[start:end].strip()
-                assert (
-                    seed_text[start:end].lower() in actor["name"].lower()
-                    or actor["name"].lower() in seed_text[start:end].lower()
-                )
+            assert actor["kind"] in {"person", "organization", "country", "group", "other"}

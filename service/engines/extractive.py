@@ -93,9 +93,3 @@ def candidates(
     figures = rank_figures(text, sentences, language=code, salience=salience, limit=max_figures)
     actors, warnings = _actors(text, sentences, code, max_actors, salience)
     return figures, actors, warnings
-
-
-def digest_parts(text: str, options: Options) -> tuple[str, list[KeyFigure]]:
-    """Summary and figures of ``text`` (what the pipeline used before ``extract``)."""
-    digest = extract(text, options)
-    return digest.summary, digest.figures
