@@ -100,12 +100,20 @@ def _is_context_overflow(exc: BaseException) -> bool:
     return "context" in text and ("length" in text or "exceed" in text or "size" in text)
 
 
+def _is_real_timeout(exc: BaseException) -> bool:
+    """The aiohttp transport reports every dropped connection as a timeout; trust the root cause."""
+    root = exc
+    while root.__cause__ is not None:
+        root = root.__cause__
+    return isinstance(root, TimeoutError) or "Timeout" in type(root).__name__
+
+
 def translate(exc: BaseException, attempts: int, budget: Budget) -> LLMError | ArticleTooLong:
     """Map an SDK exception to our tree, with a detail safe to show callers."""
     status = _status_of(exc)
     if budget.remaining_s() <= 0:
         return DeadlineExceeded("the request deadline passed before the LLM answered", attempts=attempts)
-    if isinstance(exc, openai.APITimeoutError):
+    if isinstance(exc, openai.APITimeoutError) and _is_real_timeout(exc):
         return DeadlineExceeded(f"the LLM did not answer in time ({attempts} attempts)", attempts=attempts)
     if isinstance(exc, openai.APIConnectionError):
         return LLMUnavailable(f"the LLM endpoint is unreachable ({attempts} attempts)", attempts=attempts)

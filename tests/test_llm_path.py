@@ -167,6 +167,27 @@ def test_connection_reset_is_retried(service: ServiceFactory, fake_llm: FakeLLM,
     assert len(fake_llm.calls) == 2
 
 
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx2"])
+def test_persistent_resets_are_unavailable_not_a_timeout(
+    service: ServiceFactory, fake_llm: FakeLLM, seed_text: str, transport: str
+) -> None:
+    fake_llm.default(reset())
+    r = summarize(service(http_client=transport), seed_text)
+    assert r.status_code == 503
+    assert "unreachable" in r.json()["detail"]
+    assert len(fake_llm.calls) == 3
+
+
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx2"])
+def test_persistent_timeouts_are_504_with_either_transport(
+    service: ServiceFactory, fake_llm: FakeLLM, seed_text: str, transport: str
+) -> None:
+    fake_llm.default(timeout(3.0))
+    r = summarize(service(llm_timeout_s=0.3, llm_max_attempts=2, http_client=transport), seed_text)
+    assert r.status_code == 504
+    assert len(fake_llm.calls) == 2
+
+
 def test_attempt_timeout_is_retried(service: ServiceFactory, fake_llm: FakeLLM, seed_text: str) -> None:
     fake_llm.script(timeout(3.0), ok(GOOD))
     r = summarize(service(llm_timeout_s=0.5), seed_text)
