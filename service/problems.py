@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service import observe
 from service.errors import (
     ArticleTooLong,
     DeadlineExceeded,
@@ -70,7 +71,7 @@ def _newsbrief_error(request: Request, exc: Exception) -> Response:
     if status == 503:
         retry_s = exc.retry_after_s if isinstance(exc, LLMError) and exc.retry_after_s else 1.0
         headers = {"Retry-After": str(max(1, math.ceil(retry_s)))}
-    log.info("request_failed", status=status, problem=slug, path=request.url.path)
+    observe.annotate(problem=slug)  # lands on the request's one access-log line
     return problem(status, slug, title, exc.detail, headers)
 
 
