@@ -46,15 +46,19 @@ class Engine:
 class _Run:
     """One request in flight."""
 
+    request: SummarizeRequest
     article: Article
-    options: Options
     budget: Budget
     started: float
     template: PromptTemplate | None
 
+    @property
+    def options(self) -> Options:
+        return self.request.options
 
-def _variables(article: Article, request: SummarizeRequest) -> dict[str, object]:
-    options = request.options
+
+def _variables(run: _Run) -> dict[str, object]:
+    article, request, options = run.article, run.request, run.options
     return {
         "article": article.text,
         "title": article.title or "",
@@ -160,9 +164,9 @@ class Pipeline:
             options=request.options.model_dump(),
             extra=[request.language, article.title],
         )
-        run = _Run(article, request.options, Budget.start(self.settings), started, template)
+        run = _Run(request, article, Budget.start(self.settings), started, template)
         waited = time.perf_counter()
-        digest, reused = await self.cache.get_or_compute(key, lambda: self._compute(run, request))
+        digest, reused = await self.cache.get_or_compute(key, lambda: self._compute(run))
         if not reused:
             return digest
         observe.add_llm_time(time.perf_counter() - waited)  # a shared computation is LLM time here too
@@ -175,27 +179,25 @@ class Pipeline:
         )
         return digest.model_copy(update={"id": _new_id(), "provenance": provenance})
 
-    async def _compute(self, run: _Run, request: SummarizeRequest) -> tuple[Digest, bool]:
+    async def _compute(self, run: _Run) -> tuple[Digest, bool]:
         """(digest, cacheable): a fallback after an LLM failure is not cached."""
         if run.template is None or self.engine.llm is None:
-            return await self._extractive(run, request, warnings=[]), True
+            return await self._extractive(run, warnings=[]), True
         try:
             if not self.engine.ready:
                 raise LLMUnavailable("the embedded model is still loading", retry_after_s=2.0)
-            return await self._with_llm(self.engine.llm, run.template, run, request), True
+            return await self._with_llm(self.engine.llm, run.template, run), True
         except LLMError as exc:
             if self.settings.on_llm_failure != "degrade":
                 raise
             warning = f"LLM failed ({exc.detail}); answered with the extractive digest"
-            return await self._extractive(run, request, warnings=[warning], degraded=True), False
+            return await self._extractive(run, warnings=[warning], degraded=True), False
 
-    async def _with_llm(
-        self, llm: LLMClient, template: PromptTemplate, run: _Run, request: SummarizeRequest
-    ) -> Digest:
-        variables = _variables(run.article, request)
+    async def _with_llm(self, llm: LLMClient, template: PromptTemplate, run: _Run) -> Digest:
+        variables = _variables(run)
         found = None
         if template.candidates:
-            found = await candidates.find(run.article.text, request.language)
+            found = await candidates.find(run.article.text, run.request.language)
             variables.update(found.variables())
         messages: list[Message] = [
             {"role": "system", "content": template.render("system", variables)},
@@ -260,15 +262,13 @@ class Pipeline:
             degraded=degraded,
         )
 
-    async def _extractive(
-        self, run: _Run, request: SummarizeRequest, *, warnings: list[str], degraded: bool = False
-    ) -> Digest:
+    async def _extractive(self, run: _Run, *, warnings: list[str], degraded: bool = False) -> Digest:
         call = functools.partial(
             extractive.extract,
             run.article.text,
             run.options,
             title=run.article.title,
-            language=request.language,
+            language=run.request.language,
         )
         result = await anyio.to_thread.run_sync(call)  # CPU work (NER, ranking) off the event loop
         return self._digest(
