@@ -7,6 +7,8 @@
 --   BENCH_QUOTA      requests per wrk thread (0: run for -d); each connection stops asking when
 --                    the quota is used up, and the thread stops once every answer is in
 --   BENCH_OUT        where done() writes its JSON report (latency in microseconds)
+--   BENCH_RAMP_MS    spread the connections' first requests evenly over this many ms (0: all at once);
+--                    needs BENCH_CONNECTIONS_PER_THREAD and BENCH_THREADS
 
 local method = os.getenv("BENCH_METHOD") or "POST"
 local path = os.getenv("BENCH_PATH") or "/"
@@ -51,15 +53,30 @@ function request()
   return wrk.format(method, path, headers, prefix .. nonce .. "-" .. tid .. "-" .. sent .. suffix)
 end
 
-if quota > 0 then
+local ramp_ms = tonumber(os.getenv("BENCH_RAMP_MS") or "0")
+local per_thread = tonumber(os.getenv("BENCH_CONNECTIONS_PER_THREAD") or "0")
+local thread_count = tonumber(os.getenv("BENCH_THREADS") or "1")
+
+if quota > 0 or ramp_ms > 0 then
   local remaining = quota
-  -- Called before every request: a connection whose thread has used its quota waits "forever".
+  local started = 0
+  -- Called before every request. With a ramp, the first request of each connection waits its
+  -- turn, so the c connections start evenly spread over ramp_ms instead of all at once (with a
+  -- fixed upstream latency they would otherwise stay in lock step, one burst per round).
+  -- With a quota, a connection whose thread has used it up waits "forever".
   function delay()
-    if remaining > 0 then
-      remaining = remaining - 1
-      return 0
+    local wait = 0
+    if started < per_thread then
+      wait = math.floor((started * thread_count + tid - 1) * ramp_ms / (per_thread * thread_count))
+      started = started + 1
     end
-    return 86400000
+    if quota > 0 then
+      if remaining <= 0 then
+        return 86400000
+      end
+      remaining = remaining - 1
+    end
+    return wait
   end
 end
 

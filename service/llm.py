@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx2
 import openai
+import orjson
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
 from service.errors import ArticleTooLong, DeadlineExceeded, LLMBadAnswer, LLMError, LLMUnavailable
@@ -24,6 +25,7 @@ from service.settings import Settings
 Message = dict[str, str]
 _TRANSIENT_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
 _UNAVAILABLE_STATUS = frozenset({429, 503})
+_JSON_HEADERS = {"Content-Type": "application/json"}
 
 
 @dataclass
@@ -192,18 +194,20 @@ class LLMClient:
         budget: Budget,
     ) -> ChatResult:
         """One logical call: retried on transient errors within `budget`; usage is added to it."""
-        # `response_format` travels in `extra_body`: the SDK would otherwise walk the whole
-        # JSON Schema against its typed params on every call (7% of our CPU per request).
-        extra_body: dict[str, Any] = {"response_format": self._response_format(schema)}
-        if self._use_local_params:
-            extra_body.update(local_params)
-        request: dict[str, Any] = {
+        body: dict[str, Any] = {
             "model": self.model,
             "messages": list(messages),
             "temperature": params.get("temperature", 0),
             "max_tokens": int(params.get("max_tokens", 1024)),
-            "extra_body": extra_body,
+            "response_format": self._response_format(schema),
         }
+        if self._use_local_params:
+            body.update(local_params)
+        # The SDK's generic `post` (auth, headers, status errors) with our own serialized body and
+        # an unparsed answer: `chat.completions.create` walks every message and the whole JSON
+        # Schema against its typed params, then builds a pydantic model of the answer; together
+        # that was ~35% of the service's CPU per request, for a body we already know is valid.
+        content = orjson.dumps(body)
         retrying = AsyncRetrying(
             retry=retry_if_exception(_is_transient),
             wait=self._wait_s,
@@ -215,21 +219,43 @@ class LLMClient:
                 with attempt:
                     budget.attempts += 1
                     timeout_s = max(0.001, min(self._settings.attempt_timeout_s, budget.remaining_s()))
-                    completion = await self._client.chat.completions.create(
-                        **request, timeout=httpx2.Timeout(timeout_s, connect=min(timeout_s, 5.0))
+                    raw = await self._client.post(
+                        "/chat/completions",
+                        cast_to=bytes,
+                        content=content,
+                        options={
+                            "headers": _JSON_HEADERS,
+                            "timeout": httpx2.Timeout(timeout_s, connect=min(timeout_s, 5.0)),
+                        },
                     )
         except openai.OpenAIError as exc:
             raise translate(exc, budget.attempts, budget) from exc
-        usage = completion.usage
-        if usage is not None:
-            budget.input_tokens += usage.prompt_tokens
-            budget.output_tokens += usage.completion_tokens
-        choice = completion.choices[0] if completion.choices else None
-        content = (choice.message.content if choice else None) or ""
+        return self._result(raw, budget)
+
+    def _result(self, raw: bytes, budget: Budget) -> ChatResult:
+        """The first choice of a chat completion body; anything else is a bad answer."""
+        try:
+            completion = orjson.loads(raw)
+            choices = completion.get("choices") or [{}]
+            choice = choices[0]
+            message = choice.get("message") or {}
+            content = message.get("content") or ""
+            usage = completion.get("usage") or {}
+            input_tokens = int(usage.get("prompt_tokens") or 0)
+            output_tokens = int(usage.get("completion_tokens") or 0)
+            model = completion.get("model")
+            if not isinstance(content, str) or not isinstance(model, str | None):
+                raise TypeError("content and model must be strings")
+        except (orjson.JSONDecodeError, AttributeError, TypeError, ValueError, IndexError) as exc:
+            raise LLMBadAnswer(
+                "the LLM answered with something that is not a chat completion", attempts=budget.attempts
+            ) from exc
+        budget.input_tokens += input_tokens
+        budget.output_tokens += output_tokens
         return ChatResult(
             content=content,
-            model=self._label or completion.model or self.model,
-            truncated=bool(choice and choice.finish_reason == "length"),
+            model=self._label or model or self.model,
+            truncated=choice.get("finish_reason") == "length",
         )
 
     async def ping(self) -> bool:

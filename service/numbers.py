@@ -499,7 +499,7 @@ def _scan(g: _Grammar, text: str) -> list[_Hit]:
     done = 0
     for token in _START.finditer(text):
         start, word = token.start(), token.group()
-        if start < done or (word[0].isalpha() and _key(word) not in g.start_words):
+        if start < done or (word[0].isalpha() and word.casefold() not in g.start_words):
             continue
         match = g.core.match(text, start)
         hit = _read(g, text, match) if match else None

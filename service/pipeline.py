@@ -12,10 +12,11 @@ import hashlib
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import anyio.to_thread
 import jsonschema
+import jsonschema_rs
 import orjson
 
 from service import candidates, observe
@@ -71,6 +72,14 @@ def _variables(run: _Run) -> dict[str, object]:
     }
 
 
+class _Validators(NamedTuple):
+    """A schema with a compiled validator for the yes/no answer and one that explains failures."""
+
+    schema: dict[str, Any]
+    fast: jsonschema_rs.Draft202012Validator
+    full: jsonschema.Draft202012Validator
+
+
 def _new_id() -> str:
     return f"dg_{uuid.uuid4().hex[:24]}"
 
@@ -91,14 +100,10 @@ class Pipeline:
         self.cache = cache
         self.catalogue = catalogue
         self.engine = engine
-        self._bounded_schemas: dict[
-            tuple[str, int, int], tuple[dict[str, Any], jsonschema.Draft202012Validator]
-        ] = {}
+        self._bounded_schemas: dict[tuple[str, int, int], _Validators] = {}
         self._request_schemas: dict[tuple[str, int, int, int, int], dict[str, Any]] = {}
 
-    def _bounded(
-        self, template: PromptTemplate, found: candidates.Candidates | None
-    ) -> tuple[dict[str, Any], jsonschema.Draft202012Validator]:
+    def _bounded(self, template: PromptTemplate, found: candidates.Candidates | None) -> _Validators:
         """The template's schema, ids bounded to the candidates (if any), and its validator.
 
         Answers are validated against this, not against the options caps of `_request_schema`:
@@ -110,7 +115,9 @@ class Pipeline:
             schema = (
                 candidates.bound_schema(template.output_schema, found) if found else template.output_schema
             )
-            entry = (schema, jsonschema.Draft202012Validator(schema))
+            entry = _Validators(
+                schema, jsonschema_rs.Draft202012Validator(schema), jsonschema.Draft202012Validator(schema)
+            )
             self._bounded_schemas[key] = entry
         return entry
 
@@ -122,7 +129,7 @@ class Pipeline:
         key = (template.sha256, options.max_figures, options.max_actors, *counts)
         schema = self._request_schemas.get(key)
         if schema is None:
-            schema = copy.deepcopy(self._bounded(template, found)[0])
+            schema = copy.deepcopy(self._bounded(template, found).schema)
             props = schema.get("properties", {})
             for field_name, wanted in (("key_figures", options.max_figures), ("actors", options.max_actors)):
                 if isinstance(props.get(field_name), dict):
@@ -143,9 +150,10 @@ class Pipeline:
             data = orjson.loads(_strip_fences(content))
         except orjson.JSONDecodeError as exc:
             return None, [f"the answer is not valid JSON ({exc})"]
-        errors = sorted(
-            self._bounded(template, found)[1].iter_errors(data), key=lambda e: list(e.absolute_path)
-        )
+        validators = self._bounded(template, found)
+        if validators.fast.is_valid(data):
+            return data, []
+        errors = sorted(validators.full.iter_errors(data), key=lambda e: list(e.absolute_path))
         problems = [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors[:10]]
         return data, problems
 
