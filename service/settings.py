@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     log_level: str = "info"
 
+    # --- hardening: limits, circuit breaker, metrics, tracing (issue 5) ---
+
+    # --- jobs, webhooks, callbacks, Redis (issue 6) ---
+
     @field_validator("api_keys", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
