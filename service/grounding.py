@@ -187,6 +187,32 @@ def _value_match(article: str, wanted: ParsedNumber) -> Span | None:
     return best[0]
 
 
+_NEAR_CHARS = 160  # far longer than any numeric expression ("one hundred and twenty-five thousand")
+_WHITESPACE = re.compile(r"\s")
+
+
+def _numbers_overlapping(article: str, start: int, end: int) -> list[Span]:
+    """Numeric expressions of the article that overlap ``[start, end)``.
+
+    Only a window around the span is scanned, starting at a whitespace so that the scan is in
+    step with a scan of the whole article well before ``start``: the article's full scan is
+    needed only when a figure is not found by its text.
+    """
+    low = max(0, start - _NEAR_CHARS)
+    if low:
+        space = _WHITESPACE.search(article, low, start)
+        low = space.end() if space else low
+    high = min(len(article), end + _NEAR_CHARS)
+    spans: list[Span] = []
+    for local_start, local_end in find_numbers(article[low:high]):
+        number_start, number_end = local_start + low, local_end + low
+        if number_start >= end:
+            break
+        if number_end > start:
+            spans.append((number_start, number_end))
+    return spans
+
+
 def ground_figure(article: str, text: str) -> tuple[str, Span] | None:
     """The article's own text and span for a key figure, or None if the article lacks it."""
     needle = _clean(text)
@@ -195,13 +221,9 @@ def ground_figure(article: str, text: str) -> tuple[str, Span] | None:
     found = _search(article, needle, ignore_case=True, whole_words=True, first=True)
     if found:
         start, end = found[0]
-        inside: list[Span] = []
-        for (number_start, number_end), _ in _article_numbers(article):
-            if number_start >= end:
-                break
-            if number_end > start:  # widen "1.6" to the article's whole "£1.6 billion"
-                inside.append((number_start, number_end))
-                start, end = min(start, number_start), max(end, number_end)
+        inside = _numbers_overlapping(article, start, end)
+        for number_start, number_end in inside:  # widen "1.6" to the article's whole "£1.6 billion"
+            start, end = min(start, number_start), max(end, number_end)
         if inside:
             first_start, first_end = inside[0]
             outside = len(_words(article[start:first_start])) + len(_words(article[first_end:end]))

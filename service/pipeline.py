@@ -20,11 +20,12 @@ import jsonschema_rs
 import orjson
 
 from service import candidates, observe
-from service.assemble import Grounded, ground_answer, merge
+from service.assemble import Grounded, merge
 from service.cache import DigestCache, cache_key
 from service.engines import extractive
 from service.errors import LLMBadAnswer, LLMError, LLMUnavailable
 from service.llm import Budget, LLMClient, Message
+from service.offload import Grounder
 from service.prompts import Catalogue, PromptTemplate
 from service.schema import Actor, Digest, KeyFigure, Options, PromptRef, Provenance, SummarizeRequest, Usage
 from service.settings import Settings
@@ -95,8 +96,16 @@ def _strip_fences(content: str) -> str:
 class Pipeline:
     """Produces `Digest`s; shared by the HTTP API and the CLI."""
 
-    def __init__(self, settings: Settings, catalogue: Catalogue, engine: Engine, cache: DigestCache) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        catalogue: Catalogue,
+        engine: Engine,
+        cache: DigestCache,
+        grounder: Grounder | None = None,
+    ) -> None:
         self.settings = settings
+        self.grounder = grounder or Grounder(0)
         self.cache = cache
         self.catalogue = catalogue
         self.engine = engine
@@ -233,7 +242,7 @@ class Pipeline:
             if not problems and found is not None:
                 data, problems = candidates.to_digest_shape(data, found)
             if not problems:
-                grounded = ground_answer(run.article.text, data)
+                grounded = await self.grounder.ground(run.article.text, data)
                 answers.append(grounded)
                 if not grounded.problems or grounding_repaired or not budget.can_attempt():
                     break

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     response_format: Literal["json_schema", "json_object"] = "json_schema"
     on_llm_failure: Literal["fail", "degrade"] = "fail"
 
+    # None: one helper process when this process may use 2+ cores, else 0 (in the event loop).
+    grounding_workers: int | None = Field(None, ge=0, le=8)
+
     cache_max_entries: int = Field(4096, ge=0)
     cache_ttl_s: float = Field(24 * 3600, gt=0)
 
@@ -58,8 +61,32 @@ class Settings(BaseSettings):
     log_level: str = "info"
 
     # --- hardening: limits, circuit breaker, metrics, tracing (issue 5) ---
+    rate_limit_per_min: int = Field(600, ge=0)  # per API key (per client IP without keys); 0: off
+    max_in_flight: int = Field(512, ge=0)  # requests being served at once; beyond it a fast 503; 0: off
+    breaker_failures: int = Field(5, ge=1)  # consecutive upstream failures that open the circuit
+    breaker_cooldown_s: float = Field(30.0, gt=0)  # open this long, then one probe call
+    metrics_public: bool = True  # False: GET /metrics needs an API key too
+    shutdown_grace_s: float = Field(30.0, ge=0)  # SIGTERM: time in-flight requests get to finish
+    otel: bool = False  # OpenTelemetry tracing (the `otel` extra); also on when an OTLP endpoint is set
+    otel_exporter_otlp_endpoint: str | None = Field(
+        None, validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT")
+    )
 
     # --- jobs, webhooks, callbacks, Redis (issue 6) ---
+    job_concurrency: int = Field(16, ge=1, le=1024)
+    # Runs per job, crashed runs included: a job that kills the process every time stops here.
+    job_max_runs: int = Field(3, ge=1, le=100)
+    idempotency_ttl_s: float = Field(24 * 3600, ge=60)
+    webhook_secret: str | None = None
+    # Kept well past the library's 5-minute timestamp tolerance, so a replay is always caught.
+    webhook_dedup_ttl_s: float = Field(7 * 24 * 3600, ge=600)
+    callback_url: str | None = None
+    callback_secret: str | None = None
+    callback_allow: str = ""  # comma list: host, host:port, IP or CIDR
+    callback_max_attempts: int = Field(15, ge=1, le=100)
+    callback_backoff_initial_s: float = Field(5.0, ge=0)
+    callback_backoff_max_s: float = Field(3600.0, ge=0)
+    callback_timeout_s: float = Field(10.0, gt=0)
 
     @field_validator("api_keys", mode="before")
     @classmethod
@@ -79,6 +106,13 @@ class Settings(BaseSettings):
         if self.deadline_s is not None:
             return self.deadline_s
         return 300.0 if self.resolved_engine() == "local" else 60.0
+
+    def resolved_grounding_workers(self) -> int:
+        if self.grounding_workers is not None:
+            return self.grounding_workers
+        from service.offload import default_workers  # noqa: PLC0415 - settings stay import-light
+
+        return default_workers()
 
     def resolved_engine(self) -> Literal["openai", "local", "extractive"]:
         """`auto` means `openai` when an endpoint or key is configured, else the embedded model."""

@@ -1,0 +1,69 @@
+"""Grounding in the helper process: the same digest as in the event loop, and a crash costs no answer."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from typing import Any
+
+from service.assemble import ground_answer
+from service.offload import Grounder
+from tests.answers import GOOD, HALLUCINATED
+from tests.conftest import SEED, ServiceFactory, assert_grounded
+from tests.fakellm import FakeLLM, ok
+
+ARTICLE = SEED.read_text(encoding="utf-8")
+
+
+def _comparable(digest: dict[str, Any]) -> dict[str, Any]:
+    return {k: digest[k] for k in ("summary", "key_figures", "actors", "warnings")}
+
+
+def test_helper_process_gives_the_same_digest_as_the_event_loop(
+    service: ServiceFactory, fake_llm: FakeLLM
+) -> None:
+    fake_llm.default(ok(HALLUCINATED))
+    bodies = [{"text": ARTICLE + f"\nRequest {i}.", "prompt": "summarize@1"} for i in range(3)]
+    inline = service(grounding_workers=0)
+    expected = [_comparable(inline.post("/v1/summaries", json=b).json()) for b in bodies]
+    offloaded = service(grounding_workers=1, cache_max_entries=0)
+    for body, want in zip(bodies, expected, strict=True):
+        response = offloaded.post("/v1/summaries", json=body)
+        assert response.status_code == 200, response.text
+        assert_grounded(response.json(), body["text"])
+        assert _comparable(response.json()) == want
+    assert any("dropped" in w for w in expected[0]["warnings"])  # the helper really grounded something
+
+
+def test_a_dead_helper_is_replaced_and_the_answer_still_grounded() -> None:
+    async def scenario() -> None:
+        grounder = Grounder(1)
+        await grounder.start()
+        try:
+            pool = grounder._pool
+            assert pool is not None
+            for pid in list(pool._processes):  # kill the helper as a crash or the OOM killer would
+                os.kill(pid, signal.SIGKILL)
+            await asyncio.sleep(0.2)
+            article = ARTICLE + "\nAfter the crash."
+            first = await grounder.ground(article, GOOD)  # answered in-process while the pool is rebuilt
+            assert first == ground_answer(article, GOOD)
+            second = await grounder.ground(article, GOOD)  # the new helper serves again
+            assert second == first
+            assert grounder._pool is not pool
+        finally:
+            grounder.close()
+
+    asyncio.run(scenario())
+
+
+def test_no_helper_when_set_to_zero() -> None:
+    async def scenario() -> None:
+        grounder = Grounder(0)
+        await grounder.start()
+        assert grounder._pool is None
+        assert await grounder.ground(ARTICLE, GOOD) == ground_answer(ARTICLE, GOOD)
+        grounder.close()
+
+    asyncio.run(scenario())
