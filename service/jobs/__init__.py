@@ -1,0 +1,138 @@
+"""Asynchronous jobs: `POST /v1/jobs`, CMS webhooks and signed callbacks, durable by default.
+
+    service.jobs
+    ├── model      Job, Delivery, the request (`JobRequest`) and view (`JobView`) models
+    ├── store      the `JobStore` and `Dispatcher` protocols: the seams a Redis backend fills
+    ├── sqlite     `SqliteJobStore`: the embedded store (SQLite, WAL) under NEWSBRIEF_DATA_DIR
+    ├── worker     `JobRunner` (one job -> result + callback) and `EmbeddedQueue` (in-process)
+    ├── callbacks  `Deliverer`: Standard Webhooks signing, tenacity retries, attempts recorded
+    └── ssrf       which callback URLs we connect to, and at which address
+
+`Jobs` below is what the routes see: they never touch a store or a queue directly.
+`open_jobs` builds the embedded pair; a Redis deployment builds its own `JobStore`
+and `Dispatcher` there (chosen by `NEWSBRIEF_REDIS_URL`), and the API code stays as it is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import orjson
+import structlog
+
+from service.errors import CallbackRefused, IdempotencyConflict, JobNotFound
+from service.jobs.callbacks import Deliverer
+from service.jobs.model import Job, JobRequest, JobView, new_id
+from service.jobs.sqlite import SqliteJobStore
+from service.jobs.ssrf import AllowList, check_target
+from service.jobs.store import Dispatcher, HookClaim, IdempotencyClaim, JobStore, Removal, Submission
+from service.jobs.worker import EmbeddedQueue, JobRunner
+from service.runtime import Runtime
+from service.schema import SummarizeRequest
+from service.settings import Settings
+
+log = structlog.get_logger("newsbrief.jobs")
+HOOK_OWNER_PREFIX = "hook:"
+
+
+def fingerprint(value: object) -> str:
+    """A stable hash of a JSON-able value (keys sorted), for idempotency and change detection."""
+    return hashlib.sha256(orjson.dumps(value, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+@dataclass
+class Jobs:
+    """The job system of one process, as the API uses it."""
+
+    settings: Settings
+    store: JobStore
+    dispatcher: Dispatcher
+    allow: AllowList
+
+    async def check_callback(self, url: str) -> None:
+        """422 now for a target we would refuse later."""
+        if not self.settings.callback_secret:
+            raise CallbackRefused("callbacks are not configured on this server (NEWSBRIEF_CALLBACK_SECRET)")
+        await check_target(url, self.allow)
+
+    async def submit(
+        self,
+        owner: str,
+        body: JobRequest,
+        *,
+        idempotency_key: str | None = None,
+        source: str | None = None,
+        hook: HookClaim | None = None,
+    ) -> Submission:
+        if body.callback_url is not None:
+            await self.check_callback(body.callback_url)
+        request = body.summarize_request().model_dump(mode="json")
+        job = Job(
+            id=new_id("job"),
+            owner=owner,
+            request=request,
+            callback_url=body.callback_url,
+            external_id=body.external_id,
+            source=source,
+        )
+        claim = None
+        if idempotency_key is not None:
+            claim = IdempotencyClaim(owner, idempotency_key, fingerprint(body.model_dump(mode="json")))
+        submission = await self.store.submit(job, idempotency=claim, hook=hook)
+        if submission.outcome == "conflict":
+            raise IdempotencyConflict("this Idempotency-Key was used with a different request body")
+        if submission.outcome == "created":
+            await self.dispatcher.enqueue(job.id)
+        return submission
+
+    async def remove(self, source: str, external_id: str, webhook_id: str) -> Removal:
+        removal = await self.store.remove(source, external_id, webhook_id)
+        if removal.cancelled:
+            await self.dispatcher.cancel(removal.cancelled)
+            log.info("jobs_cancelled", source=source, jobs=removal.cancelled)
+        return removal
+
+    async def view(self, job_id: str, owner: str) -> JobView:
+        """The job if `owner` may see it; jobs made by webhooks are visible to every caller."""
+        job = await self.store.get(job_id) if len(job_id) <= 64 else None
+        if job is None or not (job.owner == owner or job.owner.startswith(HOOK_OWNER_PREFIX)):
+            raise JobNotFound(f"no job {job_id!r}")
+        return JobView.of(job, await self.store.delivery_of(job.id))
+
+
+def check_summarize(runtime: Runtime, request: SummarizeRequest) -> None:
+    """Fail at submission, not later, on what a job could never do (an unknown prompt)."""
+    if runtime.engine.llm is not None:
+        runtime.catalogue.resolve(request.prompt, runtime.engine.name)
+
+
+@contextlib.asynccontextmanager
+async def open_jobs(runtime: Runtime) -> AsyncIterator[Jobs]:
+    """The embedded job system: SQLite store, in-process queue and callback deliverer."""
+    settings = runtime.settings
+    if settings.callback_url and not settings.callback_secret:
+        raise RuntimeError("NEWSBRIEF_CALLBACK_URL is set but NEWSBRIEF_CALLBACK_SECRET is not")
+    allow = AllowList.parse(settings.callback_allow)
+    store = SqliteJobStore(
+        settings.data_dir,
+        idempotency_ttl_s=settings.idempotency_ttl_s,
+        receipt_ttl_s=settings.webhook_dedup_ttl_s,
+    )
+    await store.open()
+    deliverer = Deliverer(store, settings, allow)
+    runner = JobRunner(store, runtime.pipeline, deliverer, settings)
+    queue = EmbeddedQueue(store, runner, settings.job_concurrency, runtime.ready)
+    try:
+        await deliverer.start()
+        await queue.start()
+        yield Jobs(settings, store, queue, allow)
+    finally:
+        await queue.aclose()
+        await deliverer.aclose()
+        await store.close()
+
+
+__all__ = ["HOOK_OWNER_PREFIX", "Jobs", "check_summarize", "fingerprint", "open_jobs"]

@@ -1,0 +1,361 @@
+"""`SqliteJobStore`: the embedded `JobStore`, one SQLite file in WAL mode under the data dir.
+
+Every operation is one short transaction on one connection, run in a worker thread
+(`anyio.to_thread`) under a lock, so the event loop never blocks on disk. Commits
+are `synchronous=FULL`: a job the API answered 202 for is on disk. One process per
+data dir (the embedded mode is one process; scale out with Redis instead).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import anyio.to_thread
+import orjson
+
+from service.jobs.model import Delivery, DeliveryAttempt, DeliveryState, Job
+from service.jobs.store import HookClaim, IdempotencyClaim, Outcome, Removal, Submission
+
+T = TypeVar("T")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id TEXT PRIMARY KEY, owner TEXT NOT NULL, status TEXT NOT NULL, request TEXT NOT NULL,
+    callback_url TEXT, external_id TEXT, source TEXT, created_at REAL NOT NULL,
+    started_at REAL, finished_at REAL, runs INTEGER NOT NULL DEFAULT 0, digest TEXT, problem TEXT);
+CREATE INDEX IF NOT EXISTS jobs_queue ON jobs (status, created_at);
+CREATE INDEX IF NOT EXISTS jobs_item ON jobs (source, external_id, status);
+CREATE TABLE IF NOT EXISTS idempotency (
+    owner TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, job_id TEXT NOT NULL,
+    created_at REAL NOT NULL, PRIMARY KEY (owner, key));
+CREATE TABLE IF NOT EXISTS hook_receipts (
+    source TEXT NOT NULL, webhook_id TEXT NOT NULL, job_id TEXT, received_at REAL NOT NULL,
+    PRIMARY KEY (source, webhook_id));
+CREATE TABLE IF NOT EXISTS hook_items (
+    source TEXT NOT NULL, external_id TEXT NOT NULL, content_hash TEXT NOT NULL, job_id TEXT NOT NULL,
+    updated_at REAL NOT NULL, PRIMARY KEY (source, external_id));
+CREATE TABLE IF NOT EXISTS deliveries (
+    id TEXT PRIMARY KEY, job_id TEXT NOT NULL UNIQUE, url TEXT NOT NULL, body BLOB NOT NULL,
+    state TEXT NOT NULL, next_attempt_at REAL, created_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries (state);
+CREATE TABLE IF NOT EXISTS delivery_attempts (
+    delivery_id TEXT NOT NULL, n INTEGER NOT NULL, at REAL NOT NULL, status_code INTEGER, error TEXT,
+    next_attempt_at REAL, PRIMARY KEY (delivery_id, n));
+"""
+_JOB_COLUMNS = (
+    "id, owner, status, request, callback_url, external_id, source, created_at, started_at, "
+    "finished_at, runs, digest, problem"
+)
+
+
+def _job(row: sqlite3.Row | tuple[Any, ...]) -> Job:
+    (id_, owner, status, request, callback_url, external_id, source, created, started, finished, runs,
+     digest, problem) = row  # fmt: skip
+    return Job(
+        id=id_,
+        owner=owner,
+        status=status,
+        request=orjson.loads(request),
+        callback_url=callback_url,
+        external_id=external_id,
+        source=source,
+        created_at=created,
+        started_at=started,
+        finished_at=finished,
+        runs=runs,
+        digest=orjson.loads(digest) if digest else None,
+        problem=orjson.loads(problem) if problem else None,
+    )
+
+
+def _dump(value: object) -> str | None:
+    return None if value is None else orjson.dumps(value).decode()
+
+
+class SqliteJobStore:
+    """The embedded `JobStore` (see `service.jobs.store` for the contract)."""
+
+    def __init__(self, data_dir: Path, *, idempotency_ttl_s: float, receipt_ttl_s: float) -> None:
+        self.path = data_dir / "jobs.sqlite3"
+        self.idempotency_ttl_s = idempotency_ttl_s
+        self.receipt_ttl_s = receipt_ttl_s
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+
+    # -- plumbing
+
+    def _open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.executescript(_SCHEMA)
+        self._conn = conn
+
+    async def open(self) -> None:
+        await anyio.to_thread.run_sync(self._open)
+
+    async def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with self._lock:
+                conn.close()
+
+    def _tx(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        with self._lock:
+            conn = self._conn
+            if conn is None:
+                raise RuntimeError("the job store is closed")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = fn(conn)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+            return result
+
+    async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        return await anyio.to_thread.run_sync(self._tx, fn)
+
+    @staticmethod
+    def _get(conn: sqlite3.Connection, job_id: str) -> Job | None:
+        row = conn.execute(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE id = ?", (job_id,)).fetchone()  # noqa: S608
+        return _job(row) if row else None
+
+    # -- submitting
+
+    async def submit(
+        self, job: Job, *, idempotency: IdempotencyClaim | None = None, hook: HookClaim | None = None
+    ) -> Submission:
+        def tx(conn: sqlite3.Connection) -> Submission:
+            now = time.time()
+            if hook is not None:
+                seen = self._receipt(conn, hook.source, hook.webhook_id)
+                if seen is not None:
+                    return seen
+            if idempotency is not None:
+                row = conn.execute(
+                    "SELECT fingerprint, job_id FROM idempotency "
+                    "WHERE owner = ? AND key = ? AND created_at > ?",
+                    (idempotency.owner, idempotency.key, now - self.idempotency_ttl_s),
+                ).fetchone()
+                if row is not None:
+                    if row[0] != idempotency.fingerprint:
+                        return Submission("conflict", None)
+                    return Submission("existing", self._get(conn, row[1]))
+            if hook is not None:
+                unchanged = self._unchanged(conn, hook)
+                if unchanged is not None:
+                    self._add_receipt(conn, hook.source, hook.webhook_id, unchanged.id)
+                    return Submission("unchanged", unchanged)
+                # Newer content supersedes a version that has not started yet.
+                conn.execute(
+                    "UPDATE jobs SET status = 'cancelled', finished_at = ? "
+                    "WHERE source = ? AND external_id = ? AND status = 'queued'",
+                    (now, hook.source, hook.external_id),
+                )
+            conn.execute(
+                f"INSERT INTO jobs ({_JOB_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
+                (
+                    job.id,
+                    job.owner,
+                    job.status,
+                    _dump(job.request),
+                    job.callback_url,
+                    job.external_id,
+                    job.source,
+                    job.created_at,
+                    None,
+                    None,
+                    0,
+                    None,
+                    None,
+                ),
+            )
+            if idempotency is not None:
+                conn.execute(
+                    "INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?, ?)",
+                    (idempotency.owner, idempotency.key, idempotency.fingerprint, job.id, now),
+                )
+            if hook is not None:
+                self._add_receipt(conn, hook.source, hook.webhook_id, job.id)
+                conn.execute(
+                    "INSERT OR REPLACE INTO hook_items VALUES (?, ?, ?, ?, ?)",
+                    (hook.source, hook.external_id, hook.content_hash, job.id, now),
+                )
+            return Submission("created", job)
+
+        return await self._run(tx)
+
+    def _unchanged(self, conn: sqlite3.Connection, hook: HookClaim) -> Job | None:
+        row = conn.execute(
+            "SELECT content_hash, job_id FROM hook_items WHERE source = ? AND external_id = ?",
+            (hook.source, hook.external_id),
+        ).fetchone()
+        if row is None or row[0] != hook.content_hash:
+            return None
+        last = self._get(conn, row[1])
+        # A failed or cancelled digest is no reason to skip: the same content gets another try.
+        return last if last is not None and last.status not in {"failed", "cancelled"} else None
+
+    def _receipt(self, conn: sqlite3.Connection, source: str, webhook_id: str) -> Submission | None:
+        row = conn.execute(
+            "SELECT job_id FROM hook_receipts WHERE source = ? AND webhook_id = ? AND received_at > ?",
+            (source, webhook_id, time.time() - self.receipt_ttl_s),
+        ).fetchone()
+        if row is None:
+            return None
+        outcome: Outcome = "replayed"
+        return Submission(outcome, self._get(conn, row[0]) if row[0] else None)
+
+    @staticmethod
+    def _add_receipt(conn: sqlite3.Connection, source: str, webhook_id: str, job_id: str | None) -> None:
+        conn.execute(
+            "INSERT OR REPLACE INTO hook_receipts VALUES (?, ?, ?, ?)",
+            (source, webhook_id, job_id, time.time()),
+        )
+
+    async def receipt(self, source: str, webhook_id: str) -> Submission | None:
+        return await self._run(lambda conn: self._receipt(conn, source, webhook_id))
+
+    async def remove(self, source: str, external_id: str, webhook_id: str) -> Removal:
+        def tx(conn: sqlite3.Connection) -> Removal:
+            if self._receipt(conn, source, webhook_id) is not None:
+                return Removal(replayed=True, cancelled=[])
+            rows = conn.execute(
+                "UPDATE jobs SET status = 'cancelled', finished_at = ? WHERE source = ? AND external_id = ? "
+                "AND status IN ('queued', 'running') RETURNING id",
+                (time.time(), source, external_id),
+            ).fetchall()
+            conn.execute("DELETE FROM hook_items WHERE source = ? AND external_id = ?", (source, external_id))
+            self._add_receipt(conn, source, webhook_id, None)
+            return Removal(replayed=False, cancelled=[r[0] for r in rows])
+
+        return await self._run(tx)
+
+    # -- running
+
+    async def get(self, job_id: str) -> Job | None:
+        return await self._run(lambda conn: self._get(conn, job_id))
+
+    async def claim(self) -> Job | None:
+        def tx(conn: sqlite3.Connection) -> Job | None:
+            row = conn.execute(
+                "UPDATE jobs SET status = 'running', started_at = ?, runs = runs + 1 WHERE id = "  # noqa: S608
+                "(SELECT id FROM jobs WHERE status = 'queued' ORDER BY created_at LIMIT 1) "
+                f"RETURNING {_JOB_COLUMNS}",
+                (time.time(),),
+            ).fetchone()
+            return _job(row) if row else None
+
+        return await self._run(tx)
+
+    async def requeue_running(self) -> list[str]:
+        def tx(conn: sqlite3.Connection) -> list[str]:
+            rows = conn.execute(
+                "UPDATE jobs SET status = 'queued' WHERE status = 'running' RETURNING id"
+            ).fetchall()
+            return [r[0] for r in rows]
+
+        return await self._run(tx)
+
+    async def fail_exhausted(self, job_id: str, problem: dict[str, object]) -> bool:
+        def tx(conn: sqlite3.Connection) -> bool:
+            cur = conn.execute(
+                "UPDATE jobs SET status = 'failed', finished_at = ?, problem = ? "
+                "WHERE id = ? AND status = 'running'",
+                (time.time(), _dump(problem), job_id),
+            )
+            return cur.rowcount == 1
+
+        return await self._run(tx)
+
+    async def finish(self, job: Job, delivery: Delivery | None) -> bool:
+        def tx(conn: sqlite3.Connection) -> bool:
+            cur = conn.execute(
+                "UPDATE jobs SET status = ?, finished_at = ?, digest = ?, problem = ? "
+                "WHERE id = ? AND status = 'running'",
+                (job.status, job.finished_at, _dump(job.digest), _dump(job.problem), job.id),
+            )
+            if cur.rowcount != 1:
+                return False
+            if delivery is not None:
+                conn.execute(
+                    "INSERT OR IGNORE INTO deliveries VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        delivery.id,
+                        delivery.job_id,
+                        delivery.url,
+                        delivery.body,
+                        delivery.state,
+                        delivery.next_attempt_at,
+                        delivery.created_at,
+                    ),
+                )
+            return True
+
+        return await self._run(tx)
+
+    # -- callbacks
+
+    @staticmethod
+    def _deliveries(conn: sqlite3.Connection, where: str, args: tuple[object, ...]) -> list[Delivery]:
+        rows = conn.execute(
+            "SELECT id, job_id, url, body, state, next_attempt_at, created_at FROM deliveries "  # noqa: S608
+            f"WHERE {where} ORDER BY created_at",
+            args,
+        ).fetchall()
+        out = []
+        for id_, job_id, url, body, state, next_at, created in rows:
+            attempts = [
+                DeliveryAttempt(*a)
+                for a in conn.execute(
+                    "SELECT at, status_code, error, next_attempt_at FROM delivery_attempts "
+                    "WHERE delivery_id = ? ORDER BY n",
+                    (id_,),
+                )
+            ]
+            out.append(Delivery(id_, job_id, url, bytes(body), state, next_at, created, attempts))
+        return out
+
+    async def delivery_of(self, job_id: str) -> Delivery | None:
+        found = await self._run(lambda conn: self._deliveries(conn, "job_id = ?", (job_id,)))
+        return found[0] if found else None
+
+    async def pending_deliveries(self) -> list[Delivery]:
+        return await self._run(lambda conn: self._deliveries(conn, "state = 'pending'", ()))
+
+    async def record_attempt(self, delivery_id: str, attempt: DeliveryAttempt, state: DeliveryState) -> None:
+        def tx(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO delivery_attempts VALUES (?, "
+                "(SELECT COUNT(*) FROM delivery_attempts WHERE delivery_id = ?), ?, ?, ?, ?)",
+                (
+                    delivery_id,
+                    delivery_id,
+                    attempt.at,
+                    attempt.status_code,
+                    attempt.error,
+                    attempt.next_attempt_at,
+                ),
+            )
+            conn.execute(
+                "UPDATE deliveries SET state = ?, next_attempt_at = ? WHERE id = ?",
+                (state, attempt.next_attempt_at, delivery_id),
+            )
+
+        await self._run(tx)
+
+    async def purge(self) -> None:
+        def tx(conn: sqlite3.Connection) -> None:
+            now = time.time()
+            conn.execute("DELETE FROM idempotency WHERE created_at <= ?", (now - self.idempotency_ttl_s,))
+            conn.execute("DELETE FROM hook_receipts WHERE received_at <= ?", (now - self.receipt_ttl_s,))
+
+        await self._run(tx)

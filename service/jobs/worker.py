@@ -1,0 +1,160 @@
+"""Running jobs: `JobRunner` turns one claimed job into a result; `EmbeddedQueue` feeds it.
+
+`EmbeddedQueue` is the embedded `Dispatcher`: one loop in the API process claims
+queued jobs from the store and runs up to `NEWSBRIEF_JOB_CONCURRENCY` at a time. At
+start it puts back the jobs a killed process left `running` (at-least-once). A
+distributed dispatcher (taskiq or arq over Redis) would call the same
+`JobRunner.run` from its task function instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import Any
+
+import orjson
+import structlog
+
+from service.errors import NewsbriefError
+from service.jobs.callbacks import Deliverer
+from service.jobs.model import Delivery, Job, callback_body, new_id
+from service.jobs.store import JobStore
+from service.pipeline import Pipeline
+from service.problems import PROBLEMS, TYPE_BASE
+from service.schema import SummarizeRequest
+from service.settings import Settings
+
+log = structlog.get_logger("newsbrief.jobs")
+PURGE_EVERY_S = 600.0
+
+
+def problem_of(exc: Exception) -> dict[str, Any]:
+    """The problem+json body a synchronous request would have answered with."""
+    if isinstance(exc, NewsbriefError):
+        for cls, status, slug, title in PROBLEMS:
+            if isinstance(exc, cls):
+                return {"type": TYPE_BASE + slug, "title": title, "status": status, "detail": exc.detail}
+    return {
+        "type": TYPE_BASE + "internal",
+        "title": "Internal error",
+        "status": 500,
+        "detail": "an unexpected error occurred; it has been logged",
+    }
+
+
+class JobRunner:
+    """Runs one claimed job through the pipeline and stores its result with its callback."""
+
+    def __init__(self, store: JobStore, pipeline: Pipeline, deliverer: Deliverer, settings: Settings) -> None:
+        self.store = store
+        self.pipeline = pipeline
+        self.deliverer = deliverer
+        self.settings = settings
+
+    async def run(self, job: Job) -> None:
+        if job.runs > self.settings.job_max_runs:
+            job.status = "failed"
+            job.problem = {
+                "type": TYPE_BASE + "job-abandoned",
+                "title": "The job was abandoned",
+                "status": 500,
+                "detail": f"the job was started {job.runs - 1} times without finishing",
+            }
+        else:
+            try:
+                digest = await self.pipeline.summarize(SummarizeRequest.model_validate(job.request))
+            except NewsbriefError as exc:
+                job.status, job.problem = "failed", problem_of(exc)
+            except Exception as exc:
+                log.exception("job_crashed", job=job.id)
+                job.status, job.problem = "failed", problem_of(exc)
+            else:
+                job.status, job.digest = "succeeded", orjson.loads(digest.model_dump_json())
+        job.finished_at = time.time()
+        delivery = self._delivery(job)
+        if await self.store.finish(job, delivery):
+            log.info("job_finished", job=job.id, status=job.status, runs=job.runs)
+            if delivery is not None:
+                self.deliverer.schedule(delivery)
+
+    def _delivery(self, job: Job) -> Delivery | None:
+        target = job.callback_url or self.settings.callback_url
+        if not target:
+            return None
+        return Delivery(id=new_id("msg"), job_id=job.id, url=target, body=orjson.dumps(callback_body(job)))
+
+
+class EmbeddedQueue:
+    """The in-process `Dispatcher` over the store's queue (see the module docstring)."""
+
+    def __init__(
+        self, store: JobStore, runner: JobRunner, concurrency: int, ready: asyncio.Event, poll_s: float = 1.0
+    ) -> None:
+        self.store = store
+        self.runner = runner
+        self.ready = ready
+        self.poll_s = poll_s
+        self._slots = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+        self._running: dict[str, asyncio.Task[None]] = {}
+        self._loop: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        requeued = await self.store.requeue_running()
+        if requeued:
+            log.info("jobs_requeued", count=len(requeued), jobs=requeued[:20])
+        await self.store.purge()
+        self._loop = asyncio.create_task(self._claim_loop(), name="job-queue")
+
+    async def enqueue(self, job_id: str) -> None:
+        self._wake.set()
+
+    async def cancel(self, job_ids: list[str]) -> None:
+        for job_id in job_ids:
+            task = self._running.get(job_id)
+            if task is not None:
+                task.cancel()
+
+    async def aclose(self) -> None:
+        """Stop claiming and abandon running jobs: they stay `running` on disk and resume at start."""
+        tasks = [t for t in (self._loop, *self._running.values()) if t is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _claim_loop(self) -> None:
+        await self.ready.wait()  # the embedded model may still be loading
+        purged = time.monotonic()
+        while True:
+            await self._slots.acquire()
+            self._wake.clear()
+            try:
+                job = await self.store.claim()
+            except Exception:
+                log.exception("job_claim_failed")
+                job = None
+            if job is None:
+                self._slots.release()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self.poll_s):
+                        await self._wake.wait()
+                if time.monotonic() - purged > PURGE_EVERY_S:
+                    purged = time.monotonic()
+                    with contextlib.suppress(Exception):
+                        await self.store.purge()
+                continue
+            task = asyncio.create_task(self._run(job), name=f"job-{job.id}")
+            self._running[job.id] = task
+
+    async def _run(self, job: Job) -> None:
+        try:
+            await self.runner.run(job)
+        except Exception:
+            log.exception("job_not_finished", job=job.id)  # e.g. the store failed; it resumes at start
+        finally:
+            self._running.pop(job.id, None)
+            self._slots.release()
