@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from service import observe
-from service.errors import LLMUnavailable, UnknownPrompt
+from service.errors import LLMUnavailable, Unauthorized, UnknownPrompt
+from service.limits import authenticate, key_table
+from service.metrics import CONTENT_TYPE, Metrics
 from service.runtime import Runtime
 from service.schema import Digest, Problem, PromptDetail, PromptSummary, SummarizeRequest
 
@@ -23,27 +24,34 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
 async def require_api_key(request: Request, runtime: RuntimeDep) -> None:
-    """When `NEWSBRIEF_API_KEYS` is set, every `/v1` route needs `Authorization: Bearer <key>`."""
+    """For routers that declare it: the gate (`service/limits.py`) already checked `/v1` paths."""
     keys = runtime.settings.api_keys
-    if not keys:
+    if not keys or getattr(request.state, "key_id", None) is not None:
         return
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    presented = token.strip().encode()
-    # Compare against every key, always, so the time taken does not depend on which key matched.
-    matched = False
-    for key in keys:
-        matched |= hmac.compare_digest(presented, key.encode())
-    if scheme.lower() != "bearer" or not matched:
-        raise HTTPException(
-            401, "send a valid key as `Authorization: Bearer <key>`", {"WWW-Authenticate": "Bearer"}
-        )
+    key_id = authenticate(request.headers.get("authorization", "").encode("latin-1"), key_table(keys))
+    if key_id is None:
+        raise Unauthorized("send a valid key as `Authorization: Bearer <key>`")
+    request.state.key_id = key_id
+
+
+async def client_key_id(request: Request) -> str | None:
+    """The id of the caller's API key (a short hash; None when `NEWSBRIEF_API_KEYS` is unset).
+
+    API keys are checked for every `/v1` path by the ASGI gate (`service/limits.py`), before
+    routing, so no route can forget them; this only reads the gate's result.
+    """
+    key_id: str | None = getattr(request.state, "key_id", None)
+    return key_id
+
+
+ClientKeyDep = Annotated[str | None, Depends(client_key_id)]
 
 
 def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {s: {"model": Problem, "content": {"application/problem+json": {}}} for s in statuses}
 
 
-v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)], responses=_problems(401, 422))
+v1 = APIRouter(prefix="/v1", responses=_problems(401, 422))
 ops = APIRouter()
 
 
@@ -64,6 +72,8 @@ async def create_summary(body: SummarizeRequest, runtime: RuntimeDep) -> Respons
         cached=p.cached,
         degraded=p.degraded,
     )
+    if runtime.metrics is not None:
+        runtime.metrics.record_digest(digest, runtime.engine.name)
     # Serialised once by pydantic's Rust core; a `response_model` would validate it all again.
     return Response(digest.model_dump_json(), media_type="application/json")
 
@@ -117,4 +127,23 @@ async def readyz(runtime: RuntimeDep) -> dict[str, str]:
         raise LLMUnavailable(runtime.startup_error, retry_after_s=30.0)
     if not runtime.engine.ready:
         raise LLMUnavailable("the embedded model is still loading", retry_after_s=1.0)
-    return {"status": "ready", "engine": runtime.engine.name, "model": runtime.engine.model}
+    # An open circuit keeps the replica ready: every replica shares the upstream, and this one
+    # still answers (fast 503s with Retry-After, or degraded digests); see the README.
+    circuit = runtime.breaker.state if runtime.breaker is not None else "closed"
+    return {
+        "status": "ready",
+        "engine": runtime.engine.name,
+        "model": runtime.engine.model,
+        "circuit": circuit,
+    }
+
+
+@ops.get(
+    "/metrics",
+    response_class=Response,
+    responses={200: {"description": "Prometheus text format", "content": {CONTENT_TYPE: {}}}},
+)
+async def metrics(request: Request) -> Response:
+    """Prometheus metrics (open unless `NEWSBRIEF_METRICS_PUBLIC=false`)."""
+    registry: Metrics = request.app.state.metrics
+    return Response(registry.render(), media_type=CONTENT_TYPE)

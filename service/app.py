@@ -9,28 +9,37 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from service.api import ops, v1
+from service.limits import Gate, document
 from service.logs import configure_logging
+from service.metrics import Metrics
 from service.observe import RequestObserver
 from service.problems import RequestGuard, install_handlers
+from service.ratelimit import MemoryRateLimitStore
 from service.runtime import open_runtime
 from service.schema import Digest
 from service.settings import Settings
+from service.tracing import instrument_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The ASGI app; `settings` defaults to the environment, read here and only here."""
     settings = settings or Settings()
     configure_logging(settings.log_level)
+    metrics = Metrics()  # one registry per app: tests run several apps in one process
+    rate_limits = MemoryRateLimitStore()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_runtime(settings) as runtime:
+        # uvicorn runs the shutdown half only after in-flight requests finished (or the
+        # grace period ran out), so clients are closed under no request.
+        async with open_runtime(settings, metrics=metrics) as runtime:
             app.state.runtime = runtime
             # Start-up objects live for the whole process: keep them out of every later GC pass
             # (full collections over them cost ~100 ms pauses under load).
             gc.collect()
             gc.freeze()
             yield
+        await rate_limits.aclose()
 
     app = FastAPI(
         title="newsbrief",
@@ -39,10 +48,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.metrics = metrics
     app.state.digest_schema = Digest.model_json_schema()
     app.include_router(v1)
     app.include_router(ops)
     install_handlers(app)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
+    # In-flight bound, API keys, rate limits and HTTP metrics for every route, later routers included.
+    app.add_middleware(Gate, settings=settings, metrics=metrics, store=rate_limits, routes=app.router.routes)
     app.add_middleware(RequestObserver)  # outermost: times and logs everything, errors included
+    generate_openapi = app.openapi
+    app.openapi = lambda: document(generate_openapi())  # type: ignore[method-assign]
+    instrument_app(app, settings)
     return app

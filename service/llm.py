@@ -19,7 +19,16 @@ import openai
 import orjson
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
-from service.errors import ArticleTooLong, DeadlineExceeded, LLMBadAnswer, LLMError, LLMUnavailable
+from service.breaker import CircuitBreaker
+from service.errors import (
+    ArticleTooLong,
+    CircuitOpen,
+    DeadlineExceeded,
+    LLMBadAnswer,
+    LLMError,
+    LLMUnavailable,
+)
+from service.metrics import Metrics
 from service.settings import Settings
 
 Message = dict[str, str]
@@ -110,6 +119,24 @@ def _is_real_timeout(exc: BaseException) -> bool:
     return isinstance(root, TimeoutError) or "Timeout" in type(root).__name__
 
 
+def outcome(exc: BaseException | None) -> str:
+    """The metrics label of one HTTP attempt (see `service.metrics.LLM_OUTCOMES`)."""
+    if exc is None:
+        return "ok"
+    if isinstance(exc, openai.APITimeoutError) and _is_real_timeout(exc):
+        return "timeout"
+    if isinstance(exc, openai.APIConnectionError):
+        return "connection_error"
+    status = _status_of(exc)
+    if status is None:
+        return "bad_response"
+    if _is_quota(exc):
+        return "quota"
+    if status == 429:
+        return "rate_limited"
+    return "server_error" if status >= 500 else "client_error"
+
+
 def translate(exc: BaseException, attempts: int, budget: Budget) -> LLMError | ArticleTooLong:
     """Map an SDK exception to our tree, with a detail safe to show callers."""
     status = _status_of(exc)
@@ -153,9 +180,55 @@ class LLMClient:
         self._settings = settings
         self._use_local_params = use_local_params
         self._label = label  # reported in provenance instead of the server's model id
+        self._breaker: CircuitBreaker | None = None
+        self._metrics: Metrics | None = None
+
+    def instrument(self, *, breaker: CircuitBreaker | None, metrics: Metrics | None) -> None:
+        """Attach the process's circuit breaker and metrics (the runtime does this once)."""
+        self._breaker = breaker
+        self._metrics = metrics
 
     async def aclose(self) -> None:
         await self._client.close()
+
+    def _admit(self) -> bool:
+        """The breaker's verdict before an attempt: True for the half-open probe; may raise CircuitOpen."""
+        if self._breaker is None:
+            return False
+        try:
+            return self._breaker.admit()
+        except CircuitOpen:
+            if self._metrics is not None:
+                self._metrics.llm_attempt("circuit_open")
+            raise
+
+    async def _post(self, content: bytes, timeout_s: float, probe: bool) -> bytes:
+        """One HTTP attempt, reported to the breaker (only what we would retry is a failure) and metrics."""
+        try:
+            raw: bytes = await self._client.post(
+                "/chat/completions",
+                cast_to=bytes,
+                content=content,
+                options={
+                    "headers": _JSON_HEADERS,
+                    "timeout": httpx2.Timeout(timeout_s, connect=min(timeout_s, 5.0)),
+                },
+            )
+        except openai.OpenAIError as exc:
+            self._settle(exc, probe)
+            raise
+        except BaseException:  # cancelled: no verdict on the upstream
+            if self._breaker is not None:
+                self._breaker.abandon(probe=probe)
+            raise
+        self._settle(None, probe)
+        return raw
+
+    def _settle(self, exc: openai.OpenAIError | None, probe: bool) -> None:
+        if self._metrics is not None:
+            self._metrics.llm_attempt(outcome(exc))
+        if self._breaker is not None:
+            self._breaker.record(exc is None or not _is_transient(exc), probe=probe)
 
     def _wait_s(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -214,20 +287,15 @@ class LLMClient:
             stop=self._stop(budget),
             reraise=True,
         )
+        if self._metrics is not None and any(m["role"] == "assistant" for m in messages):
+            self._metrics.llm_repair()  # a conversation holding an earlier answer is a re-ask
         try:
             async for attempt in retrying:
                 with attempt:
+                    probe = self._admit()  # CircuitOpen is no OpenAIError: never retried, never translated
                     budget.attempts += 1
                     timeout_s = max(0.001, min(self._settings.attempt_timeout_s, budget.remaining_s()))
-                    raw = await self._client.post(
-                        "/chat/completions",
-                        cast_to=bytes,
-                        content=content,
-                        options={
-                            "headers": _JSON_HEADERS,
-                            "timeout": httpx2.Timeout(timeout_s, connect=min(timeout_s, 5.0)),
-                        },
-                    )
+                    raw = await self._post(content, timeout_s, probe)
         except openai.OpenAIError as exc:
             raise translate(exc, budget.attempts, budget) from exc
         return self._result(raw, budget)
@@ -252,6 +320,8 @@ class LLMClient:
             ) from exc
         budget.input_tokens += input_tokens
         budget.output_tokens += output_tokens
+        if self._metrics is not None:
+            self._metrics.llm_tokens(input_tokens, output_tokens)
         return ChatResult(
             content=content,
             model=self._label or model or self.model,

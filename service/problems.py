@@ -21,12 +21,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service import observe
 from service.errors import (
     ArticleTooLong,
+    CircuitOpen,
     DeadlineExceeded,
     InvalidArticle,
     LLMBadAnswer,
-    LLMError,
     LLMUnavailable,
     NewsbriefError,
+    Overloaded,
+    RateLimited,
+    Unauthorized,
     UnknownPrompt,
 )
 
@@ -39,6 +42,10 @@ PROBLEMS: list[tuple[type[NewsbriefError], int, str, str]] = [
     (InvalidArticle, 422, "invalid-article", "The article cannot be used"),
     (ArticleTooLong, 422, "article-too-long", "The article is too long"),
     (UnknownPrompt, 422, "unknown-prompt", "Unknown prompt"),
+    (Unauthorized, 401, "unauthorized", "Missing or invalid API key"),
+    (RateLimited, 429, "rate-limited", "Too many requests"),
+    (Overloaded, 503, "overloaded", "The service is at capacity"),
+    (CircuitOpen, 503, "circuit-open", "The LLM circuit breaker is open"),
     (LLMUnavailable, 503, "llm-unavailable", "The LLM is unavailable"),
     (DeadlineExceeded, 504, "deadline-exceeded", "The request deadline was exceeded"),
     (LLMBadAnswer, 502, "llm-failed", "The LLM failed to produce a digest"),
@@ -62,17 +69,24 @@ def problem(
     return Response(orjson.dumps(body), status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _newsbrief_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, NewsbriefError)
+def problem_for(exc: NewsbriefError, method: str = "POST") -> Response:
+    """The problem+json response for one of our exceptions (also used by the ASGI gate)."""
     status, slug, title = next((s, t, ti) for cls, s, t, ti in PROBLEMS if isinstance(exc, cls))
-    if isinstance(exc, UnknownPrompt) and request.method == "GET":
+    if isinstance(exc, UnknownPrompt) and method == "GET":
         status = 404
     headers = None
-    if status == 503:
-        retry_s = exc.retry_after_s if isinstance(exc, LLMError) and exc.retry_after_s else 1.0
+    if status in {429, 503}:
+        retry_s = exc.retry_after_s or 1.0
         headers = {"Retry-After": str(max(1, math.ceil(retry_s)))}
+    elif isinstance(exc, Unauthorized):
+        headers = {"WWW-Authenticate": "Bearer"}
     observe.annotate(problem=slug)  # lands on the request's one access-log line
     return problem(status, slug, title, exc.detail, headers)
+
+
+def _newsbrief_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, NewsbriefError)
+    return problem_for(exc, request.method)
 
 
 def _validation_error(request: Request, exc: Exception) -> Response:

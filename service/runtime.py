@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 import anyio.to_thread
 import structlog
 
+from service.breaker import CircuitBreaker
 from service.cache import DigestCache, MemoryStore
 from service.engines.local import LocalServer, model_label, model_path
 from service.engines.openai_engine import make_client, openai_llm
 from service.llm import LLMClient
+from service.metrics import Metrics
 from service.pipeline import Engine, Pipeline
 from service.prompts import Catalogue
 from service.settings import Settings
@@ -33,6 +35,8 @@ class Runtime:
     pipeline: Pipeline
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     startup_error: str | None = None
+    breaker: CircuitBreaker | None = None  # around the engine's LLM client
+    metrics: Metrics | None = None  # the app's; None in the CLI
 
     async def wait_ready(self, timeout_s: float = 120.0) -> None:
         async with asyncio.timeout(timeout_s):
@@ -69,7 +73,7 @@ def _warm_up_nlp() -> None:
 
 
 @contextlib.asynccontextmanager
-async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
+async def open_runtime(settings: Settings, *, metrics: Metrics | None = None) -> AsyncIterator[Runtime]:
     """Build everything; the embedded model loads in the background (see `Runtime.ready`)."""
     catalogue = Catalogue(settings.prompts_dir)
     kind = settings.resolved_engine()
@@ -87,11 +91,21 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         label = model_label(path)
         llm = LLMClient(client, model=label, settings=settings, use_local_params=True, label=label)
         engine = Engine("local", llm.model, llm, ready=False)
+    breaker = CircuitBreaker(
+        settings.breaker_failures,
+        settings.breaker_cooldown_s,
+        on_change=metrics.circuit_changed if metrics is not None else None,
+    )
+    if engine.llm is not None:
+        engine.llm.instrument(breaker=breaker, metrics=metrics)
+    if metrics is not None:
+        metrics.bind_circuit(lambda: breaker.state)
     store = (
         MemoryStore(settings.cache_max_entries, settings.cache_ttl_s) if settings.cache_max_entries else None
     )
     pipeline = Pipeline(settings, catalogue, engine, DigestCache(store))
     runtime = Runtime(settings, catalogue, engine, pipeline)
+    runtime.breaker, runtime.metrics = breaker, metrics
     task = None
     if server is not None and engine.llm is not None:
         task = asyncio.create_task(_start_local(runtime, server, engine.llm))
