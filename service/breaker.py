@@ -64,12 +64,15 @@ class CircuitBreaker:
             left_s = self.cooldown_s - (self._clock() - self._opened_at)
             if left_s > 0:
                 raise CircuitOpen(
-                    f"the LLM failed {self.failures} times in a row; calls resume in {left_s:.0f} s",
+                    f"circuit open after {self.failures} consecutive LLM failures; "
+                    f"calls resume in {left_s:.0f} s",
                     retry_after_s=left_s,
                 )
             self._set("half_open")
         if self._probing:
-            raise CircuitOpen("the LLM is being probed after failures", retry_after_s=_PROBE_WAIT_S)
+            raise CircuitOpen(
+                "circuit half-open: one probe call is testing the LLM", retry_after_s=_PROBE_WAIT_S
+            )
         self._probing = True
         return True
 

@@ -31,6 +31,7 @@ from typing import Any
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service import observe
 from service.errors import NewsbriefError, Overloaded, RateLimited, Unauthorized
 from service.metrics import Metrics
 from service.problems import problem_for
@@ -157,6 +158,7 @@ class Gate:
             if identity is None:
                 return Unauthorized("send a valid key as `Authorization: Bearer <key>`")
             scope.setdefault("state", {})["key_id"] = identity
+            observe.annotate(key_id=identity)  # who called, on the access-log line (never the key)
         if not is_v1 or not self.rate_limit:
             return None
         if identity is None:
