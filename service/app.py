@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from service.api import ops, v1
+from service.api_jobs import hooks_router, jobs_router
+from service.jobs import open_jobs
 from service.limits import Gate, document
 from service.logs import configure_logging
 from service.metrics import Metrics
@@ -32,8 +34,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # uvicorn runs the shutdown half only after in-flight requests finished (or the
         # grace period ran out), so clients are closed under no request.
-        async with open_runtime(settings, metrics=metrics) as runtime:
+        async with open_runtime(settings, metrics=metrics) as runtime, open_jobs(runtime) as jobs:
             app.state.runtime = runtime
+            app.state.jobs = jobs
             # Start-up objects live for the whole process: keep them out of every later GC pass
             # (full collections over them cost ~100 ms pauses under load).
             gc.collect()
@@ -51,6 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = metrics
     app.state.digest_schema = Digest.model_json_schema()
     app.include_router(v1)
+    app.include_router(jobs_router)
+    app.include_router(hooks_router)
     app.include_router(ops)
     install_handlers(app)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)

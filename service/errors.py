@@ -4,7 +4,15 @@
     ├── RequestProblem            the caller sent something we cannot use (4xx)
     │   ├── InvalidArticle        no usable text (empty, HTML without an article)   422
     │   ├── ArticleTooLong        over the configured or the model's limit           422
-    │   └── UnknownPrompt         no such template, version or label                 422 / 404
+    │   ├── UnknownPrompt         no such template, version or label                 422 / 404
+    │   ├── JobNotFound           no such job, or it belongs to another API key       404
+    │   ├── IdempotencyConflict   Idempotency-Key reused with a different body        422
+    │   ├── CallbackRefused       callback_url not http(s) or refused by the SSRF guard 422
+    │   └── HookProblem           inbound CMS webhooks (/v1/hooks/{source})
+    │       ├── WebhooksNotConfigured  NEWSBRIEF_WEBHOOK_SECRET is unset             404
+    │       ├── UnknownHookSource      no adapter for that source                    404
+    │       ├── WebhookUnauthorized    missing, stale or wrong signature             401
+    │       └── InvalidHookPayload     signed, but not a payload the adapter reads   422
     ├── Unauthorized              missing or invalid API key                          401
     ├── RateLimited               the API key (or client) is over its rate limit     429
     ├── Overloaded                the service has its maximum of requests in flight  503
@@ -80,3 +88,35 @@ class LLMBadAnswer(LLMError):
 
 class DeadlineExceeded(LLMError):
     """The whole-request deadline passed before a usable answer arrived."""
+
+
+class JobNotFound(RequestProblem):
+    """No job with that id is visible to the caller."""
+
+
+class IdempotencyConflict(RequestProblem):
+    """An `Idempotency-Key` already names a job made from a different body."""
+
+
+class CallbackRefused(RequestProblem):
+    """The callback target is not http(s), or resolves to an address the SSRF guard refuses."""
+
+
+class HookProblem(RequestProblem):
+    """An inbound CMS webhook cannot be accepted."""
+
+
+class WebhooksNotConfigured(HookProblem):
+    """No webhook secret is configured, so no webhook can be verified."""
+
+
+class UnknownHookSource(HookProblem):
+    """No adapter reads webhooks from that source."""
+
+
+class WebhookUnauthorized(HookProblem):
+    """The Standard Webhooks signature is missing, malformed, stale or wrong."""
+
+
+class InvalidHookPayload(HookProblem):
+    """The webhook is authentic but its payload is not one the adapter understands."""

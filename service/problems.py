@@ -21,16 +21,23 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service import observe
 from service.errors import (
     ArticleTooLong,
+    CallbackRefused,
     CircuitOpen,
     DeadlineExceeded,
+    IdempotencyConflict,
     InvalidArticle,
+    InvalidHookPayload,
+    JobNotFound,
     LLMBadAnswer,
     LLMUnavailable,
     NewsbriefError,
     Overloaded,
     RateLimited,
     Unauthorized,
+    UnknownHookSource,
     UnknownPrompt,
+    WebhooksNotConfigured,
+    WebhookUnauthorized,
 )
 
 PROBLEM_JSON = "application/problem+json"
@@ -42,6 +49,13 @@ PROBLEMS: list[tuple[type[NewsbriefError], int, str, str]] = [
     (InvalidArticle, 422, "invalid-article", "The article cannot be used"),
     (ArticleTooLong, 422, "article-too-long", "The article is too long"),
     (UnknownPrompt, 422, "unknown-prompt", "Unknown prompt"),
+    (JobNotFound, 404, "job-not-found", "No such job"),
+    (IdempotencyConflict, 422, "idempotency-conflict", "Idempotency-Key reused with a different body"),
+    (CallbackRefused, 422, "callback-refused", "The callback target is refused"),
+    (WebhooksNotConfigured, 404, "webhooks-not-configured", "Webhooks are not configured"),
+    (UnknownHookSource, 404, "unknown-hook-source", "Unknown webhook source"),
+    (WebhookUnauthorized, 401, "invalid-signature", "Invalid webhook signature"),
+    (InvalidHookPayload, 422, "invalid-hook-payload", "The webhook payload cannot be used"),
     (Unauthorized, 401, "unauthorized", "Missing or invalid API key"),
     (RateLimited, 429, "rate-limited", "Too many requests"),
     (Overloaded, 503, "overloaded", "The service is at capacity"),

@@ -7,6 +7,8 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -107,3 +109,94 @@ def service(fake_llm: FakeLLM) -> Iterator[ServiceFactory]:
 
     with stack:
         yield start
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every service a test starts keeps its job store in the test's own tmp dir, not ./data."""
+    monkeypatch.setenv("NEWSBRIEF_DATA_DIR", str(tmp_path / "data"))
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]  # names lower-cased
+    body: bytes
+
+
+class Receiver:
+    """A loopback HTTP server that records every POST (callback receiver in tests).
+
+    It answers with the scripted statuses in order (an int, or `("redirect", url)`),
+    then with `default` (204); `hold_s` delays every answer.
+    """
+
+    def __init__(self) -> None:
+        self.requests: list[Received] = []
+        self.default = 204
+        self.hold_s = 0.0
+        self._script: list[int | tuple[str, str]] = []
+        self._lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                with receiver._lock:
+                    receiver.requests.append(Received(self.path, headers, body))
+                    answer = receiver._script.pop(0) if receiver._script else receiver.default
+                time.sleep(receiver.hold_s)
+                if isinstance(answer, tuple):
+                    self.send_response(302)
+                    self.send_header("Location", answer[1])
+                else:
+                    self.send_response(answer)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.port = int(self._server.server_address[1])
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05})
+        self._thread.start()
+
+    def url(self, path: str = "/hook", host: str = "127.0.0.1") -> str:
+        return f"http://{host}:{self.port}{path}"
+
+    def script(self, *answers: int | tuple[str, str]) -> None:
+        with self._lock:
+            self._script = list(answers)
+
+    def to(self, path: str) -> list[Received]:
+        with self._lock:
+            return [r for r in self.requests if r.path == path]
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    r = Receiver()
+    try:
+        yield r
+    finally:
+        r.close()
+
+
+def wait_for(predicate: Callable[[], Any], timeout_s: float = 15.0, every_s: float = 0.02) -> Any:
+    """Poll until `predicate()` is truthy; returns its value or fails the test."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout_s} s waiting for {predicate}")
+        time.sleep(every_s)
