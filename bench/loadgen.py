@@ -77,6 +77,7 @@ def run_wrk(
     stop_when: Callable[[], bool] | None = None,
     max_wall_s: float = 600.0,
     nonce: str | None = None,
+    ramp_ms: float = 0.0,
 ) -> dict[str, Any]:
     """Run wrk once; returns its numbers (latency in ms) and the exact command."""
     if (duration_s is None) == (quota is None):
@@ -113,6 +114,9 @@ def run_wrk(
         "BENCH_NONCE": nonce or f"{os.getpid()}x{run_id}x{time.time_ns()}",
         "BENCH_QUOTA": str(quota // threads if quota else 0),
         "BENCH_OUT": str(out),
+        "BENCH_RAMP_MS": f"{ramp_ms:g}",
+        "BENCH_CONNECTIONS_PER_THREAD": str(connections // threads),
+        "BENCH_THREADS": str(threads),
     }
     started = time.monotonic()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

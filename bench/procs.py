@@ -82,6 +82,16 @@ class Proc:
         fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
+    def tree_cpu_s(self) -> dict[str, float]:
+        """CPU seconds of the process (`main`) and of all its descendants (`helpers`, e.g. grounding)."""
+        main = self.cpu_s()
+        helpers = 0.0
+        for pid in _descendants(self.pid):
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                helpers += (int(fields[11]) + int(fields[12])) / CLK_TCK
+        return {"main": main, "helpers": helpers}
+
     def memory_mb(self) -> dict[str, float]:
         """Current (VmRSS) and peak (VmHWM) resident memory."""
         out = {}
@@ -99,6 +109,19 @@ class Proc:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.popen.wait(wait_s)
         self._log_fh.close()
+
+
+def _descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{parent}/task").iterdir():
+                children = [int(c) for c in (task / "children").read_text().split()]
+                found += children
+                todo += children
+    return found
 
 
 def start_fake(port: int, *, log: Path, cpus: str | None, latency_ms: float = 0.0, seed: int = 42) -> Proc:

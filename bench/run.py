@@ -96,7 +96,10 @@ def main() -> None:
     out_dir = args.out_dir or (ROOT / "bench" / "results" / ("quick" if quick else ""))
     work = ROOT / "bench" / "results" / "tmp"
     pin = not args.no_pin and (os.cpu_count() or 1) >= 2
-    service_cpus, load_cpus = ("0", "1") if pin else (None, None)
+    # The service may use both cores (its event loop and its grounding helper); the fake LLM,
+    # wrk and this runner stay on CPU 1, so they never take CPU 0 from the event loop.
+    all_cpus = f"0-{(os.cpu_count() or 1) - 1}"  # not inherited from this runner, which sits on CPU 1
+    service_cpus, load_cpus = (all_cpus, "1") if pin else (None, None)
     if pin:
         os.sched_setaffinity(0, {1})  # this runner idles beside wrk and the fake
     point_s = args.point_seconds or (2.0 if quick else 15.0)
@@ -115,7 +118,8 @@ def main() -> None:
     writer = Writer(out_dir, envelope)
     fake_port, service_port = free_port(), free_port()
     cwd = work / "service-cwd"
-    env = service_env(fake_port)
+    # One load generator is one client: the per-client rate limit would throttle the benchmark itself.
+    env = service_env(fake_port, NEWSBRIEF_RATE_LIMIT_PER_MIN="0")
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns) as progress:
         console = progress.console
@@ -129,7 +133,7 @@ def main() -> None:
             envelope["service_settings"] = effective_settings(env, cwd)
             envelope["service_command"] = (
                 "NEWSBRIEF_ENGINE=openai OPENAI_BASE_URL=http://127.0.0.1:FAKE/v1 OPENAI_API_KEY=x "
-                "NEWSBRIEF_MODEL=fake-model "
+                "NEWSBRIEF_MODEL=fake-model NEWSBRIEF_RATE_LIMIT_PER_MIN=0 "
                 f"{shlex.join(pinned(['newsbrief', 'serve', '--port', 'PORT'], service_cpus))}"
             )
             envelope["fake_command"] = shlex.join(fake.cmd).replace(str(ROOT) + "/", "")
@@ -159,7 +163,10 @@ def main() -> None:
             task = progress.add_task("extractive engine, in-process", total=1)
             writer.write(
                 "extractive-rss",
-                {"extractive": extractive(2.0 if quick else 10.0, service_cpus), "service_memory_mb": memory},
+                {
+                    "extractive": extractive(2.0 if quick else 10.0, "0" if pin else None),
+                    "service_memory_mb": memory,
+                },
                 cpu_busy_before_pct=cpu_busy_pct(),
             )
             progress.advance(task)
@@ -175,7 +182,8 @@ def run_steps(selected: list[str], b: steps.Bench, writer: Writer, progress: Pro
 
     if "latency" in selected:
         busy_before = busy()
-        task = progress.add_task("added latency", total=len(b.fake_latencies_ms) * len(b.concurrency))
+        total = len(b.fake_latencies_ms) * len(b.concurrency) + len(b.burst_concurrency)
+        task = progress.add_task("added latency", total=total)
         numbers = steps.added_latency(b, task)
         writer.write("added-latency", numbers, cpu_busy_before_pct=busy_before, point_seconds=b.point_s)
         writer.write("throughput", steps.throughput(numbers), cpu_busy_before_pct=busy_before)

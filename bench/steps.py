@@ -59,6 +59,7 @@ class Bench:
     fault_requests: int
     identical_requests: int
     concurrency: tuple[int, ...] = (1, 16, 64, 256)
+    burst_concurrency: tuple[int, ...] = (64, 256)
     fake_latencies_ms: tuple[float, ...] = (0.0, 1000.0)
     log: list[str] = field(default_factory=list)
 
@@ -75,15 +76,21 @@ class Bench:
     def load(self, target: Target, connections: int, **kwargs: Any) -> dict[str, Any]:
         """One wrk run; for the service also its CPU time per answered request and the upstream calls."""
         is_service = target.base_url == self.service_url
-        cpu0 = self.service.cpu_s() if is_service else self.fake.cpu_s()
+        proc = self.service if is_service else self.fake
+        cpu0 = proc.tree_cpu_s()
         calls0 = self.fake_stats()["calls"]
         result = run_wrk(
             target, connections=connections, work_dir=self.work_dir, cpus=self.load_cpus, **kwargs
         )
-        cpu_s = (self.service.cpu_s() if is_service else self.fake.cpu_s()) - cpu0
+        cpu1 = proc.tree_cpu_s()
+        answered = max(1, result["answered"])
         result["upstream_calls"] = self.fake_stats()["calls"] - calls0
-        result["cpu_ms_per_request"] = round(1000 * cpu_s / max(1, result["answered"]), 3)
+        main_ms, helpers_ms = (1000 * (cpu1[k] - cpu0[k]) / answered for k in ("main", "helpers"))
+        result["cpu_ms_per_request"] = round(main_ms + helpers_ms, 3)
+        result["main_cpu_ms_per_request"] = round(main_ms, 3)  # the event loop's process
+        result["helper_cpu_ms_per_request"] = round(helpers_ms, 3)  # e.g. the grounding helper
         result["cpu_process"] = "service" if is_service else "fake LLM"
+        result["ramp_ms"] = kwargs.get("ramp_ms", 0.0)
         return result
 
     def drain(self, latency_ms: float) -> None:
@@ -100,40 +107,59 @@ def _diff(service: dict[str, Any], direct: dict[str, Any]) -> dict[str, float]:
     return {k: round(s[k] - d[k], 3) for k in ("p50", "p99", "mean")}
 
 
+def _point(b: Bench, latency_ms: float, c: int, ramp_ms: float) -> dict[str, Any]:
+    service = Target("service", b.service_url, "/v1/summaries", service_body(), unique=True)
+    direct = Target("direct", b.fake_url, "/v1/chat/completions", direct_body(), unique=True)
+    b.load(service, c, duration_s=b.warmup_s, ramp_ms=ramp_ms)  # warm the service's upstream pool at this c
+    b.drain(latency_ms)
+    d = b.load(direct, c, duration_s=b.point_s, ramp_ms=ramp_ms)
+    b.drain(latency_ms)
+    s = b.load(service, c, duration_s=b.point_s, ramp_ms=ramp_ms)
+    b.drain(latency_ms)
+    added = _diff(s, d)
+    b.note(
+        f"  fake {latency_ms:>5g} ms  c={c:<3} {'ramped' if ramp_ms else 'burst '}  direct p50/p99 "
+        f"{d['latency_ms']['p50']:.1f}/{d['latency_ms']['p99']:.1f} ms  service "
+        f"{s['latency_ms']['p50']:.1f}/{s['latency_ms']['p99']:.1f}"
+        f" ms  added {added['p50']:+.1f}/{added['p99']:+.1f} ms  {s['rps']:.0f} req/s  "
+        f"CPU {s['main_cpu_ms_per_request']:.2f}+{s['helper_cpu_ms_per_request']:.2f} ms/req  "
+        f"non-2xx {s['answered'] - s['ok']}"
+    )
+    return {
+        "fake_latency_ms": latency_ms,
+        "concurrency": c,
+        "ramp_ms": ramp_ms,
+        "direct": d,
+        "service": s,
+        "added_ms": added,
+    }
+
+
 def added_latency(b: Bench, task: TaskID) -> dict[str, Any]:
-    """1. Added latency: service minus direct-to-fake at the same concurrency and fake latency."""
+    """1. Added latency: service minus direct-to-fake at the same concurrency and fake latency.
+
+    Each connection's first request is delayed so that the c connections start spread evenly
+    over one fake latency (`ramp_ms`), as independent clients would arrive. With a fixed fake
+    latency, connections that start together stay in lock step for the whole run: every round
+    is then a burst of c requests arriving in the same millisecond, which measures the burst,
+    not the service's added latency. The burst start is measured too (`burst_points`) and
+    reported beside, not hidden.
+    """
     points = []
     for latency_ms in b.fake_latencies_ms:
         b.fake_config(latency_ms=latency_ms, fault_rate=0.0)
         for c in b.concurrency:
             b.progress.update(task, description=f"added latency: fake {latency_ms:g} ms, c={c}")
-            service = Target("service", b.service_url, "/v1/summaries", service_body(), unique=True)
-            direct = Target("direct", b.fake_url, "/v1/chat/completions", direct_body(), unique=True)
-            b.load(service, c, duration_s=b.warmup_s)  # warm the service's upstream pool at this c
-            b.drain(latency_ms)
-            d = b.load(direct, c, duration_s=b.point_s)
-            b.drain(latency_ms)
-            s = b.load(service, c, duration_s=b.point_s)
-            b.drain(latency_ms)
-            added = _diff(s, d)
-            points.append(
-                {
-                    "fake_latency_ms": latency_ms,
-                    "concurrency": c,
-                    "direct": d,
-                    "service": s,
-                    "added_ms": added,
-                }
-            )
-            b.note(
-                f"  fake {latency_ms:>5g} ms  c={c:<3}  direct p50/p99 {d['latency_ms']['p50']:.1f}/"
-                f"{d['latency_ms']['p99']:.1f} ms  service "
-                f"{s['latency_ms']['p50']:.1f}/{s['latency_ms']['p99']:.1f}"
-                f" ms  added {added['p50']:+.1f}/{added['p99']:+.1f} ms  {s['rps']:.0f} req/s  "
-                f"non-2xx {s['answered'] - s['ok']}"
-            )
+            points.append(_point(b, latency_ms, c, ramp_ms=latency_ms))
             b.progress.advance(task)
-    return {"points": points}
+    bursts = []
+    latency_ms = max(b.fake_latencies_ms)
+    b.fake_config(latency_ms=latency_ms, fault_rate=0.0)
+    for c in b.burst_concurrency:
+        b.progress.update(task, description=f"burst start: fake {latency_ms:g} ms, c={c}")
+        bursts.append(_point(b, latency_ms, c, ramp_ms=0.0))
+        b.progress.advance(task)
+    return {"points": points, "burst_points": bursts}
 
 
 def throughput(
@@ -183,12 +209,12 @@ def faults(
         direct = Target("direct", b.fake_url, "/v1/chat/completions", direct_body(), unique=True)
         n = b.fault_requests
         b.fake_stats(reset=True)
-        d = b.load(direct, c, quota=n, stop_when=lambda n=n: b.fake_stats()["calls"] >= n)
+        d = b.load(direct, c, quota=n, stop_when=lambda n=n: b.fake_stats()["calls"] >= n, ramp_ms=latency_ms)
         d_upstream = b.fake_stats()
         b.drain(latency_ms)
         b.fake_stats(reset=True)
         service = Target("service", b.service_url, "/v1/summaries", service_body(), unique=True)
-        s = b.load(service, c, quota=b.fault_requests)
+        s = b.load(service, c, quota=b.fault_requests, ramp_ms=latency_ms)
         upstream = b.fake_stats()
         statuses = s["statuses"]
         runs.append(

@@ -1,23 +1,33 @@
-"""Grounding in a helper process, so the event loop keeps serving HTTP and LLM I/O.
+"""Grounding in helper processes, so the event loop keeps serving HTTP and LLM I/O.
 
 Grounding an answer (number parsing, tolerant search, name checks) is the service's
-heaviest CPU work per request, about a third of it. With one uvicorn worker every
-millisecond of it delays every other request in flight, so by default it runs in one
-helper process (`NEWSBRIEF_GROUNDING_WORKERS`, 0 = in the event loop), which on a
-2-core machine uses the core the event loop leaves idle.
+heaviest CPU work per request. With one uvicorn worker every millisecond of it delays
+every other request in flight, so by default it runs in one helper process
+(`NEWSBRIEF_GROUNDING_WORKERS`, 0 = in the event loop), which on a 2-core machine uses
+the core the event loop leaves idle.
 
-The helper only ever receives an article and a parsed answer and returns a `Grounded`;
-it holds no state that matters. If it dies, the pool is rebuilt and that request is
-grounded in-process, so a crash costs time, never an answer.
+Each helper is a plain process on the other end of a socket pair: the event loop writes
+`(article, answer)` frames and reads `Grounded` frames back, with no executor thread in
+between (a `ProcessPoolExecutor` costs the event loop's process about three times as
+much CPU per call, in its queue-management thread). Frames are pickled: both ends are
+this program.
+
+A helper holds no state that matters. If one dies or stops answering, it is replaced and
+the requests it held are grounded in-process, so a crash costs time, never an answer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import pickle
+import socket
+import struct
+from dataclasses import dataclass, field
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 import structlog
@@ -26,6 +36,8 @@ from service.assemble import Grounded, ground_answer
 
 log = structlog.get_logger("newsbrief.offload")
 
+_FRAME = struct.Struct("!II")  # request id, payload length
+_ANSWER_TIMEOUT_S = 10.0  # grounding takes milliseconds; a helper this late is stuck
 _WARM_UP_ARTICLE = "The council approved £1.6 billion for 12 schools, Mayor Jane Doe said on 3 March 2025."
 _WARM_UP_ANSWER = {
     "summary": "The council approved £1.6 billion for 12 schools.",
@@ -35,52 +47,162 @@ _WARM_UP_ANSWER = {
 
 
 def default_workers() -> int:
-    """One helper when the process may use a second core, else none."""
+    """One helper when this process may use a second core, else none."""
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return 1 if usable >= 2 else 0
 
 
-def _warm_up() -> None:
-    ground_answer(_WARM_UP_ARTICLE, _WARM_UP_ANSWER)  # compiles the regexes before the first request
+def _serve(sock: socket.socket) -> None:
+    """The helper process: answer frames until the event loop's end of the socket closes."""
+    ground_answer(_WARM_UP_ARTICLE, _WARM_UP_ANSWER)  # compile the patterns before the first request
+    with sock, sock.makefile("rb") as incoming:
+        while header := incoming.read(_FRAME.size):
+            request_id, size = _FRAME.unpack(header)
+            article, answer = pickle.loads(incoming.read(size))  # noqa: S301 - our own process
+            try:
+                reply: tuple[bool, Any] = (True, ground_answer(article, answer))
+            except Exception as exc:  # reported to the caller, which grounds in-process instead
+                reply = (False, repr(exc))
+            payload = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+            sock.sendall(_FRAME.pack(request_id, len(payload)) + payload)
+
+
+class HelperUnavailable(Exception):
+    """The helper died or hung: replace it, and ground in-process meanwhile."""
+
+
+class _GroundingFailed(Exception):
+    """The helper raised on this input (it is fine): ground in-process, which reports the error."""
+
+
+@dataclass
+class _Helper:
+    process: BaseProcess
+    sock: socket.socket  # our end; the writer's transport owns it, we only shut it down
+    writer: asyncio.StreamWriter
+    reader_task: asyncio.Task[None] | None = None
+    pending: dict[int, asyncio.Future[tuple[bool, Any]]] = field(default_factory=dict)
+    alive: bool = True
+
+    def fail_pending(self) -> None:
+        self.alive = False
+        for future in self.pending.values():
+            if not future.done():
+                future.set_exception(HelperUnavailable("the grounding helper stopped"))
+        self.pending.clear()
+
+    def stop(self, *, graceful: bool) -> None:
+        """Graceful: the helper sees its socket close and exits; otherwise it is killed at once."""
+        self.fail_pending()
+        if self.reader_task is not None:
+            self.reader_task.cancel()
+        with contextlib.suppress(OSError):  # now, not on the loop's next turn: the helper reads EOF and exits
+            self.sock.shutdown(socket.SHUT_RDWR)
+        self.writer.close()
+        if not graceful and self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=2.0)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(timeout=2.0)
 
 
 class Grounder:
-    """`await grounder.ground(article, answer)`: in the helper process when there is one."""
+    """`await grounder.ground(article, answer)`: in a helper process when there is one."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self._pool: ProcessPoolExecutor | None = None
-
-    def _new_pool(self) -> ProcessPoolExecutor:
-        # forkserver: the helper starts from a clean interpreter, not a fork of a process
-        # that already runs an event loop and client threads.
-        context = multiprocessing.get_context("forkserver")
-        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_warm_up)
+        self._helpers: list[_Helper] = []
+        self._ids = itertools.count(1)
+        self._turn = itertools.count()
+        # forkserver: helpers start from a clean interpreter, not a fork of a process that
+        # already runs an event loop and client threads.
+        self._context = multiprocessing.get_context("forkserver")
+        # The fork server imports grounding once; each helper forked from it starts warm.
+        self._context.set_forkserver_preload(["service.assemble"])
 
     async def start(self) -> None:
-        if self.workers <= 0:
-            return
-        self._pool = self._new_pool()
-        await self._run(ground_answer, _WARM_UP_ARTICLE, _WARM_UP_ANSWER)  # fork and import now
-        log.info("grounding_workers_ready", workers=self.workers)
+        for _ in range(self.workers):
+            try:
+                helper = await self._spawn()
+                await self._call(helper, _WARM_UP_ARTICLE, _WARM_UP_ANSWER)
+            except (HelperUnavailable, _GroundingFailed, OSError) as exc:
+                # e.g. a launcher script without a `__main__` guard, which the helper re-imports
+                log.warning("grounding_helper_unavailable", error=repr(exc), action="grounding in-process")
+                self.close()
+                self.workers = 0
+                return
+            self._helpers.append(helper)
+        if self._helpers:
+            log.info("grounding_helpers_ready", workers=len(self._helpers))
 
-    async def _run(self, *call: Any) -> Grounded:
-        assert self._pool is not None
-        result: Grounded = await asyncio.get_running_loop().run_in_executor(self._pool, *call)
+    async def _spawn(self) -> _Helper:
+        ours, theirs = socket.socketpair()
+        process = self._context.Process(
+            target=_serve, args=(theirs,), name="newsbrief-grounding", daemon=True
+        )
+        process.start()
+        theirs.close()
+        reader, writer = await asyncio.open_unix_connection(sock=ours)
+        helper = _Helper(process, ours, writer)
+        helper.reader_task = asyncio.create_task(self._read(helper, reader))
+        return helper
+
+    async def _read(self, helper: _Helper, reader: asyncio.StreamReader) -> None:
+        try:
+            while True:
+                request_id, size = _FRAME.unpack(await reader.readexactly(_FRAME.size))
+                reply = pickle.loads(await reader.readexactly(size))  # noqa: S301 - our own process
+                future = helper.pending.pop(request_id, None)
+                if future is not None and not future.done():
+                    future.set_result(reply)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            helper.fail_pending()
+
+    async def _call(self, helper: _Helper, article: str, answer: dict[str, Any]) -> Grounded:
+        request_id = next(self._ids)
+        future: asyncio.Future[tuple[bool, Any]] = asyncio.get_running_loop().create_future()
+        helper.pending[request_id] = future
+        payload = pickle.dumps((article, answer), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            helper.writer.write(_FRAME.pack(request_id, len(payload)) + payload)
+            await helper.writer.drain()
+            async with asyncio.timeout(_ANSWER_TIMEOUT_S):
+                ok, value = await future
+        except (ConnectionError, TimeoutError) as exc:
+            helper.pending.pop(request_id, None)
+            raise HelperUnavailable(repr(exc)) from exc
+        if not ok:
+            raise _GroundingFailed(str(value))
+        result: Grounded = value
         return result
 
     async def ground(self, article: str, answer: dict[str, Any]) -> Grounded:
-        if self._pool is None:
+        if not self._helpers:
             return ground_answer(article, answer)
+        index = next(self._turn) % len(self._helpers)
+        helper = self._helpers[index]
         try:
-            return await self._run(ground_answer, article, answer)
-        except BrokenProcessPool:
-            log.warning("grounding_worker_died", action="restarted; this answer grounded in-process")
-            broken, self._pool = self._pool, self._new_pool()
-            broken.shutdown(wait=False, cancel_futures=True)
+            if not helper.alive:
+                raise HelperUnavailable("the grounding helper stopped")
+            return await self._call(helper, article, answer)
+        except _GroundingFailed:
+            return ground_answer(article, answer)
+        except HelperUnavailable as exc:
+            await self._replace(index, helper, exc)
             return ground_answer(article, answer)
 
+    async def _replace(self, index: int, helper: _Helper, exc: HelperUnavailable) -> None:
+        if self._helpers[index] is not helper:
+            return  # another request already replaced it
+        log.warning("grounding_helper_failed", error=str(exc), action="replaced; answer grounded in-process")
+        helper.stop(graceful=False)
+        with contextlib.suppress(OSError):
+            self._helpers[index] = await self._spawn()
+
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        helpers, self._helpers = self._helpers, []
+        for helper in helpers:
+            helper.stop(graceful=True)

@@ -41,17 +41,17 @@ def test_a_dead_helper_is_replaced_and_the_answer_still_grounded() -> None:
         grounder = Grounder(1)
         await grounder.start()
         try:
-            pool = grounder._pool
-            assert pool is not None
-            for pid in list(pool._processes):  # kill the helper as a crash or the OOM killer would
-                os.kill(pid, signal.SIGKILL)
+            helper = grounder._helpers[0]
+            assert helper.process.pid is not None
+            os.kill(helper.process.pid, signal.SIGKILL)  # as a crash or the OOM killer would
             await asyncio.sleep(0.2)
             article = ARTICLE + "\nAfter the crash."
             first = await grounder.ground(article, GOOD)  # answered in-process while the pool is rebuilt
             assert first == ground_answer(article, GOOD)
             second = await grounder.ground(article, GOOD)  # the new helper serves again
             assert second == first
-            assert grounder._pool is not pool
+            assert grounder._helpers[0] is not helper
+            assert grounder._helpers[0].process.is_alive()
         finally:
             grounder.close()
 
@@ -62,7 +62,7 @@ def test_no_helper_when_set_to_zero() -> None:
     async def scenario() -> None:
         grounder = Grounder(0)
         await grounder.start()
-        assert grounder._pool is None
+        assert grounder._helpers == []
         assert await grounder.ground(ARTICLE, GOOD) == ground_answer(ARTICLE, GOOD)
         grounder.close()
 
