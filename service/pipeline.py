@@ -11,7 +11,7 @@ import functools
 import hashlib
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, NamedTuple
 
 import anyio.to_thread
@@ -19,7 +19,7 @@ import jsonschema
 import jsonschema_rs
 import orjson
 
-from service import candidates, observe
+from service import candidates, longform, observe
 from service.assemble import Grounded, merge
 from service.cache import DigestCache, cache_key
 from service.engines import extractive
@@ -111,6 +111,7 @@ class Pipeline:
         self.engine = engine
         self._bounded_schemas: dict[tuple[str, int, int], _Validators] = {}
         self._request_schemas: dict[tuple[str, int, int, int, int], dict[str, Any]] = {}
+        self.longform = longform.Planner(settings, engine.name, engine.llm)
 
     def _bounded(self, template: PromptTemplate, found: candidates.Candidates | None) -> _Validators:
         """The template's schema, ids bounded to the candidates (if any), and its validator.
@@ -203,12 +204,41 @@ class Pipeline:
         try:
             if not self.engine.ready:
                 raise LLMUnavailable("the embedded model is still loading", retry_after_s=2.0)
+            parts = await self.longform.split(run.article.text, run.article.title, run.template)
+            if parts:  # over the model's context budget: digested in parts (see longform.py)
+                return await self._long(self.engine.llm, run.template, run, parts), True
             return await self._with_llm(self.engine.llm, run.template, run), True
         except LLMError as exc:
             if self.settings.on_llm_failure != "degrade":
                 raise
             warning = f"LLM failed ({exc.detail}); answered with the extractive digest"
             return await self._extractive(run, warnings=[warning], degraded=True), False
+
+    async def _long(
+        self, llm: LLMClient, template: PromptTemplate, run: _Run, parts: list[longform.Part]
+    ) -> Digest:
+        """Each part through `_with_llm` against its own text, same deadline; then merged."""
+
+        async def one(part: longform.Part) -> Digest:
+            article = replace(run.article, text=part.text, from_html=False)
+            budget = Budget(run.budget.max_attempts, run.budget.deadline)  # attempts per part
+            part_run = _Run(run.request, article, budget, run.started, template)
+            return await self._with_llm(llm, template, part_run)
+
+        digests = await longform.digest_parts(parts, one, self.settings.longform_concurrency)
+        merged = longform.merge_digests(parts, digests, run.options)
+        run.budget.attempts += merged.attempts
+        run.budget.input_tokens += merged.input_tokens
+        run.budget.output_tokens += merged.output_tokens
+        return self._digest(
+            run,
+            summary=merged.summary,
+            figures=merged.figures,
+            actors=merged.actors,
+            model=merged.model,
+            warnings=merged.warnings,
+            degraded=merged.degraded,
+        )
 
     async def _with_llm(self, llm: LLMClient, template: PromptTemplate, run: _Run) -> Digest:
         variables = _variables(run)

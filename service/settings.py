@@ -53,7 +53,13 @@ class Settings(BaseSettings):
     cache_ttl_s: float = Field(24 * 3600, gt=0)
 
     max_body_bytes: int = Field(2 * 1024 * 1024, ge=1024)
-    max_article_chars: int = Field(200_000, ge=1000)
+    max_article_chars: int = Field(400_000, ge=1000)  # ~65,000 words; 40,000 words are ~240k chars
+    # --- long articles (service/longform.py) ---
+    # The model's context window in tokens. None: `local_ctx_tokens` for the embedded model,
+    # 128000 (gpt-4o class) for the openai engine; set it for a smaller vLLM/Ollama model.
+    context_tokens: int | None = Field(None, ge=1024)
+    longform_concurrency: int = Field(2, ge=1, le=16)  # parts of one long article digested at once
+    longform_max_parts: int = Field(32, ge=2, le=256)  # more parts than this -> 422 (bounds the bill)
     api_keys: Annotated[tuple[str, ...], NoDecode] = ()
 
     prompts_dir: Path = PROJECT_ROOT / "prompts"

@@ -40,6 +40,11 @@ def model_label(path: Path) -> str:
     return path.name.removesuffix(".gguf")
 
 
+def tokenize_url(base_url: str) -> str:
+    """llama.cpp's `POST /tokenize` sits at the server root, beside (not under) the OpenAI `/v1` API."""
+    return base_url.rstrip("/").removesuffix("/v1") + "/tokenize"
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
