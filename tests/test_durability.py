@@ -159,3 +159,20 @@ def test_kill_9_during_the_callback_redelivers_with_the_same_webhook_id(
     assert len(receiver.requests) == 2
     assert _ids_by_job(receiver) == {job_id: {served.job(job_id)["callback"]["id"]}}
     assert receiver.requests[0].body == receiver.requests[1].body
+
+
+def test_sigterm_puts_a_running_job_back_without_counting_the_run(
+    served: Served, fake_llm: FakeLLM, seed_text: str, receiver: Receiver
+) -> None:
+    fake_llm.default(ok(GOOD, delay_s=3.0))
+    served.start()
+    job_id = _submit(served, seed_text, receiver)
+    wait_for(lambda: len(fake_llm.calls) == 1)
+    served.stop()  # SIGTERM: drains requests, then the lifespan interrupts and releases the job
+    assert served.proc is not None
+    assert served.proc.returncode == 0
+    fake_llm.default(ok(GOOD))
+    served.start()
+    wait_for(lambda: served.job(job_id)["status"] == "succeeded")
+    assert served.job(job_id)["runs"] == 1
+    wait_for(lambda: len(receiver.requests) == 1)

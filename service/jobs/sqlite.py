@@ -265,16 +265,15 @@ class SqliteJobStore:
 
         return await self._run(tx)
 
-    async def fail_exhausted(self, job_id: str, problem: dict[str, object]) -> bool:
-        def tx(conn: sqlite3.Connection) -> bool:
-            cur = conn.execute(
-                "UPDATE jobs SET status = 'failed', finished_at = ?, problem = ? "
+    async def release(self, job_ids: list[str]) -> None:
+        def tx(conn: sqlite3.Connection) -> None:
+            conn.executemany(
+                "UPDATE jobs SET status = 'queued', runs = MAX(runs - 1, 0) "
                 "WHERE id = ? AND status = 'running'",
-                (time.time(), _dump(problem), job_id),
+                [(job_id,) for job_id in job_ids],
             )
-            return cur.rowcount == 1
 
-        return await self._run(tx)
+        await self._run(tx)
 
     async def finish(self, job: Job, delivery: Delivery | None) -> bool:
         def tx(conn: sqlite3.Connection) -> bool:

@@ -17,7 +17,8 @@ What an implementation must guarantee:
   job with a callback target always has a delivery to resume.
 * `claim` hands each queued job to one worker and counts the run (`Job.runs`).
   `requeue_running` puts back the jobs of workers that died (embedded: all of them,
-  at start-up; a shared store would use leases).
+  at start-up; a shared store would use leases); `release` those a worker stopped on
+  purpose (a graceful shutdown), without counting the run.
 * Webhook receipts and idempotency keys expire after their TTLs (`purge`); a receipt
   outlives the signature's timestamp tolerance.
 """
@@ -92,7 +93,9 @@ class JobStore(Protocol):
         ...
 
     async def requeue_running(self) -> list[str]: ...
-    async def fail_exhausted(self, job_id: str, problem: dict[str, object]) -> bool: ...
+    async def release(self, job_ids: list[str]) -> None:
+        """Put jobs this worker stopped on purpose (shutdown) back in the queue, uncounted."""
+        ...
 
     async def finish(self, job: Job, delivery: Delivery | None) -> bool:
         """Store `job.status`, result and `finished_at` if the job is still running; False if not."""

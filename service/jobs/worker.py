@@ -118,13 +118,21 @@ class EmbeddedQueue:
                 task.cancel()
 
     async def aclose(self) -> None:
-        """Stop claiming and abandon running jobs: they stay `running` on disk and resume at start."""
+        """Stop claiming and interrupt running jobs; they go back to the queue for the next start."""
+        interrupted = list(self._running)
         tasks = [t for t in (self._loop, *self._running.values()) if t is not None]
         for task in tasks:
             task.cancel()
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        if interrupted:
+            try:
+                await self.store.release(interrupted)
+            except Exception:  # still `running` on disk: requeued (and counted) at the next start
+                log.exception("jobs_not_released", jobs=interrupted)
+            else:
+                log.info("jobs_released", count=len(interrupted))
 
     async def _claim_loop(self) -> None:
         await self.ready.wait()  # the embedded model may still be loading
