@@ -376,3 +376,34 @@ def test_normal_article_is_one_call(service: ServiceFactory, fake_llm: FakeLLM, 
     assert r.status_code == 200, r.text
     assert len(fake_llm.calls) == 1
     assert not any("parts" in w for w in r.json()["warnings"])
+
+
+def test_an_article_needing_too_many_parts_is_a_422(
+    service: ServiceFactory, fake_llm: FakeLLM, seed_text: str
+) -> None:
+    client = service(context_tokens=4096, longform_max_parts=2)
+    r = client.post("/v1/summaries", json={"text": long_article(seed_text, words=6_000)})
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    assert "limit is 2 parts" in r.json()["detail"]
+    assert fake_llm.calls == []  # refused before any LLM call
+
+
+def test_candidate_guided_prompt_in_parts(service: ServiceFactory, fake_llm: FakeLLM, seed_text: str) -> None:
+    """summarize@2 (the embedded model's production prompt): candidates are found in each part."""
+    article = long_article(seed_text, words=5_000)
+    summary = (
+        "The regional council approved money for new classrooms, and the mayor welcomed the plan for schools."
+    )
+    fake_llm.default(lambda call: ok({"key_figures": [1, 2], "actors": [1], "summary": summary}))
+    client = service(context_tokens=4096)
+    r = client.post("/v1/summaries", json={"text": article, "prompt": "summarize@2"})
+    assert r.status_code == 200, r.text
+    digest = r.json()
+    assert_grounded(digest, article)
+    parts = len(fake_llm.calls)
+    assert parts >= 3
+    assert f"digested in {parts} parts" in digest["warnings"][0]
+    assert len({f["span"][0] * parts // len(article) for f in digest["key_figures"]}) >= 2
+    for call in fake_llm.calls:
+        assert "Candidate figures:" in call.body["messages"][1]["content"]
