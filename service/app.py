@@ -16,7 +16,7 @@ from service.logs import configure_logging
 from service.metrics import Metrics
 from service.observe import RequestObserver
 from service.problems import RequestGuard, install_handlers
-from service.ratelimit import MemoryRateLimitStore
+from service.ratelimit import MemoryRateLimitStore, RateLimitStore
 from service.runtime import open_runtime
 from service.schema import Digest
 from service.settings import Settings
@@ -28,7 +28,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     configure_logging(settings.log_level)
     metrics = Metrics()  # one registry per app: tests run several apps in one process
-    rate_limits = MemoryRateLimitStore()
+    rate_limits: RateLimitStore = MemoryRateLimitStore()
+    if settings.redis_url:  # one quota per key across every replica
+        from service.redisstate.ratelimit import redis_rate_limits  # noqa: PLC0415
+
+        rate_limits = redis_rate_limits(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

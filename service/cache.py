@@ -4,8 +4,9 @@ The key is the sha256 of the exact article text (spans index it, so two texts th
 differ by one character never share an entry) plus everything else that shapes the
 answer: engine, model, prompt sha256, options, language and title. Concurrent
 requests for the same key share one computation, so N identical requests in flight
-make one LLM call. The embedded store is an in-process LRU with a TTL; a shared store
-(Redis) can implement the same two methods.
+make one LLM call. The embedded store is an in-process LRU with a TTL; with Redis the
+store is shared (`service.redisstate.cache`) and a `SharedFlight` extends single-flight
+across processes.
 """
 
 from __future__ import annotations
@@ -43,6 +44,14 @@ class DigestStore(Protocol):
     async def put(self, key: str, digest: Digest) -> None: ...
 
 
+class SharedFlight(Protocol):
+    async def run(
+        self, key: str, compute: Callable[[], Awaitable[tuple[Digest, bool]]]
+    ) -> tuple[Digest, bool]:
+        """(digest, made by another process); stores what it computes when cacheable."""
+        ...
+
+
 class MemoryStore:
     """In-process LRU with a TTL."""
 
@@ -72,8 +81,9 @@ class MemoryStore:
 class DigestCache:
     """Store lookups plus single-flight: one computation per key at a time."""
 
-    def __init__(self, store: DigestStore | None) -> None:
+    def __init__(self, store: DigestStore | None, flight: SharedFlight | None = None) -> None:
         self.store = store
+        self.flight = flight
         self._inflight: dict[str, asyncio.Task[tuple[Digest, bool]]] = {}
         self.hits = 0
         self.misses = 0
@@ -94,8 +104,8 @@ class DigestCache:
             task = asyncio.create_task(self._run(key, compute))
             self._inflight[key] = task
             task.add_done_callback(lambda t: self._done(key, t))
-            digest, _ = await asyncio.shield(task)
-            return digest, False
+            digest, elsewhere = await asyncio.shield(task)
+            return digest, elsewhere
         self.joined += 1
         digest, _ = await asyncio.shield(task)
         return digest, True
@@ -108,7 +118,10 @@ class DigestCache:
     async def _run(
         self, key: str, compute: Callable[[], Awaitable[tuple[Digest, bool]]]
     ) -> tuple[Digest, bool]:
+        """(digest, made by another process)."""
+        if self.flight is not None:
+            return await self.flight.run(key, compute)
         digest, cacheable = await compute()
         if cacheable and self.store is not None:
             await self.store.put(key, digest)
-        return digest, cacheable
+        return digest, False

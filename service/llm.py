@@ -28,6 +28,7 @@ from service.errors import (
     LLMError,
     LLMUnavailable,
 )
+from service.llm_budget import Ticket, UpstreamLimiter, acquire, estimate_tokens, settle
 from service.metrics import Metrics
 from service.settings import Settings
 
@@ -182,11 +183,19 @@ class LLMClient:
         self._label = label  # reported in provenance instead of the server's model id
         self._breaker: CircuitBreaker | None = None
         self._metrics: Metrics | None = None
+        self._limiter: UpstreamLimiter | None = None
 
-    def instrument(self, *, breaker: CircuitBreaker | None, metrics: Metrics | None) -> None:
-        """Attach the process's circuit breaker and metrics (the runtime does this once)."""
+    def instrument(
+        self,
+        *,
+        breaker: CircuitBreaker | None,
+        metrics: Metrics | None,
+        limiter: UpstreamLimiter | None = None,
+    ) -> None:
+        """Attach the process's breaker, metrics and upstream budget (the runtime does this once)."""
         self._breaker = breaker
         self._metrics = metrics
+        self._limiter = limiter
 
     async def aclose(self) -> None:
         await self._client.close()
@@ -289,16 +298,36 @@ class LLMClient:
         )
         if self._metrics is not None and any(m["role"] == "assistant" for m in messages):
             self._metrics.llm_repair()  # a conversation holding an earlier answer is a re-ask
+        ticket: Ticket | None = None
         try:
             async for attempt in retrying:
                 with attempt:
                     probe = self._admit()  # CircuitOpen is no OpenAIError: never retried, never translated
+                    if self._limiter is not None:  # the shared upstream budget (service/llm_budget.py)
+                        ticket = await self._spend(messages, body["max_tokens"], budget, probe)
                     budget.attempts += 1
                     timeout_s = max(0.001, min(self._settings.attempt_timeout_s, budget.remaining_s()))
                     raw = await self._post(content, timeout_s, probe)
         except openai.OpenAIError as exc:
             raise translate(exc, budget.attempts, budget) from exc
-        return self._result(raw, budget)
+        if ticket is None or self._limiter is None:
+            return self._result(raw, budget)
+        used = budget.input_tokens + budget.output_tokens
+        result = self._result(raw, budget)
+        await settle(self._limiter, ticket, budget.input_tokens + budget.output_tokens - used)
+        return result
+
+    async def _spend(
+        self, messages: Sequence[Message], max_tokens: int, budget: Budget, probe: bool
+    ) -> Ticket:
+        """Wait for the upstream budget to admit one attempt; the breaker's probe goes back if it cannot."""
+        assert self._limiter is not None
+        try:
+            return await acquire(self._limiter, estimate_tokens(messages, max_tokens), budget.deadline)
+        except BaseException:
+            if self._breaker is not None:
+                self._breaker.abandon(probe=probe)
+            raise
 
     def _result(self, raw: bytes, budget: Budget) -> ChatResult:
         """The first choice of a chat completion body; anything else is a bad answer."""

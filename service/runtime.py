@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import anyio.to_thread
 import structlog
@@ -19,10 +20,14 @@ from service.cache import DigestCache, MemoryStore
 from service.engines.local import LocalServer, model_label, model_path
 from service.engines.openai_engine import make_client, openai_llm
 from service.llm import LLMClient
+from service.llm_budget import UpstreamLimiter, memory_limiter
 from service.metrics import Metrics
 from service.pipeline import Engine, Pipeline
 from service.prompts import Catalogue
 from service.settings import Settings
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 log = structlog.get_logger("newsbrief.runtime")
 
@@ -37,6 +42,7 @@ class Runtime:
     startup_error: str | None = None
     breaker: CircuitBreaker | None = None  # around the engine's LLM client
     metrics: Metrics | None = None  # the app's; None in the CLI
+    redis: Redis | None = None  # with NEWSBRIEF_REDIS_URL: cache, LLM budget and jobs are shared there
 
     async def wait_ready(self, timeout_s: float = 120.0) -> None:
         async with asyncio.timeout(timeout_s):
@@ -72,6 +78,19 @@ def _warm_up_nlp() -> None:
     language.detect("warm up the language identifier with a short sentence")
 
 
+def _shared_state(settings: Settings) -> tuple[Redis | None, DigestCache, UpstreamLimiter | None]:
+    """The digest cache and LLM budget of this process, or shared through Redis (`NEWSBRIEF_REDIS_URL`)."""
+    if settings.redis_url:
+        from service import redisstate  # noqa: PLC0415 - only Redis deployments import the client
+
+        redis = redisstate.connect(settings)
+        return redis, redisstate.shared_cache(settings, redis), redisstate.shared_limiter(settings, redis)
+    store = (
+        MemoryStore(settings.cache_max_entries, settings.cache_ttl_s) if settings.cache_max_entries else None
+    )
+    return None, DigestCache(store), memory_limiter(settings)
+
+
 @contextlib.asynccontextmanager
 async def open_runtime(settings: Settings, *, metrics: Metrics | None = None) -> AsyncIterator[Runtime]:
     """Build everything; the embedded model loads in the background (see `Runtime.ready`)."""
@@ -96,16 +115,14 @@ async def open_runtime(settings: Settings, *, metrics: Metrics | None = None) ->
         settings.breaker_cooldown_s,
         on_change=metrics.circuit_changed if metrics is not None else None,
     )
+    redis, cache, limiter = _shared_state(settings)
     if engine.llm is not None:
-        engine.llm.instrument(breaker=breaker, metrics=metrics)
+        engine.llm.instrument(breaker=breaker, metrics=metrics, limiter=limiter)
     if metrics is not None:
         metrics.bind_circuit(lambda: breaker.state)
-    store = (
-        MemoryStore(settings.cache_max_entries, settings.cache_ttl_s) if settings.cache_max_entries else None
-    )
-    pipeline = Pipeline(settings, catalogue, engine, DigestCache(store))
+    pipeline = Pipeline(settings, catalogue, engine, cache)
     runtime = Runtime(settings, catalogue, engine, pipeline)
-    runtime.breaker, runtime.metrics = breaker, metrics
+    runtime.breaker, runtime.metrics, runtime.redis = breaker, metrics, redis
     task = None
     if server is not None and engine.llm is not None:
         task = asyncio.create_task(_start_local(runtime, server, engine.llm))
@@ -122,3 +139,5 @@ async def open_runtime(settings: Settings, *, metrics: Metrics | None = None) ->
             await engine.llm.aclose()
         if server is not None:
             server.stop()
+        if redis is not None:
+            await redis.aclose()

@@ -93,6 +93,17 @@ class Settings(BaseSettings):
     callback_backoff_initial_s: float = Field(5.0, ge=0)
     callback_backoff_max_s: float = Field(3600.0, ge=0)
     callback_timeout_s: float = Field(10.0, gt=0)
+    # Redis mode (scale-out): shared jobs, cache, rate limits and LLM budget; `newsbrief worker` runs jobs.
+    redis_url: str | None = None
+    redis_prefix: str = Field("newsbrief", min_length=1, max_length=64)  # namespace of every key
+    # A running job (or callback) is leased to its worker for this long and renewed every third of
+    # it; a worker killed mid-job has its work picked up by another worker once the lease ran out.
+    job_lease_s: float = Field(30.0, ge=1)
+    job_retention_s: float = Field(7 * 24 * 3600, ge=60)  # Redis: finished jobs are kept this long
+    # Upstream budget across every process (shared in Redis): LLM requests and tokens per window.
+    llm_rpm: int = Field(0, ge=0)  # 0: off
+    llm_tpm: int = Field(0, ge=0)  # 0: off
+    llm_budget_window_s: float = Field(60.0, gt=0)  # the providers' minute; tests shrink it
 
     @field_validator("api_keys", mode="before")
     @classmethod
