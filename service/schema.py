@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -19,19 +19,38 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _article_schema(schema: dict[str, Any]) -> None:
+    """`text`/`html` in the JSON Schema: null, or a string with a non-space character."""
+    for branch in schema.get("anyOf", []):
+        if branch.get("type") == "string":
+            branch["pattern"] = r"\S"
+
+
+# Exactly one of `text` and `html` is a string (the other absent or null), as validated below.
+_ONE_SOURCE: dict[str, Any] = {
+    "oneOf": [{"required": [name], "properties": {name: {"type": "string"}}} for name in ("text", "html")]
+}
+
+
 class Options(_Strict):
     """Per-request knobs."""
 
-    max_figures: int = Field(10, ge=0, le=20)
-    max_actors: int = Field(10, ge=0, le=20)
-    summary_sentences: int = Field(3, ge=1, le=6)
+    # strict: `true` or "5" is not a count (the documented schema says integer; found by API fuzzing)
+    max_figures: int = Field(10, ge=0, le=20, strict=True)
+    max_actors: int = Field(10, ge=0, le=20, strict=True)
+    summary_sentences: int = Field(3, ge=1, le=6, strict=True)
 
 
 class SummarizeRequest(_Strict):
     """One article, as plain text or as HTML (exactly one of the two)."""
 
-    text: str | None = Field(None, description="Plain article text.")
-    html: str | None = Field(None, description="Article HTML; reduced to its main text first.")
+    # The documented schema states what the validator below enforces.
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_ONE_SOURCE)
+
+    text: str | None = Field(None, description="Plain article text.", json_schema_extra=_article_schema)
+    html: str | None = Field(
+        None, description="Article HTML; reduced to its main text first.", json_schema_extra=_article_schema
+    )
     title: str | None = Field(None, max_length=1000)
     url: str | None = Field(None, max_length=4000)
     language: str | None = Field(
