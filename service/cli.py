@@ -1,4 +1,4 @@
-"""`newsbrief serve | summarize | prompts lock`."""
+"""`newsbrief serve | worker | summarize | prompts lock`."""
 
 from __future__ import annotations
 
@@ -63,6 +63,33 @@ def serve(
 
 def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
+
+
+@app.command()
+def worker() -> None:
+    """Run the jobs of a Redis deployment (`NEWSBRIEF_REDIS_URL`) until SIGTERM or Ctrl-C.
+
+    Runs `NEWSBRIEF_JOB_CONCURRENCY` jobs at a time and delivers their callbacks; on SIGTERM
+    its running jobs go back to the queue for another worker, and the process exits 0.
+    """
+    settings = Settings()
+    if not settings.redis_url:
+        err.print("[red]error:[/] `newsbrief worker` needs NEWSBRIEF_REDIS_URL (the shared queue)")
+        raise typer.Exit(2)
+    configure_logging(settings.log_level)
+    asyncio.run(_work(settings))
+
+
+async def _work(settings: Settings) -> None:
+    from service.jobs.redis_worker import Worker  # noqa: PLC0415 - only this command needs it
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    async with open_runtime(settings) as runtime:
+        await runtime.wait_ready(timeout_s=600.0)  # the embedded model may be loading
+        await Worker(runtime).run(stop)
 
 
 def _print_digest(digest: Digest) -> None:

@@ -200,3 +200,12 @@ def wait_for(predicate: Callable[[], Any], timeout_s: float = 15.0, every_s: flo
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {timeout_s} s waiting for {predicate}")
         time.sleep(every_s)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A private redis-server for the session (see tests/redis_server.py); tests use their own prefix."""
+    from tests.redis_server import redis_server
+
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url

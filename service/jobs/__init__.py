@@ -9,8 +9,9 @@
     └── ssrf       which callback URLs we connect to, and at which address
 
 `Jobs` below is what the routes see: they never touch a store or a queue directly.
-`open_jobs` builds the embedded pair; a Redis deployment builds its own `JobStore`
-and `Dispatcher` there (chosen by `NEWSBRIEF_REDIS_URL`), and the API code stays as it is.
+`open_jobs` builds the embedded pair; with `NEWSBRIEF_REDIS_URL` it builds the Redis
+pair instead (`redis_store`, `redis_queue`; `redis_worker` is `newsbrief worker`), and
+the API code stays as it is.
 """
 
 from __future__ import annotations
@@ -111,10 +112,20 @@ def check_summarize(runtime: Runtime, request: SummarizeRequest) -> None:
 
 @contextlib.asynccontextmanager
 async def open_jobs(runtime: Runtime) -> AsyncIterator[Jobs]:
-    """The embedded job system: SQLite store, in-process queue and callback deliverer."""
+    """The embedded job system: SQLite store, in-process queue and callback deliverer.
+
+    With `NEWSBRIEF_REDIS_URL` it is the Redis one instead (`service.jobs.redis_queue`):
+    this process stores and queues, `newsbrief worker` processes run the jobs.
+    """
     settings = runtime.settings
     if settings.callback_url and not settings.callback_secret:
         raise RuntimeError("NEWSBRIEF_CALLBACK_URL is set but NEWSBRIEF_CALLBACK_SECRET is not")
+    if settings.redis_url:
+        from service.jobs.redis_queue import open_redis_jobs  # noqa: PLC0415 - Redis deployments only
+
+        async with open_redis_jobs(runtime) as jobs:
+            yield jobs
+        return
     allow = AllowList.parse(settings.callback_allow)
     store = SqliteJobStore(
         settings.data_dir,
