@@ -215,7 +215,7 @@ def test_two_apis_two_workers_fifty_jobs_one_worker_killed(
     assert {a for a, n in per_article.items() if n > 1} == {_article_of(c) for c in lost}
     redelivered = [v for v in views if v["runs"] > 1]
     assert redelivered, "the killed worker held jobs: they must have been run again"
-    print(  # noqa: T201 - the numbers of the run, for the report
+    print(
         f"\nscale: 50 jobs, {len(calls)} LLM calls ({len(lost)} lost with the killed worker), "
         f"{len(receiver.requests)} callback POSTs, {len(redelivered)} jobs run twice, {elapsed_s:.1f} s"
     )
