@@ -22,6 +22,7 @@ from service.engines.openai_engine import make_client, openai_llm
 from service.llm import LLMClient
 from service.llm_budget import UpstreamLimiter, memory_limiter
 from service.metrics import Metrics
+from service.offload import Grounder
 from service.pipeline import Engine, Pipeline
 from service.prompts import Catalogue
 from service.settings import Settings
@@ -120,7 +121,10 @@ async def open_runtime(settings: Settings, *, metrics: Metrics | None = None) ->
         engine.llm.instrument(breaker=breaker, metrics=metrics, limiter=limiter)
     if metrics is not None:
         metrics.bind_circuit(lambda: breaker.state)
-    pipeline = Pipeline(settings, catalogue, engine, cache)
+    grounder = Grounder(settings.resolved_grounding_workers())
+    if engine.llm is not None:
+        await grounder.start()
+    pipeline = Pipeline(settings, catalogue, engine, cache, grounder)
     runtime = Runtime(settings, catalogue, engine, pipeline)
     runtime.breaker, runtime.metrics, runtime.redis = breaker, metrics, redis
     task = None
@@ -139,5 +143,6 @@ async def open_runtime(settings: Settings, *, metrics: Metrics | None = None) ->
             await engine.llm.aclose()
         if server is not None:
             server.stop()
+        grounder.close()
         if redis is not None:
             await redis.aclose()
