@@ -1,15 +1,19 @@
 """A circuit breaker for the LLM upstream: closed -> open -> half-open -> closed.
 
-    closed     every call goes through; `failures` consecutive upstream failures open it
+    closed     every call goes through; `failures` consecutive failed calls open it
     open       no call is made: `CircuitOpen` (503, or the degraded digest) at once,
                with `Retry-After` = the rest of the cool-down
     half_open  after `cooldown_s`, exactly one call (the probe) goes through; others are
                refused until it ends; success closes the circuit, failure re-opens it
 
-`llm.py` asks `admit()` before every HTTP attempt and reports the attempt with
-`record(ok, probe)`. What counts as a failure is decided there: connection errors,
-timeouts, 408/409/429/5xx (what the retry policy retries). A client-caused 4xx or an
-answer the pipeline must repair is the upstream working, so it counts as a success.
+`llm.py` asks `admit()` before every HTTP attempt and reports with `record(ok, probe)`:
+every successful attempt, the probe's attempt whatever its outcome, and otherwise one
+failure per *call* whose retries are used up. Counting failed attempts instead would open
+the circuit in front of an upstream that is flaky but working: failures come back at once
+while successes take seconds, so at 30% failed attempts a streak of them is routine. What
+counts as a failure is what the retry policy retries (connection errors, timeouts,
+408/409/429/5xx); a client-caused 4xx or an answer the pipeline must repair is the
+upstream working, so it counts as a success.
 The event loop is single-threaded and nothing here awaits, so no lock is needed.
 """
 

@@ -234,10 +234,16 @@ class LLMClient:
         return raw
 
     def _settle(self, exc: openai.OpenAIError | None, probe: bool) -> None:
+        """Metrics count every attempt. The breaker hears every success, but a failed attempt only
+        when it was the half-open probe: otherwise the call's final outcome decides (see `chat`)."""
         if self._metrics is not None:
             self._metrics.llm_attempt(outcome(exc))
-        if self._breaker is not None:
-            self._breaker.record(exc is None or not _is_transient(exc), probe=probe)
+        if self._breaker is None:
+            return
+        if exc is None or not _is_transient(exc):
+            self._breaker.record(True, probe=probe)
+        elif probe:
+            self._breaker.record(False, probe=True)
 
     def _wait_s(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -299,6 +305,7 @@ class LLMClient:
         if self._metrics is not None and any(m["role"] == "assistant" for m in messages):
             self._metrics.llm_repair()  # a conversation holding an earlier answer is a re-ask
         ticket: Ticket | None = None
+        probe = False
         try:
             async for attempt in retrying:
                 with attempt:
@@ -309,6 +316,10 @@ class LLMClient:
                     timeout_s = max(0.001, min(self._settings.attempt_timeout_s, budget.remaining_s()))
                     raw = await self._post(content, timeout_s, probe)
         except openai.OpenAIError as exc:
+            if self._breaker is not None and _is_transient(exc) and not probe:
+                # One failed call, however many attempts it made: a flaky upstream whose retries
+                # succeed never opens the circuit; one that fails call after call does.
+                self._breaker.record(False, probe=False)
             raise translate(exc, budget.attempts, budget) from exc
         if ticket is None or self._limiter is None:
             return self._result(raw, budget)

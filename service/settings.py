@@ -69,10 +69,8 @@ class Settings(BaseSettings):
     # --- hardening: limits, circuit breaker, metrics, tracing (issue 5) ---
     rate_limit_per_min: int = Field(600, ge=0)  # per API key (per client IP without keys); 0: off
     max_in_flight: int = Field(512, ge=0)  # requests being served at once; beyond it a fast 503; 0: off
-    # Consecutive failed LLM attempts (across requests) that open the circuit. 10, not 5: with
-    # 30% of attempts failing at random, a streak of 5 comes every ~400 attempts (0.3^5) and would
-    # open a circuit in front of a flaky but working upstream; a streak of 10 comes every ~170,000.
-    breaker_failures: int = Field(10, ge=1)
+    # Consecutive failed LLM calls (a call fails once its retries are used up) that open the circuit.
+    breaker_failures: int = Field(5, ge=1)
     breaker_cooldown_s: float = Field(30.0, gt=0)  # open this long, then one probe call
     metrics_public: bool = True  # False: GET /metrics needs an API key too
     shutdown_grace_s: float = Field(30.0, ge=0)  # SIGTERM: time in-flight requests get to finish

@@ -117,16 +117,33 @@ def test_client_errors_do_not_open_the_circuit(
     assert len(fake_llm.calls) == 4
 
 
-def test_retries_count_and_open_mid_request(
+def test_a_call_counts_once_however_many_attempts_failed(
     service: ServiceFactory, fake_llm: FakeLLM, seed_text: str
 ) -> None:
-    """Each failed attempt counts; once open, the request's remaining retries are not made."""
+    """Each call whose retries are used up is one failure; the open circuit then stops the next call."""
     client = service(breaker_failures=2, llm_max_attempts=3, cache_max_entries=0)
     fake_llm.default(server_error(503))
-    r = client.post("/v1/summaries", json={"text": seed_text})
-    assert_problem(r, 503, "circuit-open")
-    assert len(fake_llm.calls) == 2
+    assert_problem(client.post("/v1/summaries", json={"text": seed_text}), 503, "llm-unavailable")
+    assert len(fake_llm.calls) == 3
+    assert _readyz_circuit(client) == "closed"  # 3 failed attempts, 1 failed call
+    assert_problem(client.post("/v1/summaries", json={"text": seed_text + " 2"}), 503, "llm-unavailable")
+    assert len(fake_llm.calls) == 6
     assert _readyz_circuit(client) == "open"
+    assert_problem(client.post("/v1/summaries", json={"text": seed_text + " 3"}), 503, "circuit-open")
+    assert len(fake_llm.calls) == 6
+
+
+def test_failures_that_retries_recover_keep_the_circuit_closed(
+    service: ServiceFactory, fake_llm: FakeLLM, seed_text: str
+) -> None:
+    """A flaky upstream: many failed attempts in a row, but every call succeeds on a retry."""
+    client = service(breaker_failures=2, llm_max_attempts=3, cache_max_entries=0)
+    for i in range(4):
+        fake_llm.script(server_error(500), reset(), ok(GOOD))
+        r = client.post("/v1/summaries", json={"text": f"{seed_text} {i}"})
+        assert r.status_code == 200, r.text
+    assert len(fake_llm.calls) == 12
+    assert _readyz_circuit(client) == "closed"
 
 
 def test_open_circuit_degrades_to_the_extractive_digest(
