@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -170,18 +171,29 @@ def test_two_apis_two_workers_fifty_jobs_one_worker_killed(
     survivor = deployment.worker()
     apis = [deployment.api(), deployment.api()]
     jobs: list[tuple[str, int]] = []
-    for n in range(50):
-        body = {"text": _article(seed_text, n % 25), "prompt": V1, "callback_url": receiver.url()}
-        response = httpx2.post(apis[n % 2].url + "/v1/jobs", json=body, timeout=10)
-        assert response.status_code == 202, response.text
-        jobs.append((response.json()["id"], n % 25))
+
+    def submit() -> None:
+        for n in range(50):
+            body = {"text": _article(seed_text, n % 25), "prompt": V1, "callback_url": receiver.url()}
+            response = httpx2.post(apis[n % 2].url + "/v1/jobs", json=body, timeout=10)
+            assert response.status_code == 202, response.text
+            jobs.append((response.json()["id"], n % 25))
 
     def victim_calls() -> list[Call]:
         return [c for c in fake_llm.calls if c.headers.get("host", "").startswith("localhost")]
 
-    wait_for(lambda: len(victim_calls()) >= 2, timeout_s=20)  # mid-run: the victim is calling the LLM
+    def victim_mid_call() -> bool:  # an answer the victim waits for, not due for 0.15 s yet
+        return any(c.t + LLM_DELAY_S > time.monotonic() + 0.15 for c in victim_calls())
+
+    # Submit while watching: the victim must die holding an LLM call, and the workers may finish
+    # the first articles before the last jobs are even submitted.
+    submitting = threading.Thread(target=submit)
+    submitting.start()
+    wait_for(victim_mid_call, timeout_s=20, every_s=0.005)  # mid-run: the victim is calling the LLM
     victim.kill9()
     killed_at = time.monotonic()
+    submitting.join(timeout=60)
+    assert len(jobs) == 50
     survivor.alive()
 
     def all_done() -> bool:
