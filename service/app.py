@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
 from service.api import ops, v1
 from service.api_jobs import hooks_router, jobs_router
+from service.gcpolicy import paced_collections
 from service.jobs import open_jobs
 from service.limits import Gate, document
 from service.logs import configure_logging
@@ -21,8 +21,6 @@ from service.runtime import open_runtime
 from service.schema import Digest
 from service.settings import Settings
 from service.tracing import instrument_app
-
-_FULL_COLLECTION_EVERY = 1000  # middle-generation collections between full ones (CPython: 10)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -43,17 +41,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async with open_runtime(settings, metrics=metrics) as runtime, open_jobs(runtime) as jobs:
             app.state.runtime = runtime
             app.state.jobs = jobs
-            # Start-up objects live for the whole process: keep them out of every later GC pass
-            # (full collections over them cost ~100 ms pauses under load).
-            gc.collect()
-            gc.freeze()
-            # Requests in flight live ~1 s (the LLM's latency), so their objects all survive into
-            # the oldest generation, and under load its full collections (every ~1 s by default)
-            # walk ~100,000 live objects: ~100 ms pauses for every request in flight. The hot path
-            # makes no reference cycles, so full collections every ~1,000 young ones are plenty.
-            young, middle, _ = gc.get_threshold()
-            gc.set_threshold(young, middle, _FULL_COLLECTION_EVERY)
-            yield
+            async with paced_collections():  # the garbage collector on a clock (gcpolicy.py)
+                yield
         await rate_limits.aclose()
 
     app = FastAPI(
