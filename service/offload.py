@@ -118,10 +118,11 @@ class Grounder:
         # forkserver: helpers start from a clean interpreter, not a fork of a process that
         # already runs an event loop and client threads.
         self._context = multiprocessing.get_context("forkserver")
-        # The fork server imports grounding once; each helper forked from it starts warm.
-        self._context.set_forkserver_preload(["service.assemble"])
 
     async def start(self) -> None:
+        if self.workers > 0:
+            # The fork server imports grounding once; each helper forked from it starts warm.
+            self._context.set_forkserver_preload(["service.assemble"])
         for _ in range(self.workers):
             try:
                 helper = await self._spawn()
