@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -36,10 +37,15 @@ __all__ = ["THRESHOLD", "Span", "Support", "check_sentence", "check_summary", "s
 
 THRESHOLD = 0.62  # coverage a sentence needs to count as supported
 ELSEWHERE_CREDIT = 0.35  # a content word the article has, but not in the aligned sentences
+PRIMARY_MIN_SHARE = 0.35  # the best article sentence alone must hold this share of the weight
+REPORTING_WEIGHT = 0.3  # "said", "told": they say little about what happened
 SECOND_MIN_GAIN = 0.12  # a second article sentence is aligned when it adds this share of the weight
 FUSE_DISTANCE = 2  # a fused second sentence is at most this many sentences away (names do not count)
-COREF_WINDOW = 3  # a name may come from this many sentences before the aligned one
+COREF_WINDOW = 3
+NEGATION_SCOPE_BEFORE = 3  # content words before a negation cue that it may negate
+NEGATION_SCOPE_AFTER = 4  # and after it  # a name may come from this many sentences before the aligned one
 HARD_SCORE_FACTOR = 0.5  # a hard problem halves the score
+SOFT_SCORE_FACTOR = 0.85  # and each soft one (a name or figure from a nearby sentence) costs this
 NO_SUPPORT_COVERAGE = 0.3  # below this, no sentence of the article is close at all
 MAX_LISTED_WORDS = 5
 _ARTICLE_CACHE = 128
@@ -65,7 +71,8 @@ class _Unit:
     stems: frozenset[str]
     lows: frozenset[str]
     numbers: tuple[tuple[str, ParsedNumber], ...]
-    clauses: tuple[tuple[frozenset[str], str | None], ...]  # (stems, negation cue) per clause
+    cues: tuple[tuple[str, frozenset[str]], ...]  # negation cues with the stems in their scope
+    names: frozenset[str]  # lower-case words written with a capital inside the sentence
     referring: bool  # has a pronoun or role noun that may stand for an earlier name
 
 
@@ -87,13 +94,28 @@ def _language(language: str | None, text: str) -> str:
     return primary(language) or detect(text)
 
 
-def _negation(text: str, span: Span, toks: tuple[Token, ...] | list[Token], lex: Lexicon) -> str | None:
-    """The first negation cue of ``text[span]`` ("not", "refused", "no longer"), or None."""
+def _cues(
+    text: str, span: Span, toks: Sequence[Token], lex: Lexicon
+) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Negation cues ("not", "refused", "never") with the content stems in their scope.
+
+    The scope is the few content words before and after the cue in its clause: what it negates
+    must be one of them, so a negation elsewhere in a long sentence does not flip an unrelated
+    statement.
+    """
+    if not any(t.negative or t.stem in lex.negative_stems for t in toks):
+        return ()
+    parts = clauses(text, span, lex.language)
+    out = []
     for t in toks:
-        if t.negative or t.stem in lex.negative_stems:
-            return text[t.start : t.end]
-    folded = " ".join(text[span[0] : span[1]].lower().split())
-    return next((phrase for phrase in lex.negation_phrases if phrase in folded), None)
+        if not (t.negative or t.stem in lex.negative_stems):
+            continue
+        clause = next(((a, b) for a, b in parts if a <= t.start < b), (t.start, t.end))
+        inside = [u for u in toks if clause[0] <= u.start < clause[1] and _content(u, lex)]
+        before = [u.stem for u in inside if u.start < t.start][-NEGATION_SCOPE_BEFORE:]
+        after = [u.stem for u in inside if u.start > t.start][:NEGATION_SCOPE_AFTER]
+        out.append((text[t.start : t.end], frozenset(before + after)))
+    return tuple(out)
 
 
 def _content(tok: Token, lex: Lexicon) -> bool:
@@ -109,18 +131,14 @@ def _value_key(text: str, parsed: ParsedNumber) -> str:
 
 def _unit(text: str, span: Span, lex: Lexicon, numbers: list[tuple[str, ParsedNumber]]) -> _Unit:
     toks = tuple(tokens(text, span[0], span[1], lex))
-    parts = []
-    for clause in clauses(text, span, lex.language):
-        inside = [t for t in toks if clause[0] <= t.start < clause[1]]
-        stems = frozenset(t.stem for t in inside if _content(t, lex))
-        parts.append((stems, _negation(text, clause, inside, lex)))
     return _Unit(
         span=span,
         tokens=toks,
         stems=frozenset(t.stem for t in toks if _content(t, lex)),
         lows=frozenset(t.low for t in toks),
         numbers=tuple(numbers),
-        clauses=tuple(parts),
+        cues=_cues(text, span, toks, lex),
+        names=frozenset(t.low for k, t in enumerate(toks) if t.cap and k > 0 and t.low not in lex.stops),
         referring=any(t.stem in lex.role_stems or t.low in lex.role_stems for t in toks),
     )
 
@@ -199,14 +217,17 @@ def _lowercase_in_article(low: str, article: _Article) -> bool:
     return low in article.lower_lows
 
 
-def _align(article: _Article, weights: dict[str, float], names: set[str]) -> list[int]:
-    """The one or two article sentences that share the most weight with the sentence."""
+def _align(article: _Article, weights: dict[str, float], names: set[str]) -> tuple[list[int], float]:
+    """The one or two article sentences that share the most weight with the sentence.
+
+    With the share of the sentence's weight that the best one alone has.
+    """
     overlap: dict[int, float] = defaultdict(float)
     for stem, weight in weights.items():
         for i in article.index.get(stem, ()):
             overlap[i] += weight
     if not overlap:
-        return []
+        return [], 0.0
     total = sum(weights.values()) or 1.0
     best = max(overlap, key=lambda i: (overlap[i], -i))
     covered = article.units[best].stems | names
@@ -218,8 +239,8 @@ def _align(article: _Article, weights: dict[str, float], names: set[str]) -> lis
     if gains:
         second = max(gains, key=lambda i: (gains[i], -abs(i - best)))
         if gains[second] >= SECOND_MIN_GAIN * total:
-            return sorted((best, second))
-    return [best]
+            return sorted((best, second)), overlap[best] / total
+    return [best], overlap[best] / total
 
 
 def _check_numbers(
@@ -228,17 +249,23 @@ def _check_numbers(
     language = article.lex.language
     here = {key for unit in aligned for key, _ in unit.numbers}
     everywhere = {key for unit in article.units for key, _ in unit.numbers}
-    for start, end, parsed in scan_numbers(sentence, language):
-        key = _value_key(sentence[start:end], parsed)
+    found = [
+        (sentence[start:end], _value_key(sentence[start:end], parsed))
+        for start, end, parsed in scan_numbers(sentence, language)
+    ]
+    # The aligned sentences state a figure the summary sentence left out: a figure of the summary
+    # found only elsewhere in the article is then most likely in its place.
+    replaced = here - {key for _, key in found}
+    for figure, key in found:
         if key in here or _close(key, here):
             continue
-        figure = sentence[start:end]
         spelled = not any(c.isdigit() for c in figure)
-        if key in everywhere:
-            message = f'number "{figure}" is about another event in the article'
+        if key not in everywhere:
+            (soft if spelled else problems).append(f'number "{figure}" is not in the article')
+        elif replaced and not spelled:
+            problems.append(f'number "{figure}" is about another event in the article')
         else:
-            message = f'number "{figure}" is not in the article'
-        (soft if spelled else problems).append(message)
+            soft.append(f'number "{figure}" is in another sentence of the article')
 
 
 def _close(key: str, keys: set[str]) -> bool:
@@ -268,11 +295,16 @@ def _check_names(
     best: int,
     aligned: list[_Unit],
     problems: list[str],
+    soft: list[str],
 ) -> None:
     here = {low for unit in aligned for low in unit.lows}
     window = article.units[max(0, best - COREF_WINDOW) : best]
     nearby = {low for unit in window for low in unit.lows}
     referring = any(unit.referring for unit in aligned)
+    ours = {t.low for t in names} | {low for t in names if (low := t.low)}
+    # Names of the aligned sentences the summary sentence does not have: if it brings in another
+    # name of the article instead, that name is most likely in their place (a wrong actor).
+    left_out = sorted({low for unit in aligned for low in unit.names} - ours - article.lex.stops)
     for tok in names:
         code = demonym_code(tok.low) or country_code(tok.low, article.lex.language)
         word = sentence[tok.start : tok.end]
@@ -280,35 +312,27 @@ def _check_names(
             continue
         if tok.low not in article.lows:
             problems.append(f'"{word}" is not in the article')
-        elif not (referring and tok.low in nearby):
-            problems.append(f'"{word}" is not in the sentences of the article that say this')
+        elif referring and tok.low in nearby:
+            continue
+        elif left_out:
+            problems.append(f'"{word}" is not the one the article names where it says this')
+        else:
+            soft.append(f'"{word}" is not in the sentences of the article that say this')
 
 
 def _check_negation(
-    article: _Article,
-    *,
-    sentence: str,
-    toks: list[Token],
-    stems: set[str],
-    aligned: list[_Unit],
-    problems: list[str],
-) -> None:
-    lex = article.lex
-    cue = _negation(sentence, (0, len(sentence)), toks, lex)
-    best_overlap, clause_cue = -1, None
-    for unit in aligned:
-        for clause_stems, clause_neg in unit.clauses:
-            overlap = len(stems & clause_stems)
-            if overlap > best_overlap:
-                best_overlap, clause_cue = overlap, clause_neg
-    if (cue is None) == (clause_cue is None):
-        return
-    if cue is not None and any(neg for unit in aligned for _, neg in unit.clauses):
-        return  # the negation is in the aligned sentence, in a clause the words did not pick
-    if clause_cue is not None:
-        problems.append(f'the article says "{clause_cue} ..." (negation)')
-    else:
-        problems.append(f'the article does not say "{cue}" (negation)')
+    article: _Article, *, sentence: str, toks: list[Token], stems: set[str], aligned: list[_Unit]
+) -> str | None:
+    """A negation flip: a cue on one side whose scope holds words of the other, and none there."""
+    here = {s for unit in aligned for s in unit.stems}
+    mine = _cues(sentence, (0, len(sentence)), toks, article.lex)
+    theirs = [(cue, scope) for unit in aligned for cue, scope in unit.cues if scope & stems]
+    ours = [(cue, scope) for cue, scope in mine if scope & here]
+    if theirs and not mine:
+        return f'the article says "{theirs[0][0]} ..." (negation)'
+    if ours and not theirs:
+        return f'the article does not say "{ours[0][0]}" (negation)'
+    return None
 
 
 def _check_actors(
@@ -345,26 +369,20 @@ def check_sentence(article: str, sentence: str, *, language: str | None = None) 
     return _check(analysed, sentence)
 
 
-def _check(article: _Article, sentence: str) -> Support:
+def _coverage(
+    article: _Article, sentence: str, toks: list[Token], weights: dict[str, float], aligned: list[_Unit]
+) -> tuple[float, list[str]]:
+    """Weighted share of the content words the aligned sentences state; the words none has."""
     lex = article.lex
-    toks = list(tokens(sentence, 0, len(sentence), lex))
-    names = [t for k, t in enumerate(toks) if _is_name(t, k, toks, article)]
-    weights: dict[str, float] = {}
-    for tok in toks:
-        if _content(tok, lex):
-            weights[tok.stem] = article.idf.get(tok.stem, article.unknown_idf)
-    if not weights:
-        return Support(False, 0.0, (), ("the sentence has no content words to check",))
-    order = _align(article, weights, {t.stem for t in names})
-    aligned = [article.units[i] for i in order]
     here = {s for unit in aligned for s in unit.stems}
+    left = dict(weights)
     total = sum(weights.values())
     gained = 0.0
     missing: list[str] = []
     for tok in toks:
-        if tok.stem not in weights or tok.stem in {m.lower() for m in missing}:
+        if tok.stem not in left:
             continue
-        weight = weights.pop(tok.stem)
+        weight = left.pop(tok.stem)
         code = demonym_code(tok.low) if tok.cap else None
         role = tok.stem in lex.role_stems and tok.stem in article.index
         if tok.stem in here or (code is not None and code in article.countries) or role:
@@ -373,26 +391,48 @@ def _check(article: _Article, sentence: str) -> Support:
             gained += weight * ELSEWHERE_CREDIT
         else:
             missing.append(sentence[tok.start : tok.end])
-    coverage = gained / total if total else 0.0
+    return (gained / total if total else 0.0), missing
+
+
+def _check(article: _Article, sentence: str) -> Support:
+    lex = article.lex
+    toks = list(tokens(sentence, 0, len(sentence), lex))
+    names = [t for k, t in enumerate(toks) if _is_name(t, k, toks, article)]
+    weights: dict[str, float] = {}
+    for tok in toks:
+        if _content(tok, lex):
+            factor = REPORTING_WEIGHT if tok.stem in lex.reporting_stems else 1.0
+            weights[tok.stem] = factor * article.idf.get(tok.stem, article.unknown_idf)
+    if not weights:
+        return Support(False, 0.0, (), ("the sentence has no content words to check",))
+    order, primary_share = _align(article, weights, {t.stem for t in names})
+    aligned = [article.units[i] for i in order]
+    coverage, missing = _coverage(article, sentence, toks, weights, aligned)
     problems: list[str] = []
     soft: list[str] = []
     if aligned:
         _check_names(
-            article, sentence=sentence, names=names, best=order[0], aligned=aligned, problems=problems
+            article,
+            sentence=sentence,
+            names=names,
+            best=order[0],
+            aligned=aligned,
+            problems=problems,
+            soft=soft,
         )
         _check_numbers(article, sentence, aligned, problems, soft)
         stems = {t.stem for t in toks if _content(t, lex)}
-        _check_negation(
-            article, sentence=sentence, toks=toks, stems=stems, aligned=aligned, problems=problems
-        )
+        negation = _check_negation(article, sentence=sentence, toks=toks, stems=stems, aligned=aligned)
+        if negation:
+            problems.append(negation)
         for unit in aligned:
             actor = _check_actors(article, sentence, toks, names, unit)
             if actor:
                 problems.append(actor)
                 break
-    else:
+    if not aligned or primary_share < PRIMARY_MIN_SHARE:
         problems.append("no sentence of the article says this")
-    score = coverage * (HARD_SCORE_FACTOR if problems else 1.0) * (0.85 ** len(soft))
+    score = coverage * (HARD_SCORE_FACTOR if problems else 1.0) * (SOFT_SCORE_FACTOR ** len(soft))
     score = min(max(score, 0.0), 1.0)
     supported = score >= THRESHOLD and not problems
     if not supported and coverage < THRESHOLD:

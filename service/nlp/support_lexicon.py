@@ -48,6 +48,13 @@ _NEGATIVE_VERBS = {
     "de": _set("verweigern verweigerte bestreiten bestritt dementieren dementierte ablehnen lehnte"),
     "fr": _set("refuser refusé refuse nier nié nie rejeter rejeté rejette"),
 }
+# Verbs of saying: they carry little of what a sentence states.  Stemmed.
+_REPORTING = {
+    "en": _set("say says said tell told telling add added adds according claim claimed state stated"),
+    "es": _set("decir dijo dice afirmó afirma añadió señaló explicó aseguró según"),
+    "de": _set("sagen sagte sagt erklärte erklärt betonte sagten laut teilte"),
+    "fr": _set("dire dit déclaré affirmé ajouté expliqué selon indiqué"),
+}
 # A word after the verb that makes its object the doer ("was fined by the regulator").
 PASSIVE_MARKERS = {
     "en": _set("by"),
@@ -87,6 +94,7 @@ class Lexicon:
     negative_stems: frozenset[str]
     passive: frozenset[str]
     role_stems: frozenset[str]
+    reporting_stems: frozenset[str]
     determiners: frozenset[str]
     titles: frozenset[str]
     stemmer: Stemmer.Stemmer | None
@@ -113,6 +121,7 @@ def lexicon(language: str) -> Lexicon:
         negative_stems=frozenset(stem(w) for w in _NEGATIVE_VERBS.get(language, ())),
         passive=PASSIVE_MARKERS.get(language, frozenset()),
         role_stems=frozenset(stem(w) for w in _ROLE_NOUNS.get(language, ())),
+        reporting_stems=frozenset(stem(w) for w in _REPORTING.get(language, ())),
         determiners=DETERMINERS.get(language, frozenset()),
         titles=TITLES.get(language, frozenset()),
         stemmer=stemmer,

@@ -17,8 +17,9 @@ from service.nlp.support_lexicon import Lexicon, words
 Span = tuple[int, int]
 
 # A sentence ends at final punctuation (and closing quotes) followed by white space, or at a line
-# break that is not a wrapped line (the next line starting in lower case goes on).
-_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)|\n")
+# break that is not a wrapped line (the next line starting in lower case goes on), or where a
+# scraped text lost the space after a full stop ("the community.Dr Venter").
+_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)|\n|(?<=[^\W\d_A-Z]{2}[.!?])(?=[A-Z][^\W\d_A-Z])")
 _NEXT_START = re.compile(r"\s*[\"'“‘«(\[¿¡]?[^\W_a-zß-ÿ]")  # capital letter, digit or opening quote
 _WRAPPED = re.compile(r"[ \t\u00a0]*[a-zß-ÿ]")
 _LAST_WORD = re.compile(r"([^\W\d_]+)\.+$")
