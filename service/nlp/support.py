@@ -41,9 +41,10 @@ PRIMARY_MIN_SHARE = 0.35  # the best article sentence alone must hold this share
 REPORTING_WEIGHT = 0.3  # "said", "told": they say little about what happened
 SECOND_MIN_GAIN = 0.12  # a second article sentence is aligned when it adds this share of the weight
 FUSE_DISTANCE = 2  # a fused second sentence is at most this many sentences away (names do not count)
-COREF_WINDOW = 3
-NEGATION_SCOPE_BEFORE = 3  # content words before a negation cue that it may negate
-NEGATION_SCOPE_AFTER = 4  # and after it  # a name may come from this many sentences before the aligned one
+COREF_WINDOW = 3  # a name may come from this many sentences before the aligned one
+NEGATION_SCOPE_AFTER = 1  # content words after a negation cue that it may negate ("not approve")
+# and before it, where the cue follows the verb ("stimmte nicht zu")
+NEGATION_SCOPE_BEFORE = {"de": 2}
 HARD_SCORE_FACTOR = 0.5  # a hard problem halves the score
 SOFT_SCORE_FACTOR = 0.85  # and each soft one (a name or figure from a nearby sentence) costs this
 NO_SUPPORT_COVERAGE = 0.3  # below this, no sentence of the article is close at all
@@ -99,8 +100,8 @@ def _cues(
 ) -> tuple[tuple[str, frozenset[str]], ...]:
     """Negation cues ("not", "refused", "never") with the content stems in their scope.
 
-    The scope is the few content words before and after the cue in its clause: what it negates
-    must be one of them, so a negation elsewhere in a long sentence does not flip an unrelated
+    The scope is the next content words after the cue in its clause (and before it in German):
+    what it negates must be one of them, so a negation elsewhere in a long sentence does not flip an unrelated
     statement.
     """
     if not any(t.negative or t.stem in lex.negative_stems for t in toks):
@@ -112,8 +113,11 @@ def _cues(
             continue
         clause = next(((a, b) for a, b in parts if a <= t.start < b), (t.start, t.end))
         inside = [u for u in toks if clause[0] <= u.start < clause[1] and _content(u, lex)]
-        before = [u.stem for u in inside if u.start < t.start][-NEGATION_SCOPE_BEFORE:]
-        after = [u.stem for u in inside if u.start > t.start][:NEGATION_SCOPE_AFTER]
+        before = [u.stem for u in inside if u.start < t.start][::-1][
+            : NEGATION_SCOPE_BEFORE.get(lex.language, 0)
+        ]
+        after = [u.stem for u in inside if u.start > t.start and u.low not in lex.negation_continuations]
+        after = after[:NEGATION_SCOPE_AFTER]
         out.append((text[t.start : t.end], frozenset(before + after)))
     return tuple(out)
 
@@ -173,7 +177,8 @@ def _analyse(text: str, language: str) -> _Article:
                 lower_lows.add(tok.low)
             if tok.cap and k > 0 and tok.low not in lex.stops:
                 name_lows.add(tok.low)
-    countries = {code for word in name_lows if (code := country_code(word, language) or demonym_code(word))}
+    capitalised = {t.low for unit in units for t in unit.tokens if t.cap}
+    countries = {code for word in capitalised if (code := country_code(word, language) or demonym_code(word))}
     return _Article(
         text=text,
         lex=lex,
@@ -262,7 +267,7 @@ def _check_numbers(
         spelled = not any(c.isdigit() for c in figure)
         if key not in everywhere:
             (soft if spelled else problems).append(f'number "{figure}" is not in the article')
-        elif replaced and not spelled:
+        elif replaced:
             problems.append(f'number "{figure}" is about another event in the article')
         else:
             soft.append(f'number "{figure}" is in another sentence of the article')

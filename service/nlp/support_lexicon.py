@@ -34,12 +34,12 @@ _NEGATION_WORDS = {
     "de": _set("nicht kein keine keinen keinem keiner keines nie niemals niemand nichts ohne weder"),
     "fr": _set("ne n' pas jamais aucun aucune rien sans ni nullement"),
 }
-# Multi-word cues, matched on the lower-cased text with single spaces.
-_NEGATION_PHRASES = {
-    "en": ("no longer", "no more", "not any"),
-    "es": ("ya no",),
-    "de": ("nicht mehr",),
-    "fr": ("ne plus", "n'a plus", "ne sont plus", "ne va plus"),
+# Words that finish a negation cue rather than say what it negates ("no longer", "nicht mehr").
+_NEGATION_CONTINUATIONS = {
+    "en": _set("longer more any even yet"),
+    "es": _set("más aún todavía"),
+    "de": _set("mehr länger einmal"),
+    "fr": _set("plus encore"),
 }
 # Verbs of refusal or denial: a sentence with one says the opposite of one without.  Stemmed.
 _NEGATIVE_VERBS = {
@@ -90,7 +90,7 @@ class Lexicon:
     language: str
     stops: frozenset[str]
     negation_words: frozenset[str]
-    negation_phrases: tuple[str, ...]
+    negation_continuations: frozenset[str]
     negative_stems: frozenset[str]
     passive: frozenset[str]
     role_stems: frozenset[str]
@@ -117,7 +117,7 @@ def lexicon(language: str) -> Lexicon:
         language=language,
         stops=stop_words(language) - negation_words,
         negation_words=negation_words,
-        negation_phrases=_NEGATION_PHRASES.get(language, ()),
+        negation_continuations=_NEGATION_CONTINUATIONS.get(language, frozenset()),
         negative_stems=frozenset(stem(w) for w in _NEGATIVE_VERBS.get(language, ())),
         passive=PASSIVE_MARKERS.get(language, frozenset()),
         role_stems=frozenset(stem(w) for w in _ROLE_NOUNS.get(language, ())),
