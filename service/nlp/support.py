@@ -50,6 +50,7 @@ SOFT_SCORE_FACTOR = 0.85  # and each soft one (a name or figure from a nearby se
 NO_SUPPORT_COVERAGE = 0.3  # below this, no sentence of the article is close at all
 MAX_LISTED_WORDS = 5
 _ARTICLE_CACHE = 128
+DETECT_CHARS = 1200  # enough text to tell en/es/de/fr apart; the detector's cost grows with length
 _VALUE_TOLERANCE = 1e-6
 
 
@@ -92,7 +93,13 @@ class _Article:
 
 
 def _language(language: str | None, text: str) -> str:
-    return primary(language) or detect(text)
+    return primary(language) or _detected(text)
+
+
+@lru_cache(maxsize=_ARTICLE_CACHE)
+def _detected(text: str) -> str:
+    """The article's language, detected once per text from its first characters."""
+    return detect(text[:DETECT_CHARS])
 
 
 def _cues(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from service.nlp.support_lexicon import Lexicon, words
 
@@ -39,9 +39,8 @@ _TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*['’]?|[0-9]+(?:[.,][0-9]+)
 _ELIDED = words("l d j m n s t c qu jusqu lorsqu puisqu")  # French "l'accord"
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A word of a text: ``text[start:end]``."""
+class Token(NamedTuple):
+    """A word of a text: ``text[start:end]`` (a tuple: the checker makes ~1,000 per article)."""
 
     start: int
     end: int
@@ -127,15 +126,31 @@ def _low_form(word: str, language: str) -> str:
     return low.rstrip("'")
 
 
+def _analyse_word(word: str, lex: Lexicon) -> tuple[str, str, bool, bool]:
+    low = _low_form(word, lex.language)
+    raw = word.lower().replace("’", "'")
+    negative = (
+        low in lex.negation_words
+        or (lex.language == "en" and raw.endswith("n't"))
+        or (lex.language == "fr" and raw.startswith("n'"))
+    )
+    return low, lex.stem(low), word[:1].isupper(), negative
+
+
+# Word form -> (low, stem, capitalised, negative), per language: stemming is most of the cost of
+# an article, and news repeats its words.  Cleared when full, so memory stays bounded.
+_WORDS: dict[tuple[str, str], tuple[str, str, bool, bool]] = {}
+MAX_CACHED_WORDS = 200_000
+
+
 def tokens(text: str, start: int, end: int, lex: Lexicon) -> Iterator[Token]:
     """Word tokens of ``text[start:end]``."""
+    language = lex.language
     for match in _TOKEN.finditer(text, start, end):
         word = match.group()
-        low = _low_form(word, lex.language)
-        raw = word.lower().replace("’", "'")
-        negative = (
-            low in lex.negation_words
-            or (lex.language == "en" and raw.endswith("n't"))
-            or (lex.language == "fr" and raw.startswith("n'"))
-        )
-        yield Token(match.start(), match.end(), low, lex.stem(low), word[:1].isupper(), negative)
+        known = _WORDS.get((language, word))
+        if known is None:
+            if len(_WORDS) >= MAX_CACHED_WORDS:
+                _WORDS.clear()
+            known = _WORDS[(language, word)] = _analyse_word(word, lex)
+        yield Token(match.start(), match.end(), *known)
