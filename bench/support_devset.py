@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from service.nlp.support import split_summary
+from service.nlp.support_lexicon import words
 from service.nlp.support_text import sentences
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,6 +105,12 @@ _DIGITS = re.compile(r"(?<![\w.,])[0-9]+(?:[.,][0-9]+)?(?![\w.,]?[0-9])")
 _CLAUSE = re.compile(r", (?:who|which|where|while|after|before|as|when|with|according to|but)\b[^,]*")
 
 
+_NOT_FIRST_NAMES = words(
+    "minister president secretary council court city county university club party police bank "
+    "north south east west new united royal national society authority street house"
+)
+
+
 def heldout(article_id: str) -> bool:
     """Is the article in the held-out part?  By a hash of its id, stable across runs."""
     digest = hashlib.sha1(article_id.encode(), usedforsecurity=False).digest()
@@ -150,10 +157,17 @@ def _fuse(first: str, second: str) -> str | None:
 
 
 def _surname(sentence: str) -> str | None:
-    for name in _names(sentence):
+    """A two-word personal name ("Anna Lopez", not "Housing Minister Grant Shapps") cut to its last word."""
+    for match in _NAME.finditer(sentence):
+        name = match.group(1)
         parts = name.split()
-        if len(parts) >= 2:
-            return sentence.replace(name, parts[-1], 1)
+        before = sentence[: match.start()].split()[-1:]
+        after = sentence[match.end() : match.end() + 2]
+        if len(parts) != 2 or (before and ("'" in before[0] or "’" in before[0])) or after[1:2].isupper():
+            continue
+        if any(p.lower() in _NOT_FIRST_NAMES for p in parts):
+            continue
+        return sentence[: match.start()] + parts[-1] + sentence[match.end() :]
     return None
 
 

@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from service.nlp.countries import country_code, demonym_code
 from service.nlp.language import detect, primary
@@ -90,6 +91,7 @@ class _Article:
     name_lows: frozenset[str]  # words the article writes with a capital inside a sentence
     lower_lows: frozenset[str]  # words the article writes in lower case
     countries: frozenset[str]  # ISO codes of the countries it names or whose demonyms it uses
+    name_pairs: frozenset[tuple[str, str]]  # adjacent capitalised words ("anna", "lopez")
 
 
 def _language(language: str | None, text: str) -> str:
@@ -111,12 +113,12 @@ def _cues(
     what it negates must be one of them, so a negation elsewhere in a long sentence does not flip an unrelated
     statement.
     """
-    if not any(t.negative or t.stem in lex.negative_stems for t in toks):
+    if not any(t.negative or (t.stem in lex.negative_stems and not t.cap) for t in toks):
         return ()
     parts = clauses(text, span, lex.language)
     out = []
     for t in toks:
-        if not (t.negative or t.stem in lex.negative_stems):
+        if not (t.negative or (t.stem in lex.negative_stems and not t.cap)):
             continue
         clause = next(((a, b) for a, b in parts if a <= t.start < b), (t.start, t.end))
         inside = [u for u in toks if clause[0] <= u.start < clause[1] and _content(u, lex)]
@@ -197,6 +199,12 @@ def _analyse(text: str, language: str) -> _Article:
         name_lows=frozenset(name_lows),
         lower_lows=frozenset(lower_lows),
         countries=frozenset(countries),
+        name_pairs=frozenset(
+            (a.low, b.low)
+            for unit in units
+            for a, b in zip(unit.tokens, unit.tokens[1:], strict=False)
+            if a.cap and b.cap and text[a.end : b.start] == " "
+        ),
     )
 
 
@@ -299,10 +307,34 @@ def _rounded(value: float, ref: float) -> bool:
     return any(float(f"{ref:.{digits}g}") == value for digits in (1, 2, 3))
 
 
+_STOP_CONTEXTS = frozenset({"<.", ">."})
+
+
+def _contexts(toks: Sequence[Token], wanted: set[str]) -> set[str]:
+    """The words right before and after each run of capitalised words holding a wanted word."""
+    out: set[str] = set()
+    k = 0
+    while k < len(toks):
+        if not toks[k].cap:
+            k += 1
+            continue
+        end = k
+        while end < len(toks) and toks[end].cap:
+            end += 1
+        if any(t.low in wanted for t in toks[k:end]):
+            if k > 0:
+                out.add("<" + toks[k - 1].low)
+            if end < len(toks):
+                out.add(">" + toks[end].low)
+        k = end
+    return out
+
+
 def _check_names(
     article: _Article,
     *,
     sentence: str,
+    toks: list[Token],
     names: list[Token],
     best: int,
     aligned: list[_Unit],
@@ -316,7 +348,9 @@ def _check_names(
     ours = {t.low for t in names} | {low for t in names if (low := t.low)}
     # Names of the aligned sentences the summary sentence does not have: if it brings in another
     # name of the article instead, that name is most likely in their place (a wrong actor).
-    left_out = sorted({low for unit in aligned for low in unit.names} - ours - article.lex.stops)
+    left_out = {low for unit in aligned for low in unit.names} - ours - article.lex.stops
+    # ... when it stands where they stand: between the same words.
+    slots = {c for unit in aligned for c in _contexts(unit.tokens, left_out)} - _STOP_CONTEXTS
     for tok in names:
         code = demonym_code(tok.low) or country_code(tok.low, article.lex.language)
         word = sentence[tok.start : tok.end]
@@ -326,7 +360,7 @@ def _check_names(
             problems.append(f'"{word}" is not in the article')
         elif referring and tok.low in nearby:
             continue
-        elif left_out:
+        elif _contexts(toks, {tok.low}) & slots:
             problems.append(f'"{word}" is not the one the article names where it says this')
         else:
             soft.append(f'"{word}" is not in the sentences of the article that say this')
@@ -342,9 +376,24 @@ def _check_negation(
     ours = [(cue, scope) for cue, scope in mine if scope & here]
     if theirs and not mine:
         return f'the article says "{theirs[0][0]} ..." (negation)'
-    if ours and not theirs:
+    if ours and (not theirs or len(mine) > sum(len(unit.cues) for unit in aligned)):
         return f'the article does not say "{ours[0][0]}" (negation)'
     return None
+
+
+def _check_name_pairs(article: _Article, sentence: str, toks: list[Token]) -> list[str]:
+    """Two capitalised words in a row that the article never writes together ("Per Klopp")."""
+    out = []
+    titles = article.lex.titles | article.lex.honorifics
+    for a, b in pairwise(toks[1:]):  # a capital at the start proves nothing
+        possessive = sentence[a.end - 2 : a.end] in {"'s", "’s"}
+        if not (a.cap and b.cap) or sentence[a.end : b.start] != " " or a.low in titles or possessive:
+            continue
+        if a.low in article.lex.stops or (a.low, b.low) in article.name_pairs:
+            continue
+        if a.low in article.name_lows and b.low in article.name_lows:
+            out.append(f'"{sentence[a.start : b.end]}" is not a name the article uses')
+    return out
 
 
 def _check_actors(
@@ -426,6 +475,7 @@ def _check(article: _Article, sentence: str) -> Support:
         _check_names(
             article,
             sentence=sentence,
+            toks=toks,
             names=names,
             best=order[0],
             aligned=aligned,
@@ -437,6 +487,7 @@ def _check(article: _Article, sentence: str) -> Support:
         negation = _check_negation(article, sentence=sentence, toks=toks, stems=stems, aligned=aligned)
         if negation:
             problems.append(negation)
+        problems.extend(_check_name_pairs(article, sentence, toks))
         for unit in aligned:
             actor = _check_actors(article, sentence, toks, names, unit)
             if actor:

@@ -14,7 +14,7 @@ from functools import cache
 import Stemmer  # type: ignore[import-not-found]
 
 from service.nlp.rank import stop_words
-from service.nlp.roles import TITLES
+from service.nlp.roles import HONORIFICS, TITLES
 
 _PREFIX_STEM_CHARS = 6  # languages without a Snowball stemmer: a word's first letters
 
@@ -97,6 +97,7 @@ class Lexicon:
     reporting_stems: frozenset[str]
     determiners: frozenset[str]
     titles: frozenset[str]
+    honorifics: frozenset[str]
     stemmer: Stemmer.Stemmer | None
 
     def stem(self, word: str) -> str:
@@ -124,5 +125,6 @@ def lexicon(language: str) -> Lexicon:
         reporting_stems=frozenset(stem(w) for w in _REPORTING.get(language, ())),
         determiners=DETERMINERS.get(language, frozenset()),
         titles=TITLES.get(language, frozenset()),
+        honorifics=HONORIFICS.get(language, frozenset()),
         stemmer=stemmer,
     )
