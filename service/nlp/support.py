@@ -385,7 +385,8 @@ def _check_name_pairs(article: _Article, sentence: str, toks: list[Token]) -> li
     """Two capitalised words in a row that the article never writes together ("Per Klopp")."""
     out = []
     titles = article.lex.titles | article.lex.honorifics
-    for a, b in pairwise(toks[1:]):  # a capital at the start proves nothing
+    first_is_name = bool(toks) and toks[0].low in article.name_lows  # "Shocked Cooper" is no name
+    for a, b in pairwise(toks if first_is_name else toks[1:]):
         possessive = sentence[a.end - 2 : a.end] in {"'s", "’s"}
         if not (a.cap and b.cap) or sentence[a.end : b.start] != " " or a.low in titles or possessive:
             continue
@@ -414,12 +415,13 @@ def _check_actors(
         after = [t for t in names if index[id(t)] > k and t.low in position]
         if not before or not after:
             continue
-        a, b, v = position[before[-1].low], position[after[0].low], stem_position[tok.stem]
-        if b < v < a:
+        v = stem_position[tok.stem]
+        crossed = [x for x in before if position[x.low] > v and any(position[y.low] < v for y in after)]
+        if crossed:
             passive_here = any(t.low in lex.passive for t in toks[k + 1 : k + 3])
             passive_there = any(t.low in lex.passive for t in unit.tokens[v + 1 : v + 3])
             if passive_here == passive_there:
-                subject = sentence[before[-1].start : before[-1].end]
+                subject = sentence[crossed[-1].start : crossed[-1].end]
                 return f'"{subject}" is not the one who "{sentence[tok.start : tok.end]}" in the article'
     return None
 
