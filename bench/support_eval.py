@@ -93,7 +93,7 @@ def evaluate(articles: dict[str, str], rows: list[dict[str, Any]], split: str) -
             diagnostic[f"{row['split']}/{row['mutation']}"].append(verdict.supported)
             continue
         pair = (row["label"], verdict.supported)
-        for part in (row["split"], "all"):
+        for part in (row["split"], "all") if split == "all" else (row["split"],):
             groups[(part, row["style"])].append(pair)
             groups[(part, "all")].append(pair)
             correct = verdict.supported == (row["label"] == 1)

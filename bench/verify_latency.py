@@ -29,7 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from service.nlp import support, support_text  # noqa: E402
+from service.nlp import support, support_article, support_text  # noqa: E402
 from service.nlp.language import detect  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "frank.jsonl"
@@ -75,13 +75,13 @@ def _measure(cases: list[tuple[str, str]], language: str | None, repeats: int) -
     warm: list[float] = []
     for _ in range(repeats):
         for article, summary in cases:
-            support._analyse.cache_clear()
+            support_article.analyse.cache_clear()
             support._detected.cache_clear()
             support_text._WORDS.clear()
             started = time.perf_counter()
             support.check_summary(article, summary, language=language)
             fresh.append((time.perf_counter() - started) * 1000)
-            support._analyse.cache_clear()
+            support_article.analyse.cache_clear()
             support._detected.cache_clear()
             started, cpu_started = time.perf_counter(), time.thread_time()
             support.check_summary(article, summary, language=language)
