@@ -200,6 +200,8 @@ def test_tokenised_and_lower_cased_text() -> None:
     tokenised = "police arrested two men after a fire destroyed a warehouse near the harbour ."
     assert _check(tokenised).supported
     assert not _check("macron signed the budget on tuesday .").supported
+    bracketed = "The fire burned for six hours -LRB- officials said -RRB- and nobody was injured ."
+    assert _check(bracketed).supported
 
 
 def test_deterministic() -> None:

@@ -36,6 +36,7 @@ _CONTRAST = {
     "fr": re.compile(r"\s(?:mais|tandis|alors que|bien que|pourtant|cependant)\s", re.IGNORECASE),
 }
 _TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*['’]?|[0-9]+(?:[.,][0-9]+)*")
+_BRACKET_TOKENS = words("LRB RRB LSB RSB LCB RCB")
 _ELIDED = words("l d j m n s t c qu jusqu lorsqu puisqu")  # French "l'accord"
 
 
@@ -148,6 +149,8 @@ def tokens(text: str, start: int, end: int, lex: Lexicon) -> Iterator[Token]:
     language = lex.language
     for match in _TOKEN.finditer(text, start, end):
         word = match.group()
+        if word in _BRACKET_TOKENS and text[match.start() - 1 : match.start()] == "-":
+            continue  # "-LRB-": a bracket in Penn-Treebank-tokenised text, not a word
         known = _WORDS.get((language, word))
         if known is None:
             if len(_WORDS) >= MAX_CACHED_WORDS:
