@@ -12,8 +12,12 @@ rejected:
 * ``actor_mentions`` finds a named actor and all its mentions ("Keir Starmer", then "Starmer").
 * ``summary_problems`` lists the numbers and proper names of a summary that the article lacks.
 
-Folded articles and their parsed numbers are cached, so grounding many items against one
-article costs one pass over it.
+Numbers are read by the rules of the article's language (``language``: an ISO 639-1 code or
+BCP 47 tag, as the request gives it; None detects it from the article): "11,4 %" is 11.4
+percent in a Spanish article and "1.600 millones de euros" 1.6 billion euros.
+
+Folded articles, their detected language and their parsed numbers (per language) are cached,
+so grounding many items against one article costs one pass over it.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from bisect import bisect_right
 from functools import lru_cache
 from typing import NamedTuple
 
-from service.numbers import ParsedNumber, find_numbers, parse_number
+from service.nlp import language as languages
+from service.nlp.numbers import ParsedNumber, find_numbers, parse_number
 
 Span = tuple[int, int]
 
@@ -115,8 +120,21 @@ def _folded_article(article: str, ignore_case: bool) -> _Folded:
 
 
 @lru_cache(maxsize=512)
-def _article_numbers(article: str) -> tuple[tuple[Span, ParsedNumber], ...]:
-    return tuple(((start, end), parse_number(article[start:end])) for start, end in find_numbers(article))
+def _detected_language(article: str) -> str:
+    return languages.detect(article)
+
+
+def article_language(article: str, language: str | None = None) -> str:
+    """The language whose number rules apply: ``language``'s primary subtag, else the article's."""
+    return languages.primary(language) or _detected_language(article)
+
+
+@lru_cache(maxsize=512)
+def _article_numbers(article: str, language: str) -> tuple[tuple[Span, ParsedNumber], ...]:
+    return tuple(
+        ((start, end), parse_number(article[start:end], language))
+        for start, end in find_numbers(article, language)
+    )
 
 
 def _bounded(hay: str, start: int, end: int) -> bool:
@@ -178,9 +196,10 @@ def _same_quantity(wanted: ParsedNumber, found: ParsedNumber) -> bool:
     return math.isclose(value, other, rel_tol=1e-9)
 
 
-def _value_match(article: str, wanted: ParsedNumber) -> Span | None:
+def _value_match(article: str, wanted: ParsedNumber, language: str) -> Span | None:
     """The article's smallest expression of the same value (and unit, if ``wanted`` has one)."""
-    matches = [(span, found) for span, found in _article_numbers(article) if _same_quantity(wanted, found)]
+    numbers = _article_numbers(article, language)
+    matches = [(span, found) for span, found in numbers if _same_quantity(wanted, found)]
     if not matches:
         return None
     best = min(matches, key=lambda m: (m[1].unit != wanted.unit, m[0][1] - m[0][0], m[0][0]))
@@ -191,7 +210,7 @@ _NEAR_CHARS = 160  # far longer than any numeric expression ("one hundred and tw
 _WHITESPACE = re.compile(r"\s")
 
 
-def _numbers_overlapping(article: str, start: int, end: int) -> list[Span]:
+def _numbers_overlapping(article: str, start: int, end: int, language: str) -> list[Span]:
     """Numeric expressions of the article that overlap ``[start, end)``.
 
     Only a window around the span is scanned, starting at a whitespace so that the scan is in
@@ -204,7 +223,7 @@ def _numbers_overlapping(article: str, start: int, end: int) -> list[Span]:
         low = space.end() if space else low
     high = min(len(article), end + _NEAR_CHARS)
     spans: list[Span] = []
-    for local_start, local_end in find_numbers(article[low:high]):
+    for local_start, local_end in find_numbers(article[low:high], language):
         number_start, number_end = local_start + low, local_end + low
         if number_start >= end:
             break
@@ -213,15 +232,19 @@ def _numbers_overlapping(article: str, start: int, end: int) -> list[Span]:
     return spans
 
 
-def ground_figure(article: str, text: str) -> tuple[str, Span] | None:
-    """The article's own text and span for a key figure, or None if the article lacks it."""
+def ground_figure(article: str, text: str, *, language: str | None = None) -> tuple[str, Span] | None:
+    """The article's own text and span for a key figure, or None if the article lacks it.
+
+    ``language`` picks the number rules (None: the article's detected language).
+    """
+    code = article_language(article, language)
     needle = _clean(text)
-    if not needle or not (find_numbers(needle) or parse_number(needle).value is not None):
+    if not needle or not (find_numbers(needle, code) or parse_number(needle, code).value is not None):
         return None  # a figure must be a number or a date
     found = _search(article, needle, ignore_case=True, whole_words=True, first=True)
     if found:
         start, end = found[0]
-        inside = _numbers_overlapping(article, start, end)
+        inside = _numbers_overlapping(article, start, end, code)
         for number_start, number_end in inside:  # widen "1.6" to the article's whole "£1.6 billion"
             start, end = min(start, number_start), max(end, number_end)
         if inside:
@@ -230,7 +253,7 @@ def ground_figure(article: str, text: str) -> tuple[str, Span] | None:
             if outside > _MAX_QUALIFIER_WORDS:  # a phrase around a number: the figure is the number
                 start, end = first_start, first_end
         return article[start:end], (start, end)
-    span = _value_match(article, parse_number(needle))
+    span = _value_match(article, parse_number(needle, code), code)
     return (article[span[0] : span[1]], span) if span else None
 
 
@@ -367,13 +390,17 @@ def _mentions(article: str, text: str) -> bool:
     return bool(_search(article, text, ignore_case=True, whole_words=True, first=True))
 
 
-def summary_problems(article: str, summary: str) -> list[str]:
-    """One message per number or proper name in ``summary`` that ``article`` does not support."""
+def summary_problems(article: str, summary: str, *, language: str | None = None) -> list[str]:
+    """One message per number or proper name in ``summary`` that ``article`` does not support.
+
+    Numbers of both are read by ``language``'s rules (None: the article's detected language).
+    """
+    code = article_language(article, language)
     problems: list[tuple[int, str]] = []
-    number_spans = find_numbers(summary)
+    number_spans = find_numbers(summary, code)
     for start, end in number_spans:
         text = summary[start:end]
-        if _mentions(article, text) or _value_match(article, parse_number(text)):
+        if _mentions(article, text) or _value_match(article, parse_number(text, code), code):
             continue
         problems.append((start, f'number "{text}" is not in the article'))
     for run in _name_runs(summary, number_spans):
