@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from service.grounding import article_language, ground_figure, summary_problems
 from service.nlp.numbers import parse_number
+from tests.conftest import ServiceFactory
+from tests.fakellm import FakeLLM, ok
 
 NBSP, THIN = "\u00a0", "\u202f"
 
@@ -101,3 +104,94 @@ def test_number_rules_live_in_one_module_without_an_import_loop() -> None:
         tree = ast.parse(module.read_text(encoding="utf-8"))
         froms = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
         assert "service.numbers" not in froms, module.name
+
+
+# The LLM path over real HTTP: the fake model answers with the figures as a model writes them.
+
+AMBIGUOUS = (
+    "Q2 EBITDA: +11,4 %; CAPEX: 1.600 millones de euros (Telefónica, Iberdrola, Repsol). "
+    "Ticker TEF, IBE, REP."
+)
+
+
+def _answer(summary: str, figures: list[str]) -> dict[str, Any]:
+    return {
+        "summary": summary,
+        "key_figures": [{"text": text, "kind": "other", "context": ""} for text in figures],
+        "actors": [],
+    }
+
+
+def _digest(client: Any, article: str, language: str | None) -> dict[str, Any]:
+    body: dict[str, Any] = {"text": article, "prompt": "summarize@1"}
+    if language is not None:
+        body["language"] = language
+    r = client.post("/v1/summaries", json=body)
+    assert r.status_code == 200, r.text
+    digest: dict[str, Any] = r.json()
+    for figure in digest["key_figures"]:
+        start, end = figure["span"]
+        assert article[start:end] == figure["text"]
+    return digest
+
+
+def _figures(digest: dict[str, Any]) -> list[tuple[str, object, str]]:
+    return [(f["text"], pytest.approx(f["value"]), f["unit"]) for f in digest["key_figures"]]
+
+
+HTTP_CASES = [
+    (
+        SPANISH,
+        "es",
+        "La economía creció un 11,4% y el gobierno invertirá 1.600 millones de euros en los puertos.",
+        ["11,4%", "1.600 millones de euros"],
+        [("11,4 %", 11.4, "percent"), ("1.600 millones de euros", 1.6e9, "EUR")],
+    ),
+    (
+        GERMAN,
+        "de",
+        "Der Konzern investiert 2,5 Mrd. Euro in neue Werke in Sachsen und Bayern.",
+        ["2,5 Mrd. Euro", "3,2 Prozent"],
+        [("2,5 Mrd. Euro", 2.5e9, "EUR"), ("3,2 Prozent", 3.2, "percent")],
+    ),
+    (
+        FRENCH,
+        "fr",
+        "La mairie a voté 1 600 000 € pour les écoles et 2 400 000 euros pour les gymnases du quartier.",
+        ["1 600 000 €", "2 400 000 euros"],
+        [(f"1{NBSP}600{NBSP}000 €", 1.6e6, "EUR"), (f"2{THIN}400{THIN}000 euros", 2.4e6, "EUR")],
+    ),
+]
+
+
+@pytest.mark.parametrize("case", HTTP_CASES, ids=["es", "de", "fr"])
+@pytest.mark.parametrize("given", [True, False], ids=["given", "detected"])
+def test_llm_figures_over_http_by_language(
+    service: ServiceFactory,
+    fake_llm: FakeLLM,
+    case: tuple[str, str, str, list[str], list[tuple[str, float, str]]],
+    given: bool,
+) -> None:
+    article, language, summary, written, expected = case
+    fake_llm.script(ok(_answer(summary, written)))
+    digest = _digest(service(), article, language if given else None)
+    assert _figures(digest) == expected
+    assert digest["warnings"] == []
+    assert digest["summary"] == summary
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_the_requests_language_reaches_grounding_in_the_helper_process(
+    service: ServiceFactory, fake_llm: FakeLLM, workers: int
+) -> None:
+    # Too short and mixed to detect: only the request's language makes these Spanish numbers.
+    assert article_language(AMBIGUOUS) == "en"
+    answer = _answer(
+        "EBITDA rose 11,4 % and CAPEX was 1.600 millones de euros.", ["11,4 %", "1.600 millones"]
+    )
+    client = service(grounding_workers=workers, cache_max_entries=0)
+    fake_llm.script(ok(answer), ok(answer))
+    spanish = _digest(client, AMBIGUOUS, "es")
+    assert _figures(spanish) == [("+11,4 %", 11.4, "percent"), ("1.600 millones de euros", 1.6e9, "EUR")]
+    english = _digest(client, AMBIGUOUS, None)  # English rules: not the same figures
+    assert _figures(english) != _figures(spanish)
