@@ -5,7 +5,8 @@ looked up here and either mapped to an exact ``[start, end)`` span of the articl
 rejected:
 
 * ``locate`` / ``locate_all`` find a needle tolerantly: any run of whitespace (NBSP, newlines)
-  matches any other, curly and straight quotes are equal, dashes equal hyphens, and
+  matches any other, curly and straight quotes are equal, dashes equal hyphens, digits of
+  any script and full-width forms equal their ASCII twins ("４２" is "42"), and
   whitespace or punctuation around the needle is ignored.  Spans index the original article.
 * ``ground_figure`` finds a key figure by its text, else by its parsed value and unit
   ("£1.6bn" grounds to the article's "£1.6 billion").
@@ -29,7 +30,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from service.nlp import language as languages
-from service.nlp.numbers import ParsedNumber, find_numbers, parse_number
+from service.nlp.numbers import ParsedNumber, ascii_digits, find_numbers, parse_number
 
 Span = tuple[int, int]
 
@@ -92,6 +93,7 @@ class _Folded(NamedTuple):
 
 def _fold(text: str, ignore_case: bool) -> _Folded:
     text = _LOOKALIKE.sub(lambda match: _LOOKALIKES[match.group()], text)  # faster than str.translate
+    text = ascii_digits(text)  # "４２" and "٤٢" are "42", "１，６００" is "1,600": one character each
     if ignore_case:
         lowered = text.lower()
         # A few characters lower to two ("İ"); keep those as they are so offsets stay 1:1.

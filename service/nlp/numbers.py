@@ -8,6 +8,10 @@ their currency, scale word, percent sign, unit or counted noun; spelled-out numb
 fractions; dates, years, ordinals and vague quantities ("thousands of people").  Spans never
 include approximation words ("around 20 countries" yields the span of "20 countries").
 
+Digits of any script and full-width forms read as ASCII ("４２", "٤٢", "１，６００", "３．５％"),
+one character for one so spans index the original text; CJK characters read as spaces, so a
+number glued to them ("４２億円") is found by its digits.
+
 Conventions where news style is ambiguous: a glued "m" is million (never metres), "¥" is yen,
 "pounds" is sterling, a bare four-digit number from 1800 to 2100 is a year, and only
 non-breaking or thin spaces group thousands ("1 600" with NBSP is 1600; with an ordinary
@@ -30,9 +34,11 @@ the service, so ``service.nlp`` and ``service`` import it without a cycle.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cache
 from typing import Literal, TypeVar
 
 Kind = Literal["money", "percent", "count", "quantity", "date", "other"]
@@ -72,8 +78,6 @@ def _words(text: str) -> list[str]:
 def _numbered(words: str, first: int, step: int = 1) -> dict[str, int]:
     return {word: first + i * step for i, word in enumerate(_words(words))}
 
-
-_LOOKALIKES = (("\u2212", "-"), ("\u2010", "-"), ("\u2011", "-"))  # minus and hyphens
 
 _ONES = _numbered(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -757,12 +761,54 @@ def _scan(g: _Grammar, text: str) -> list[_Hit]:
     return hits
 
 
+@cache
+def ascii_digit(char: str) -> str:
+    """The ASCII form of one character that reads as a digit, separator or sign, else ``char``.
+
+    Digits of any script ("４", "٤", "४") are their decimal value (what NFKC gives for the
+    full-width ones); full-width forms are their ASCII twins ("，" ",", "％" "%", "＄" "$");
+    Arabic decimal and thousands separators are "." and ","; minus signs and non-breaking
+    hyphens are "-".  Always one character, so offsets stay valid.
+    """
+    if char in _ONE_FOR_ONE:
+        return _ONE_FOR_ONE[char]
+    if "\uff01" <= char <= "\uff5e":
+        return chr(ord(char) - 0xFEE0)
+    if char.isdecimal() and not char.isascii():
+        return str(unicodedata.decimal(char))
+    return char
+
+
+_ONE_FOR_ONE = {"\u2212": "-", "\u2010": "-", "\u2011": "-", "\u066a": "%", "\u066b": ".", "\u066c": ","}
+_ONE_FOR_ONE |= {"\uffe0": "¢", "\uffe1": "£", "\uffe5": "¥", "\uffe6": "₩"}
+# Only non-ASCII characters can change; news text has few (quotes, "£"), so each is looked up.
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Scripts written without spaces: a number glued to them ("売上は４２億円") still stands alone.
+_UNSPACED = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with every character replaced by its ``ascii_digit`` (same length)."""
+    if text.isascii():
+        return text
+    return _NON_ASCII.sub(lambda match: ascii_digit(match.group()), text)
+
+
+@cache
+def _number_char(char: str) -> str:
+    wide = ascii_digit(char)
+    return " " if wide == char and _UNSPACED.match(char) else wide
+
+
 def _normalize(text: str) -> str:
-    """Replace look-alike characters one for one, so offsets stay valid."""
-    for old, new in _LOOKALIKES:
-        if old in text:
-            text = text.replace(old, new)
-    return text
+    """Replace look-alike characters one for one, so offsets stay valid.
+
+    Besides ``ascii_digit``'s replacements, CJK characters read as spaces: the number rules
+    have no CJK grammar, and this way a number glued to them is found (its digits alone).
+    """
+    if text.isascii():
+        return text
+    return _NON_ASCII.sub(lambda match: _number_char(match.group()), text)
 
 
 def scan_numbers(text: str, language: str | None = None) -> list[tuple[int, int, ParsedNumber]]:
