@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
 from typing import NamedTuple
@@ -50,6 +51,7 @@ _EDGES = " \t\r\n\f\v\u00a0\u2007\u2009\u202f.,;:!?'\"‘’“”«»()[]{}…�
 _WORD = re.compile(r"[^\W\d_]\w*(?:['’-]\w+)*")
 _LOWER_TAIL = re.compile(r"-[a-z]")
 _THE = re.compile(r"^the\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"\s*['’]s?$")
 _TITLES = (
     "sir dame lord lady mr mrs ms miss mx dr prof professor president vice prime minister chancellor "
     "king queen prince princess pope general gen colonel col senator sen rep governor gov mayor "
@@ -77,7 +79,17 @@ _OPENERS = " \t\u00a0\"'“”‘’([{"
 
 
 def _clean(needle: str) -> str:
-    return needle.strip(_EDGES).strip()
+    """The needle without edge punctuation, white space or invisible marks (RTL marks, ZWSP)."""
+    start, end = 0, len(needle)
+    while start < end and (needle[start] in _EDGES or _invisible(needle[start])):
+        start += 1
+    while end > start and (needle[end - 1] in _EDGES or _invisible(needle[end - 1])):
+        end -= 1
+    return needle[start:end]
+
+
+def _invisible(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) == "Cf"
 
 
 class _Folded(NamedTuple):
@@ -282,7 +294,7 @@ def _surname(full_name: str) -> str | None:
 
 def actor_mentions(article: str, name: str, kind: str) -> tuple[str, list[Span]] | None:
     """The actor's name as the article writes it and every mention span, or None if absent."""
-    cleaned = _clean(name)
+    cleaned = _clean(_POSSESSIVE.sub("", _clean(name)))  # "FC Tokyo 's" is "FC Tokyo"
     candidates = [_THE.sub("", cleaned), cleaned]  # "the UK" is mentioned wherever "UK" is
     if kind == "person":
         bare = _HONORIFICS.sub("", _THE.sub("", cleaned))

@@ -5,13 +5,18 @@ lower-case letter (a wrapped line goes on).  A first line without final punctuat
 followed by more text, is the headline.  Inside a line pysbd decides, knowing the
 abbreviations, initials, decimals and quotations of the article's language; a few titles
 it misses ("Sr.", "M.") are joined back to the sentence they begin.  Spans index the
-original text and never start or end with white space.
+original text and never start or end with white space or an invisible mark (RTL marks,
+zero-width space).
+
+pysbd's cost grows with the square of its input, so a long line reaches it in windows of
+bounded size (``_sentence_starts``): segmentation is linear in the length of the text.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +39,11 @@ _LAST_WORD = re.compile(r"([^\W\d_]+)\.$")
 _WORD_CHAR = re.compile(r"[^\W_]")
 _LIST_NUMBER = re.compile(r"[0-9]{1,4}[.]\s+(?=\S)")
 _OPEN_END = re.compile(r"[^\W\d_A-Z]\s+$")  # ends on a lower-case letter
+# Tokenised text: a full stop, "!" or "?" standing alone between spaces ends a sentence
+# whatever follows ("grew 2 % . the bank"); pysbd keeps "cheered ! it was" together.
+_TOKEN_END = re.compile(r"(?<=\s)(?:[.!?]|\?!|!\?)[\"'”’»)\]]*\s+(?=\S)")
+# Lower-cased text: "!" or "?" before a word ends a sentence even though the word is lower case.
+_LOWER_END = re.compile(r"[!?]+[\"'”’»)\]]*\s+(?=[^\W\d_])")
 _TITLE_TAIL_CHARS = 16  # longer than any title word
 _WINDOW_CHARS = 2000  # the most pysbd reads at once (its cost is quadratic in this)
 _LOOKAHEAD_CHARS = 300  # text a kept sentence start has after it in its window
@@ -52,10 +62,15 @@ class Sentence:
         return article[self.start : self.end]
 
 
+def _padding(char: str) -> bool:
+    """White space, or an invisible format mark (RTL marks, zero-width space, BOM)."""
+    return char.isspace() or unicodedata.category(char) == "Cf"
+
+
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
+    while start < end and _padding(text[start]):
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and _padding(text[end - 1]):
         end -= 1
     return start, end
 
@@ -146,7 +161,11 @@ def _segment(text: str, start: int, end: int, language: str) -> list[tuple[int, 
     """Sentence spans of ``text[start:end]``, a piece without hard line breaks."""
     piece = text[start:end].replace("\n", " ")  # same length: offsets stay valid
     # Cover the piece: each sentence runs to the next one, so nothing falls between.
-    bounds = [0, *(_past_list_number(piece, at) for at in _sentence_starts(piece, language)), len(piece)]
+    starts = {_past_list_number(piece, at) for at in _sentence_starts(piece, language)}
+    starts |= {match.end() for match in _TOKEN_END.finditer(piece)}
+    if not any(char.isupper() for char in piece):
+        starts |= {match.end() for match in _LOWER_END.finditer(piece)}
+    bounds = [0, *sorted(at for at in starts if 0 < at < len(piece)), len(piece)]
     titles = _TITLE_WORDS.get(language, frozenset())
     merged: list[tuple[int, int]] = []
     for s, e in itertools.pairwise(bounds):
