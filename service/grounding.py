@@ -133,9 +133,12 @@ def _folded_article(article: str, ignore_case: bool) -> _Folded:
     return _fold(article, ignore_case)
 
 
+_DETECT_CHARS = 600  # ~0.23 ms to detect, against 0.8 ms for 3,000 (it runs once per new article)
+
+
 @lru_cache(maxsize=512)
 def _detected_language(article: str) -> str:
-    return languages.detect(article)
+    return languages.detect(article[:_DETECT_CHARS])
 
 
 def article_language(article: str, language: str | None = None) -> str:
