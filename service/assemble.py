@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
-from service.grounding import actor_mentions, ground_figure, summary_problems
+from service.grounding import actor_mentions, article_language, ground_figure, summary_problems
 from service.numbers import parse_number
 from service.schema import Actor, ActorKind, FigureKind, KeyFigure, Options
 
@@ -38,13 +38,13 @@ class Grounded:
         return [*self.dropped, *(f"summary: {issue}" for issue in self.summary_issues)]
 
 
-def _clean_note(article: str, note: str, label: str, warnings: list[str]) -> str:
+def _clean_note(article: str, note: str, label: str, warnings: list[str], language: str) -> str:
     """Keep a free-text note (context, role) only when its numbers and names are in the article."""
     note = " ".join(note.split())
     if note and _JUNK.search(note):
         warnings.append(f"removed {label} that is not prose: {note!r}")
         return ""
-    if note and summary_problems(article, note):
+    if note and summary_problems(article, note, language=language):
         warnings.append(f"removed {label} with facts not in the article: {note!r}")
         return ""
     return note
@@ -59,15 +59,19 @@ def _prose_problems(summary: str) -> list[str]:
     return []
 
 
-def ground_answer(article: str, answer: dict[str, Any]) -> Grounded:
-    """Ground every figure and actor of a `summarize@1`-shaped answer."""
+def ground_answer(article: str, answer: dict[str, Any], *, language: str | None = None) -> Grounded:
+    """Ground every figure and actor of a `summarize@1`-shaped answer.
+
+    Numbers are read by `language`'s rules (the request's; None: the article's detected language).
+    """
+    language = article_language(article, language)
     summary = " ".join(str(answer.get("summary", "")).split())
-    issues = _prose_problems(summary) or summary_problems(article, summary)
+    issues = _prose_problems(summary) or summary_problems(article, summary, language=language)
     result = Grounded(summary=summary, summary_issues=issues)
     seen_spans: set[tuple[int, int]] = set()
     for item in answer.get("key_figures", []):
         raw = str(item.get("text", ""))
-        found = ground_figure(article, raw)
+        found = ground_figure(article, raw, language=language)
         if found is None:
             result.dropped.append(f"dropped figure not found in the article: {raw!r}")
             continue
@@ -75,12 +79,14 @@ def ground_answer(article: str, answer: dict[str, Any]) -> Grounded:
         if span in seen_spans:
             continue
         seen_spans.add(span)
-        parsed = parse_number(text)
+        parsed = parse_number(text, language)
         model_kind = str(item.get("kind", "other"))
         kind = (
             parsed.kind if parsed.kind in _PARSER_DECIDES or model_kind not in _FIGURE_KINDS else model_kind
         )
-        context = _clean_note(article, str(item.get("context", "")), "figure context", result.dropped)
+        context = _clean_note(
+            article, str(item.get("context", "")), "figure context", result.dropped, language
+        )
         result.figures.append(
             KeyFigure(
                 text=text, span=list(span), value=parsed.value, unit=parsed.unit, kind=kind, context=context
@@ -99,7 +105,7 @@ def ground_answer(article: str, answer: dict[str, Any]) -> Grounded:
         if name.casefold() in seen_names:
             continue
         seen_names.add(name.casefold())
-        role = _clean_note(article, str(item.get("role", "")), "actor role", result.dropped)
+        role = _clean_note(article, str(item.get("role", "")), "actor role", result.dropped, language)
         result.actors.append(
             Actor(name=name, kind=kind, role=role or None, mentions=[list(m) for m in mentions])
         )

@@ -5,26 +5,33 @@ looked up here and either mapped to an exact ``[start, end)`` span of the articl
 rejected:
 
 * ``locate`` / ``locate_all`` find a needle tolerantly: any run of whitespace (NBSP, newlines)
-  matches any other, curly and straight quotes are equal, dashes equal hyphens, and
+  matches any other, curly and straight quotes are equal, dashes equal hyphens, digits of
+  any script and full-width forms equal their ASCII twins ("４２" is "42"), and
   whitespace or punctuation around the needle is ignored.  Spans index the original article.
 * ``ground_figure`` finds a key figure by its text, else by its parsed value and unit
   ("£1.6bn" grounds to the article's "£1.6 billion").
 * ``actor_mentions`` finds a named actor and all its mentions ("Keir Starmer", then "Starmer").
 * ``summary_problems`` lists the numbers and proper names of a summary that the article lacks.
 
-Folded articles and their parsed numbers are cached, so grounding many items against one
-article costs one pass over it.
+Numbers are read by the rules of the article's language (``language``: an ISO 639-1 code or
+BCP 47 tag, as the request gives it; None detects it from the article): "11,4 %" is 11.4
+percent in a Spanish article and "1.600 millones de euros" 1.6 billion euros.
+
+Folded articles, their detected language and their parsed numbers (per language) are cached,
+so grounding many items against one article costs one pass over it.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
 from typing import NamedTuple
 
-from service.numbers import ParsedNumber, find_numbers, parse_number
+from service.nlp import language as languages
+from service.nlp.numbers import ParsedNumber, ascii_digits, find_numbers, parse_number
 
 Span = tuple[int, int]
 
@@ -44,6 +51,7 @@ _EDGES = " \t\r\n\f\v\u00a0\u2007\u2009\u202f.,;:!?'\"‘’“”«»()[]{}…�
 _WORD = re.compile(r"[^\W\d_]\w*(?:['’-]\w+)*")
 _LOWER_TAIL = re.compile(r"-[a-z]")
 _THE = re.compile(r"^the\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"\s*['’]s?$")
 _TITLES = (
     "sir dame lord lady mr mrs ms miss mx dr prof professor president vice prime minister chancellor "
     "king queen prince princess pope general gen colonel col senator sen rep governor gov mayor "
@@ -71,7 +79,17 @@ _OPENERS = " \t\u00a0\"'“”‘’([{"
 
 
 def _clean(needle: str) -> str:
-    return needle.strip(_EDGES).strip()
+    """The needle without edge punctuation, white space or invisible marks (RTL marks, ZWSP)."""
+    start, end = 0, len(needle)
+    while start < end and (needle[start] in _EDGES or _invisible(needle[start])):
+        start += 1
+    while end > start and (needle[end - 1] in _EDGES or _invisible(needle[end - 1])):
+        end -= 1
+    return needle[start:end]
+
+
+def _invisible(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) == "Cf"
 
 
 class _Folded(NamedTuple):
@@ -87,6 +105,7 @@ class _Folded(NamedTuple):
 
 def _fold(text: str, ignore_case: bool) -> _Folded:
     text = _LOOKALIKE.sub(lambda match: _LOOKALIKES[match.group()], text)  # faster than str.translate
+    text = ascii_digits(text)  # "４２" and "٤٢" are "42", "１，６００" is "1,600": one character each
     if ignore_case:
         lowered = text.lower()
         # A few characters lower to two ("İ"); keep those as they are so offsets stay 1:1.
@@ -114,9 +133,25 @@ def _folded_article(article: str, ignore_case: bool) -> _Folded:
     return _fold(article, ignore_case)
 
 
+_DETECT_CHARS = 600  # ~0.23 ms to detect, against 0.8 ms for 3,000 (it runs once per new article)
+
+
 @lru_cache(maxsize=512)
-def _article_numbers(article: str) -> tuple[tuple[Span, ParsedNumber], ...]:
-    return tuple(((start, end), parse_number(article[start:end])) for start, end in find_numbers(article))
+def _detected_language(article: str) -> str:
+    return languages.detect(article[:_DETECT_CHARS])
+
+
+def article_language(article: str, language: str | None = None) -> str:
+    """The language whose number rules apply: ``language``'s primary subtag, else the article's."""
+    return languages.primary(language) or _detected_language(article)
+
+
+@lru_cache(maxsize=512)
+def _article_numbers(article: str, language: str) -> tuple[tuple[Span, ParsedNumber], ...]:
+    return tuple(
+        ((start, end), parse_number(article[start:end], language))
+        for start, end in find_numbers(article, language)
+    )
 
 
 def _bounded(hay: str, start: int, end: int) -> bool:
@@ -178,9 +213,10 @@ def _same_quantity(wanted: ParsedNumber, found: ParsedNumber) -> bool:
     return math.isclose(value, other, rel_tol=1e-9)
 
 
-def _value_match(article: str, wanted: ParsedNumber) -> Span | None:
+def _value_match(article: str, wanted: ParsedNumber, language: str) -> Span | None:
     """The article's smallest expression of the same value (and unit, if ``wanted`` has one)."""
-    matches = [(span, found) for span, found in _article_numbers(article) if _same_quantity(wanted, found)]
+    numbers = _article_numbers(article, language)
+    matches = [(span, found) for span, found in numbers if _same_quantity(wanted, found)]
     if not matches:
         return None
     best = min(matches, key=lambda m: (m[1].unit != wanted.unit, m[0][1] - m[0][0], m[0][0]))
@@ -191,7 +227,7 @@ _NEAR_CHARS = 160  # far longer than any numeric expression ("one hundred and tw
 _WHITESPACE = re.compile(r"\s")
 
 
-def _numbers_overlapping(article: str, start: int, end: int) -> list[Span]:
+def _numbers_overlapping(article: str, start: int, end: int, language: str) -> list[Span]:
     """Numeric expressions of the article that overlap ``[start, end)``.
 
     Only a window around the span is scanned, starting at a whitespace so that the scan is in
@@ -204,7 +240,7 @@ def _numbers_overlapping(article: str, start: int, end: int) -> list[Span]:
         low = space.end() if space else low
     high = min(len(article), end + _NEAR_CHARS)
     spans: list[Span] = []
-    for local_start, local_end in find_numbers(article[low:high]):
+    for local_start, local_end in find_numbers(article[low:high], language):
         number_start, number_end = local_start + low, local_end + low
         if number_start >= end:
             break
@@ -213,15 +249,19 @@ def _numbers_overlapping(article: str, start: int, end: int) -> list[Span]:
     return spans
 
 
-def ground_figure(article: str, text: str) -> tuple[str, Span] | None:
-    """The article's own text and span for a key figure, or None if the article lacks it."""
+def ground_figure(article: str, text: str, *, language: str | None = None) -> tuple[str, Span] | None:
+    """The article's own text and span for a key figure, or None if the article lacks it.
+
+    ``language`` picks the number rules (None: the article's detected language).
+    """
+    code = article_language(article, language)
     needle = _clean(text)
-    if not needle or not (find_numbers(needle) or parse_number(needle).value is not None):
+    if not needle or not (find_numbers(needle, code) or parse_number(needle, code).value is not None):
         return None  # a figure must be a number or a date
     found = _search(article, needle, ignore_case=True, whole_words=True, first=True)
     if found:
         start, end = found[0]
-        inside = _numbers_overlapping(article, start, end)
+        inside = _numbers_overlapping(article, start, end, code)
         for number_start, number_end in inside:  # widen "1.6" to the article's whole "£1.6 billion"
             start, end = min(start, number_start), max(end, number_end)
         if inside:
@@ -230,7 +270,7 @@ def ground_figure(article: str, text: str) -> tuple[str, Span] | None:
             if outside > _MAX_QUALIFIER_WORDS:  # a phrase around a number: the figure is the number
                 start, end = first_start, first_end
         return article[start:end], (start, end)
-    span = _value_match(article, parse_number(needle))
+    span = _value_match(article, parse_number(needle, code), code)
     return (article[span[0] : span[1]], span) if span else None
 
 
@@ -257,7 +297,7 @@ def _surname(full_name: str) -> str | None:
 
 def actor_mentions(article: str, name: str, kind: str) -> tuple[str, list[Span]] | None:
     """The actor's name as the article writes it and every mention span, or None if absent."""
-    cleaned = _clean(name)
+    cleaned = _clean(_POSSESSIVE.sub("", _clean(name)))  # "FC Tokyo 's" is "FC Tokyo"
     candidates = [_THE.sub("", cleaned), cleaned]  # "the UK" is mentioned wherever "UK" is
     if kind == "person":
         bare = _HONORIFICS.sub("", _THE.sub("", cleaned))
@@ -367,13 +407,17 @@ def _mentions(article: str, text: str) -> bool:
     return bool(_search(article, text, ignore_case=True, whole_words=True, first=True))
 
 
-def summary_problems(article: str, summary: str) -> list[str]:
-    """One message per number or proper name in ``summary`` that ``article`` does not support."""
+def summary_problems(article: str, summary: str, *, language: str | None = None) -> list[str]:
+    """One message per number or proper name in ``summary`` that ``article`` does not support.
+
+    Numbers of both are read by ``language``'s rules (None: the article's detected language).
+    """
+    code = article_language(article, language)
     problems: list[tuple[int, str]] = []
-    number_spans = find_numbers(summary)
+    number_spans = find_numbers(summary, code)
     for start, end in number_spans:
         text = summary[start:end]
-        if _mentions(article, text) or _value_match(article, parse_number(text)):
+        if _mentions(article, text) or _value_match(article, parse_number(text, code), code):
             continue
         problems.append((start, f'number "{text}" is not in the article'))
     for run in _name_runs(summary, number_spans):

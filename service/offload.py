@@ -7,7 +7,7 @@ every other request in flight, so by default it runs in one helper process
 the core the event loop leaves idle.
 
 Each helper is a plain process on the other end of a socket pair: the event loop writes
-`(article, answer)` frames and reads `Grounded` frames back, with no executor thread in
+`(article, answer, language)` frames and reads `Grounded` frames back, with no executor thread in
 between (a `ProcessPoolExecutor` costs the event loop's process about three times as
 much CPU per call, in its queue-management thread). Frames are pickled: both ends are
 this program.
@@ -58,9 +58,9 @@ def _serve(sock: socket.socket) -> None:
     with sock, sock.makefile("rb") as incoming:
         while header := incoming.read(_FRAME.size):
             request_id, size = _FRAME.unpack(header)
-            article, answer = pickle.loads(incoming.read(size))  # noqa: S301 - our own process
+            article, answer, language = pickle.loads(incoming.read(size))  # noqa: S301 - our own process
             try:
-                reply: tuple[bool, Any] = (True, ground_answer(article, answer))
+                reply: tuple[bool, Any] = (True, ground_answer(article, answer, language=language))
             except Exception as exc:  # reported to the caller, which grounds in-process instead
                 reply = (False, repr(exc))
             payload = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
@@ -108,7 +108,7 @@ class _Helper:
 
 
 class Grounder:
-    """`await grounder.ground(article, answer)`: in a helper process when there is one."""
+    """`await grounder.ground(article, answer, language=...)`: in a helper process when there is one."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
@@ -162,11 +162,13 @@ class Grounder:
         finally:
             helper.fail_pending()
 
-    async def _call(self, helper: _Helper, article: str, answer: dict[str, Any]) -> Grounded:
+    async def _call(
+        self, helper: _Helper, article: str, answer: dict[str, Any], language: str | None = None
+    ) -> Grounded:
         request_id = next(self._ids)
         future: asyncio.Future[tuple[bool, Any]] = asyncio.get_running_loop().create_future()
         helper.pending[request_id] = future
-        payload = pickle.dumps((article, answer), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((article, answer, language), protocol=pickle.HIGHEST_PROTOCOL)
         try:
             helper.writer.write(_FRAME.pack(request_id, len(payload)) + payload)
             await helper.writer.drain()
@@ -180,20 +182,20 @@ class Grounder:
         result: Grounded = value
         return result
 
-    async def ground(self, article: str, answer: dict[str, Any]) -> Grounded:
+    async def ground(self, article: str, answer: dict[str, Any], *, language: str | None = None) -> Grounded:
         if not self._helpers:
-            return ground_answer(article, answer)
+            return ground_answer(article, answer, language=language)
         index = next(self._turn) % len(self._helpers)
         helper = self._helpers[index]
         try:
             if not helper.alive:
                 raise HelperUnavailable("the grounding helper stopped")
-            return await self._call(helper, article, answer)
+            return await self._call(helper, article, answer, language)
         except _GroundingFailed:
-            return ground_answer(article, answer)
+            return ground_answer(article, answer, language=language)
         except HelperUnavailable as exc:
             await self._replace(index, helper, exc)
-            return ground_answer(article, answer)
+            return ground_answer(article, answer, language=language)
 
     async def _replace(self, index: int, helper: _Helper, exc: HelperUnavailable) -> None:
         if self._helpers[index] is not helper:

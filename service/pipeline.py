@@ -272,7 +272,7 @@ class Pipeline:
             if not problems and found is not None:
                 data, problems = candidates.to_digest_shape(data, found)
             if not problems:
-                grounded = await self.grounder.ground(run.article.text, data)
+                grounded = await self.grounder.ground(run.article.text, data, language=run.request.language)
                 answers.append(grounded)
                 if not grounded.problems or grounding_repaired or not budget.can_attempt():
                     break

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
@@ -53,16 +54,32 @@ class _Draft:
         return min(start for start, _ in self.mentions)
 
 
-def _clean(text: str, start: int, end: int, *, person: bool, language: str) -> tuple[int, int]:
-    """Narrow an entity span to the name: no article, possessive, honorific or title."""
-    while start < end and text[start] in _EDGE:
+def _is_edge(char: str) -> bool:
+    """Punctuation, white space or an invisible format mark (RTL marks, zero-width space)."""
+    return char in _EDGE or char.isspace() or unicodedata.category(char) == "Cf"
+
+
+def _trim_edges(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and _is_edge(text[start]):
         start += 1
-    while end > start and text[end - 1] in _EDGE:
+    while end > start and _is_edge(text[end - 1]):
         end -= 1
+    return start, end
+
+
+def _clean(text: str, start: int, end: int, *, person: bool, language: str) -> tuple[int, int]:
+    """Narrow an entity span to the name: no article, possessive, honorific or title.
+
+    Edges are trimmed again after each cut: tokenised text puts a space before the
+    possessive ("FC Tokyo 's"), and the name must not keep it.
+    """
+    start, end = _trim_edges(text, start, end)
     if possessive := _POSSESSIVE.search(text, start, end):
         end = possessive.start() if possessive.start() > start else end
+        start, end = _trim_edges(text, start, end)
     if article := _ARTICLES.match(text, start, end):
         start = article.end() if article.end() < end else start
+        start, end = _trim_edges(text, start, end)
     if person:
         titles = HONORIFICS.get(language, frozenset()) | TITLES.get(language, frozenset())
         words = list(re.finditer(r"[^\s]+", text[start:end]))
@@ -70,7 +87,7 @@ def _clean(text: str, start: int, end: int, *, person: bool, language: str) -> t
         while drop < len(words) - 1 and words[drop].group().lower().rstrip(".") in titles:
             drop += 1
         if drop:
-            start += words[drop].start()
+            start, end = _trim_edges(text, start + words[drop].start(), end)  # "Dr. \u200fName"
     return start, end
 
 
@@ -132,7 +149,9 @@ def _merge_short_forms(drafts: dict[str, _Draft], text: str) -> None:
 
 def _last_word(draft: _Draft, text: str) -> str:
     start, end = max(draft.names, key=lambda span: span[1] - span[0])
-    return text[start:end].rsplit(maxsplit=1)[-1]
+    last = text[start:end].rsplit(maxsplit=1)[-1]
+    low, high = _trim_edges(last, 0, len(last))  # "Merkel \u200fU.S.": the surname is "U.S"
+    return last[low:high] or last
 
 
 def _name_of(draft: _Draft, text: str) -> str:

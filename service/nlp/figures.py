@@ -1,4 +1,4 @@
-"""Key figures by rule: every number ``service.numbers`` finds, ranked by salience.
+"""Key figures by rule: every number ``service.nlp.numbers`` finds, ranked by salience.
 
 A figure's salience adds up the salience of its sentence (lead-biased centrality, as in
 ``rank``), its kind (money and percentages first, then counted nouns and quantities, bare
@@ -19,9 +19,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from service.nlp.numbers import ParsedNumber, parse_number, scan_numbers
 from service.nlp.rank import SALIENCE, Salience, analyze
 from service.nlp.sentences import Sentence
-from service.numbers import ParsedNumber, parse_number, scan_numbers
 from service.schema import KeyFigure
 
 _KIND_WEIGHTS = {"money": 3.0, "percent": 2.6, "quantity": 1.8, "count": 1.8, "other": 1.2, "date": 0.2}
