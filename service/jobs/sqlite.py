@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -256,10 +256,16 @@ class SqliteJobStore:
 
         return await self._run(tx)
 
-    async def requeue_running(self) -> list[str]:
+    async def requeue_running(self, keep: Collection[str] = ()) -> list[str]:
+        """Running jobs that no task of this process runs go back to the queue (one process per data dir)."""
+        kept = sorted(keep)
+
         def tx(conn: sqlite3.Connection) -> list[str]:
+            marks = ", ".join("?" * len(kept))
             rows = conn.execute(
-                "UPDATE jobs SET status = 'queued' WHERE status = 'running' RETURNING id"
+                "UPDATE jobs SET status = 'queued' "  # noqa: S608 - placeholders only
+                f"WHERE status = 'running' AND id NOT IN ({marks}) RETURNING id",
+                kept,
             ).fetchall()
             return [r[0] for r in rows]
 
