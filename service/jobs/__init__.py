@@ -160,11 +160,13 @@ async def open_jobs(runtime: Runtime) -> AsyncIterator[Jobs]:
         settings.data_dir,
         idempotency_ttl_s=settings.idempotency_ttl_s,
         receipt_ttl_s=settings.webhook_dedup_ttl_s,
+        retention_s=settings.job_retention_s,
     )
     await store.open()
     deliverer = Deliverer(store, settings, allow)
     runner = JobRunner(store, runtime.pipeline, deliverer, settings)
-    queue = EmbeddedQueue(store, runner, settings.job_concurrency, runtime.ready)
+    concurrency = settings.job_concurrency
+    queue = EmbeddedQueue(store, runner, concurrency, runtime.ready, sweep_s=settings.job_sweep_s)
     try:
         await deliverer.start()
         await queue.start()
