@@ -142,6 +142,9 @@ class EmbeddedQueue:
         self._loop: asyncio.Task[None] | None = None
         self._sweeper: asyncio.Task[None] | None = None
         self._claims = Outage("claim", backend="job_store")
+        # Held from a claim until its task is in `_running`, and by the sweep's requeue: a job
+        # just claimed is never mistaken for a stuck one.
+        self._claiming = asyncio.Lock()
 
     async def start(self) -> None:
         try:
@@ -184,7 +187,8 @@ class EmbeddedQueue:
 
     async def sweep(self) -> None:
         """Put back stuck jobs, purge what expired, checkpoint (see the module docstring)."""
-        requeued = await self.store.requeue_running(keep=set(self._running))
+        async with self._claiming:
+            requeued = await self.store.requeue_running(keep=set(self._running))
         if requeued:
             log.warning("stuck_jobs_requeued", count=len(requeued), jobs=requeued[:20])
             self._wake.set()
@@ -209,24 +213,27 @@ class EmbeddedQueue:
         while True:
             await self._slots.acquire()
             self._wake.clear()
-            try:
-                job = await self.store.claim()
-            except Exception as exc:
-                if storage_problem(exc) is None:
-                    log.exception("job_claim_failed")
-                else:  # logged once per outage; claims resume at the next poll
-                    self._claims.failed(exc)
-                job = None
-            else:
-                self._claims.succeeded()
+            async with self._claiming:
+                job = await self._claim()
+                if job is not None:
+                    self._running[job.id] = asyncio.create_task(self._run(job), name=f"job-{job.id}")
             if job is None:
                 self._slots.release()
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(self.poll_s):
                         await self._wake.wait()
-                continue
-            task = asyncio.create_task(self._run(job), name=f"job-{job.id}")
-            self._running[job.id] = task
+
+    async def _claim(self) -> Job | None:
+        try:
+            job = await self.store.claim()
+        except Exception as exc:
+            if storage_problem(exc) is None:
+                log.exception("job_claim_failed")
+            else:  # logged once per outage; claims resume at the next poll
+                self._claims.failed(exc)
+            return None
+        self._claims.succeeded()
+        return job
 
     async def _run(self, job: Job) -> None:
         try:
