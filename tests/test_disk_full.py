@@ -72,7 +72,7 @@ def _is_storage_problem(response: httpx2.Response) -> bool:
 
 
 def test_submissions_on_a_full_disk_are_503_never_500_and_never_202_for_what_was_not_stored(
-    service: ServiceFactory, fake_llm: FakeLLM, small_disk: Path
+    small_disk: Path, service: ServiceFactory, fake_llm: FakeLLM
 ) -> None:
     fake_llm.default(ok(GOOD))
     client = service(data_dir=str(small_disk), **FAST)
@@ -93,7 +93,7 @@ def test_submissions_on_a_full_disk_are_503_never_500_and_never_202_for_what_was
 
 
 def test_a_job_whose_result_cannot_be_stored_runs_again_once_space_is_back(
-    service: ServiceFactory, fake_llm: FakeLLM, small_disk: Path
+    small_disk: Path, service: ServiceFactory, fake_llm: FakeLLM
 ) -> None:
     fake_llm.default(ok(GOOD, delay_s=1.0))
     client = service(data_dir=str(small_disk), **FAST)
@@ -113,7 +113,7 @@ def test_a_job_whose_result_cannot_be_stored_runs_again_once_space_is_back(
 
 
 def test_the_service_starts_on_a_full_disk_and_answers_what_it_can(
-    service: ServiceFactory, fake_llm: FakeLLM, small_disk: Path
+    small_disk: Path, service: ServiceFactory, fake_llm: FakeLLM
 ) -> None:
     fake_llm.default(ok(GOOD))
     first = service(data_dir=str(small_disk), **FAST)
