@@ -60,7 +60,10 @@ class RedisDigestStore:
         self.redis = redis
         self.prefix = f"{prefix}:digest:"
         self.ttl_ms = max(1, round(ttl_s * 1000))
-        self.outage = Outage("cache")
+        # Reads and writes apart: a cache that only refuses writes (an ACL, out of memory) logs
+        # once, instead of a recovery line at every successful read.
+        self.outage = Outage("cache-read")
+        self.write_outage = Outage("cache-write")
 
     async def get(self, key: str) -> Digest | None:
         """The cached digest; None on a miss, and while Redis is unreachable."""
@@ -76,14 +79,14 @@ class RedisDigestStore:
 
     async def put(self, key: str, digest: Digest) -> None:
         """Store `digest`; skipped (counted, not raised) while Redis is unreachable."""
-        if not self.outage.should_try():
+        if not self.write_outage.should_try():
             return
         try:
             await self.redis.set(self.prefix + key, digest.model_dump_json(), px=self.ttl_ms)
         except _CACHE_ERRORS as exc:
-            self.outage.failed(exc)
+            self.write_outage.failed(exc)
         else:
-            self.outage.succeeded()
+            self.write_outage.succeeded()
 
 
 class RedisFlight:
@@ -99,6 +102,7 @@ class RedisFlight:
         self.lock_ms = round(lock_s * 1000)
         self._renew: Any = self.redis.register_script(_RENEW)
         self._release: Any = self.redis.register_script(_RELEASE)
+        self.outage = Outage("cache-lock")
 
     async def run(
         self, key: str, compute: Callable[[], Awaitable[tuple[Digest, bool]]]
@@ -132,13 +136,13 @@ class RedisFlight:
                 await self.store.put(key, digest)
             return digest, False
         finally:
-            if self.store.outage.should_try():
+            if self.outage.should_try():
                 with contextlib.suppress(Exception):
                     await asyncio.shield(self._release(keys=[lock], args=[token]))
 
     async def _lock(self, lock: str, token: str) -> bool:
         """Take the lock; without Redis every process is its own holder (single-flight stays local)."""
-        outage = self.store.outage
+        outage = self.outage
         if not outage.should_try():
             return True
         try:
