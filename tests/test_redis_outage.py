@@ -116,6 +116,9 @@ def test_redis_down_every_route_answers_problem_json_and_readiness_says_so(
     assert ready.headers["content-type"].startswith("application/problem+json")
     assert int(ready.headers["retry-after"]) >= 1
     assert "Redis" in ready.json()["detail"]
+    metrics = client.get("/metrics").text.splitlines()
+    counted = [line for line in metrics if line.startswith("newsbrief_state_errors")]
+    assert any('user="rate-limit"' in line and float(line.split()[-1]) >= 1 for line in counted), counted
 
     blip_redis.start()
     wait_for(lambda: client.get("/readyz").status_code == 200, timeout_s=30, every_s=0.1)

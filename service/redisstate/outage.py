@@ -14,6 +14,9 @@ listener) owns one `Outage`, which
   0.05 s doubling to `cap_s`), so N processes do not reconnect in lock-step and a down
   server costs each of them a handful of connection attempts per second at most.
 
+Errors are also counted per process for Prometheus: `newsbrief_state_errors_total{user}`
+(`OutageCollector`, registered by the runtime on the app's registry).
+
 `ERRORS` are the exceptions that mean "Redis is unreachable or too slow": connection
 and timeout errors (redis-py raises its own classes, and the OS ones can leak from a
 socket), not a wrong command or a script error, which stay bugs.
@@ -22,8 +25,12 @@ socket), not a wrong command or a script error, which stay bugs.
 from __future__ import annotations
 
 import time
+from collections import Counter
+from collections.abc import Iterator
 
 import structlog
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.registry import Collector
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -33,6 +40,18 @@ BACKOFF_FIRST_S = 0.05
 BACKOFF_CAP_S = 5.0
 
 log = structlog.get_logger("newsbrief.redis")
+_TOTALS: Counter[str] = Counter()  # errors per user ("cache-write", "rate-limit", ...) in this process
+
+
+class OutageCollector(Collector):
+    """`newsbrief_state_errors_total{user}`: errors of the shared state (Redis, the job store) by user."""
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        help_text = "Errors reaching the shared state (Redis, the job store), by user"
+        family = CounterMetricFamily("newsbrief_state_errors", help_text, labels=["user"])
+        for user, count in sorted(_TOTALS.items()):
+            family.add_metric([user], float(count))
+        yield family
 
 
 class Outage:
@@ -61,6 +80,7 @@ class Outage:
     def failed(self, exc: BaseException) -> float:
         """Record one failure; returns the pause (s) before the next attempt."""
         self.errors += 1
+        _TOTALS[self.what.split(" ", 1)[0]] += 1
         self._failures += 1
         if self.down_since is None:
             self.down_since = time.monotonic()
@@ -84,4 +104,4 @@ class Outage:
         return time.monotonic() >= self._next_try
 
 
-__all__ = ["ERRORS", "Outage"]
+__all__ = ["ERRORS", "Outage", "OutageCollector"]
