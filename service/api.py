@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from service import observe
-from service.errors import LLMUnavailable, Unauthorized, UnknownPrompt
+from service.errors import LLMUnavailable, StorageUnavailable, Unauthorized, UnknownPrompt
 from service.limits import authenticate, key_table
 from service.metrics import CONTENT_TYPE, Metrics
 from service.runtime import Runtime
@@ -122,11 +122,19 @@ async def healthz() -> dict[str, str]:
 
 @ops.get("/readyz", responses=_problems(503))
 async def readyz(runtime: RuntimeDep) -> dict[str, str]:
-    """Readiness: the engine can answer (the embedded model has loaded)."""
+    """Readiness: the engine can answer (the embedded model has loaded) and Redis, when used, answers."""
     if runtime.startup_error:
         raise LLMUnavailable(runtime.startup_error, retry_after_s=30.0)
     if not runtime.engine.ready:
         raise LLMUnavailable("the embedded model is still loading", retry_after_s=1.0)
+    if runtime.redis is not None:
+        # Jobs, and the shared cache and quotas, live there: a replica that cannot reach Redis
+        # answers only what needs no Redis, so it says so (the client's short timeouts bound this).
+        try:
+            await runtime.redis.ping()
+        except Exception as exc:
+            reason = f"Redis is unreachable ({type(exc).__name__}); jobs cannot be stored or read"
+            raise StorageUnavailable(reason, retry_after_s=5.0) from None
     # An open circuit keeps the replica ready: every replica shares the upstream, and this one
     # still answers (fast 503s with Retry-After, or degraded digests); see the README.
     circuit = runtime.breaker.state if runtime.breaker is not None else "closed"

@@ -16,14 +16,17 @@
     ├── Unauthorized              missing or invalid API key                          401
     ├── RateLimited               the API key (or client) is over its rate limit     429
     ├── Overloaded                the service has its maximum of requests in flight  503
-    └── LLMError                  the model side failed; never carries vendor text
-        ├── LLMUnavailable        connection failures, 5xx/429 after retries, quota  503
-        │   └── CircuitOpen       the circuit breaker refuses calls for a cool-down  503
-        ├── LLMBadAnswer          unusable answer after repairs, provider refusal   502
-        └── DeadlineExceeded      the request budget ran out                          504
+    ├── LLMError                  the model side failed; never carries vendor text
+    │   ├── LLMUnavailable        connection failures, 5xx/429 after retries, quota  503
+    │   │   └── CircuitOpen       the circuit breaker refuses calls for a cool-down  503
+    │   ├── LLMBadAnswer          unusable answer after repairs, provider refusal   502
+    │   └── DeadlineExceeded      the request budget ran out                          504
+    └── StorageUnavailable        the job store cannot be read or written (Redis down) 503
+        └── StorageFull           the disk under the job store is full               503
 
 `problems.py` maps each class to its problem+json status and type; `llm.py` is the
-only place that translates SDK exceptions into these.
+only place that translates SDK exceptions into these, `service.jobs` the only one that
+translates job-store (Redis, SQLite) errors.
 """
 
 from __future__ import annotations
@@ -120,3 +123,11 @@ class WebhookUnauthorized(HookProblem):
 
 class InvalidHookPayload(HookProblem):
     """The webhook is authentic but its payload is not one the adapter understands."""
+
+
+class StorageUnavailable(NewsbriefError):
+    """The job store cannot be reached or written now (Redis down, disk I/O error); retry later."""
+
+
+class StorageFull(StorageUnavailable):
+    """The disk under the SQLite job store is full: nothing new is accepted until space is freed."""

@@ -180,7 +180,7 @@ class Pipeline:
             model=self.engine.model,
             prompt_sha=template.sha256 if template else "",
             options=request.options.model_dump(),
-            extra=[request.language, article.title],
+            extra=[request.language, article.title, article.from_html],
         )
         run = _Run(request, article, Budget.start(self.settings), started, template)
         waited = time.perf_counter()

@@ -33,6 +33,8 @@ from service.errors import (
     NewsbriefError,
     Overloaded,
     RateLimited,
+    StorageFull,
+    StorageUnavailable,
     Unauthorized,
     UnknownHookSource,
     UnknownPrompt,
@@ -63,6 +65,8 @@ PROBLEMS: list[tuple[type[NewsbriefError], int, str, str]] = [
     (LLMUnavailable, 503, "llm-unavailable", "The LLM is unavailable"),
     (DeadlineExceeded, 504, "deadline-exceeded", "The request deadline was exceeded"),
     (LLMBadAnswer, 502, "llm-failed", "The LLM failed to produce a digest"),
+    (StorageFull, 503, "storage-full", "The job store's disk is full"),
+    (StorageUnavailable, 503, "storage-unavailable", "The job store is unavailable"),
 ]
 _HTTP_TITLES = {
     400: ("bad-request", "Bad request"),

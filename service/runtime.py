@@ -25,6 +25,7 @@ from service.metrics import Metrics
 from service.offload import Grounder
 from service.pipeline import Engine, Pipeline
 from service.prompts import Catalogue
+from service.redisstate.outage import OutageCollector
 from service.settings import Settings
 
 if TYPE_CHECKING:
@@ -92,6 +93,12 @@ def _shared_state(settings: Settings) -> tuple[Redis | None, DigestCache, Upstre
     return None, DigestCache(store), memory_limiter(settings)
 
 
+def _bind_metrics(metrics: Metrics, breaker: CircuitBreaker) -> None:
+    """Scrape-time readers: the breaker's state and the errors of the shared state (Redis, job store)."""
+    metrics.bind_circuit(lambda: breaker.state)
+    metrics.registry.register(OutageCollector())
+
+
 @contextlib.asynccontextmanager
 async def open_runtime(settings: Settings, *, metrics: Metrics | None = None) -> AsyncIterator[Runtime]:
     """Build everything; the embedded model loads in the background (see `Runtime.ready`)."""
@@ -120,7 +127,7 @@ async def open_runtime(settings: Settings, *, metrics: Metrics | None = None) ->
     if engine.llm is not None:
         engine.llm.instrument(breaker=breaker, metrics=metrics, limiter=limiter)
     if metrics is not None:
-        metrics.bind_circuit(lambda: breaker.state)
+        _bind_metrics(metrics, breaker)
     grounder = Grounder(settings.resolved_grounding_workers())
     if engine.llm is not None:
         await grounder.start()

@@ -97,10 +97,18 @@ class Settings(BaseSettings):
     # Redis mode (scale-out): shared jobs, cache, rate limits and LLM budget; `newsbrief worker` runs jobs.
     redis_url: str | None = None
     redis_prefix: str = Field("newsbrief", min_length=1, max_length=64)  # namespace of every key
+    # Connect and read timeout of one Redis command: past it Redis counts as down for that call
+    # (cache and quotas answer without it, jobs answer 503 with Retry-After).
+    redis_timeout_s: float = Field(2.0, gt=0, le=30)
     # A running job (or callback) is leased to its worker for this long and renewed every third of
     # it; a worker killed mid-job has its work picked up by another worker once the lease ran out.
     job_lease_s: float = Field(30.0, ge=1)
-    job_retention_s: float = Field(7 * 24 * 3600, ge=60)  # Redis: finished jobs are kept this long
+    job_retention_s: float = Field(7 * 24 * 3600, ge=60)  # finished jobs and their callbacks are kept so long
+    # Embedded store: every this often, expire finished jobs, put back stuck ones, checkpoint the WAL.
+    job_sweep_s: float = Field(60.0, gt=0)
+    # A job whose result cannot be stored (Redis down, disk full) retries the write this long,
+    # then goes back to the queue instead of staying `running`.
+    job_finish_retry_s: float = Field(30.0, ge=0)
     # Upstream budget across every process (shared in Redis): LLM requests and tokens per window.
     llm_rpm: int = Field(0, ge=0)  # 0: off
     llm_tpm: int = Field(0, ge=0)  # 0: off

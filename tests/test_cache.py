@@ -9,6 +9,7 @@ import httpx2
 import pytest
 
 from service.cache import cache_key
+from service.textprep import html_to_text
 from tests.answers import GOOD
 from tests.conftest import ServiceFactory
 from tests.fakellm import FakeLLM, ok, server_error
@@ -133,6 +134,45 @@ def test_request_id_and_overhead_headers(service: ServiceFactory, fake_llm: Fake
     assert client.get("/healthz", headers={"x-request-id": "bad id\twith spaces"}).headers[
         "x-request-id"
     ] != ("bad id\twith spaces")
+
+
+# An article whose main text trafilatura extracts unchanged from the page below.
+_PAGE_TITLE = "Harbour ferry fares"
+_PAGE = """<!doctype html><html><head><title>Harbour ferry fares</title></head><body>
+<nav><a href="/">Home</a></nav><article><h1>Harbour ferry fares</h1>
+<p>The harbour board said on Monday that ferry fares will rise by 4% from June.</p>
+<p>Chair Ines Halvorsen told councillors that fuel now costs the board £2.3 million a year.</p>
+<p>Commuters on the northern route, about 3,500 a day, will see the change first.</p>
+</article><footer>Other stories</footer></body></html>"""
+_PAGE_ANSWER: dict[str, Any] = {
+    "summary": "The harbour board said ferry fares will rise by 4% from June.",
+    "key_figures": [{"text": "4%", "kind": "percent", "context": "fare rise from June"}],
+    "actors": [{"name": "Ines Halvorsen", "kind": "person", "role": "chair of the harbour board"}],
+}
+
+
+def test_html_request_after_the_same_text_as_plain_text_gets_the_text_its_spans_index(
+    service: ServiceFactory, fake_llm: FakeLLM
+) -> None:
+    """Plain text first, then a page that extracts to that very text: the page's digest carries `text`."""
+    extracted, _ = html_to_text(_PAGE)
+    fake_llm.default(ok(_PAGE_ANSWER))
+    client = service()
+    plain = client.post("/v1/summaries", json={"text": extracted, "title": _PAGE_TITLE, "prompt": V1})
+    assert plain.status_code == 200, plain.text
+    assert plain.json()["text"] is None  # plain text is not echoed back
+    page = client.post("/v1/summaries", json={"html": _PAGE, "title": _PAGE_TITLE, "prompt": V1})
+    assert page.status_code == 200, page.text
+    digest = page.json()
+    assert digest["text"] == extracted
+    assert digest["key_figures"]
+    for figure in digest["key_figures"]:
+        start, end = figure["span"]
+        assert digest["text"][start:end] == figure["text"]
+    # And the other way round: a repeat of the plain request is a hit without the text.
+    again = client.post("/v1/summaries", json={"text": extracted, "title": _PAGE_TITLE, "prompt": V1})
+    assert again.json()["provenance"]["cached"] is True
+    assert again.json()["text"] is None
 
 
 BASE: dict[str, Any] = {

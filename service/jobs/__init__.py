@@ -8,7 +8,9 @@
     ├── callbacks  `Deliverer`: Standard Webhooks signing, tenacity retries, attempts recorded
     └── ssrf       which callback URLs we connect to, and at which address
 
-`Jobs` below is what the routes see: they never touch a store or a queue directly.
+`Jobs` below is what the routes see: they never touch a store or a queue directly. It
+turns a store that cannot be reached or written (Redis down, a full disk) into a 503
+problem with Retry-After (`service.jobs.store.storage_problem`).
 `open_jobs` builds the embedded pair; with `NEWSBRIEF_REDIS_URL` it builds the Redis
 pair instead (`redis_store`, `redis_queue`; `redis_worker` is `newsbrief worker`), and
 the API code stays as it is.
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
 import orjson
@@ -29,7 +31,15 @@ from service.jobs.callbacks import Deliverer
 from service.jobs.model import Job, JobRequest, JobView, new_id
 from service.jobs.sqlite import SqliteJobStore
 from service.jobs.ssrf import AllowList, check_target
-from service.jobs.store import Dispatcher, HookClaim, IdempotencyClaim, JobStore, Removal, Submission
+from service.jobs.store import (
+    Dispatcher,
+    HookClaim,
+    IdempotencyClaim,
+    JobStore,
+    Removal,
+    Submission,
+    storage_problem,
+)
 from service.jobs.worker import EmbeddedQueue, JobRunner
 from service.runtime import Runtime
 from service.schema import SummarizeRequest
@@ -42,6 +52,19 @@ HOOK_OWNER_PREFIX = "hook:"
 def fingerprint(value: object) -> str:
     """A stable hash of a JSON-able value (keys sorted), for idempotency and change detection."""
     return hashlib.sha256(orjson.dumps(value, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+@contextlib.contextmanager
+def _store_errors() -> Iterator[None]:
+    """A store that is unavailable becomes a 503 problem; anything else stays what it is."""
+    try:
+        yield
+    except Exception as exc:
+        problem = storage_problem(exc)
+        if problem is None or problem is exc:
+            raise
+        log.warning("job_store_unavailable", error=f"{type(exc).__name__}: {str(exc)[:200]}")
+        raise problem from exc
 
 
 @dataclass
@@ -82,26 +105,32 @@ class Jobs:
         claim = None
         if idempotency_key is not None:
             claim = IdempotencyClaim(owner, idempotency_key, fingerprint(body.model_dump(mode="json")))
-        submission = await self.store.submit(job, idempotency=claim, hook=hook)
+        with _store_errors():
+            submission = await self.store.submit(job, idempotency=claim, hook=hook)
         if submission.outcome == "conflict":
             raise IdempotencyConflict("this Idempotency-Key was used with a different request body")
         if submission.outcome == "created":
-            await self.dispatcher.enqueue(job.id)
+            with _store_errors():
+                await self.dispatcher.enqueue(job.id)
         return submission
 
     async def remove(self, source: str, external_id: str, webhook_id: str) -> Removal:
-        removal = await self.store.remove(source, external_id, webhook_id)
+        with _store_errors():
+            removal = await self.store.remove(source, external_id, webhook_id)
         if removal.cancelled:
-            await self.dispatcher.cancel(removal.cancelled)
+            with _store_errors():
+                await self.dispatcher.cancel(removal.cancelled)
             log.info("jobs_cancelled", source=source, jobs=removal.cancelled)
         return removal
 
     async def view(self, job_id: str, owner: str) -> JobView:
         """The job if `owner` may see it; jobs made by webhooks are visible to every caller."""
-        job = await self.store.get(job_id) if len(job_id) <= 64 else None
+        with _store_errors():
+            job = await self.store.get(job_id) if len(job_id) <= 64 else None
         if job is None or not (job.owner == owner or job.owner.startswith(HOOK_OWNER_PREFIX)):
             raise JobNotFound(f"no job {job_id!r}")
-        return JobView.of(job, await self.store.delivery_of(job.id))
+        with _store_errors():
+            return JobView.of(job, await self.store.delivery_of(job.id))
 
 
 def check_summarize(runtime: Runtime, request: SummarizeRequest) -> None:
@@ -131,11 +160,13 @@ async def open_jobs(runtime: Runtime) -> AsyncIterator[Jobs]:
         settings.data_dir,
         idempotency_ttl_s=settings.idempotency_ttl_s,
         receipt_ttl_s=settings.webhook_dedup_ttl_s,
+        retention_s=settings.job_retention_s,
     )
     await store.open()
     deliverer = Deliverer(store, settings, allow)
     runner = JobRunner(store, runtime.pipeline, deliverer, settings)
-    queue = EmbeddedQueue(store, runner, settings.job_concurrency, runtime.ready)
+    concurrency = settings.job_concurrency
+    queue = EmbeddedQueue(store, runner, concurrency, runtime.ready, sweep_s=settings.job_sweep_s)
     try:
         await deliverer.start()
         await queue.start()

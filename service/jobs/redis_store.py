@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, Literal, cast
 
 import orjson
@@ -447,7 +447,7 @@ class RedisJobStore:
             await self._script("renew_deliveries", self.worker, self.lease_s, *self.held_deliveries)
         return lost
 
-    async def requeue_running(self) -> list[str]:
+    async def requeue_running(self, keep: Collection[str] = ()) -> list[str]:
         """Put back running jobs whose lease ran out (their worker died), each with a new queue message."""
         now = float(time.time())
         expired = await self.redis.zrangebyscore(f"{self.prefix}:jobs:running", "-inf", now, start=0, num=100)

@@ -17,6 +17,12 @@ One worker process:
   callbacks back, and exits 0.
 
 It touches a heartbeat file (`HEARTBEAT`) every lease renewal: the container healthcheck.
+
+While Redis is unreachable each of its loops (queue reader, lease keeper, cancel
+listener) logs one warning when Redis goes away and one line when it is back, and
+retries after a capped, jittered backoff (`service.redisstate.outage`), never in a
+tight loop; a job whose result cannot be stored yet keeps retrying the write
+(`JobRunner`), its lease simply runs out if the worker dies meanwhile.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from service.jobs.callbacks import Deliverer
 from service.jobs.redis_queue import TASK_NAME, JobStreamBroker, cancel_channel, make_store
 from service.jobs.ssrf import AllowList
 from service.jobs.worker import JobRunner
+from service.redisstate.outage import ERRORS, Outage
 from service.runtime import Runtime
 
 log = structlog.get_logger("newsbrief.worker")
@@ -114,18 +121,23 @@ class Worker:
         """Renew leases; stop jobs that are no longer ours; take over callbacks of dead workers."""
         every_s = self.settings.job_lease_s / 3
         maintained = time.monotonic()
+        outage = Outage("leases", cap_s=every_s)
         while True:
             try:
                 lost = await self.store.renew(list(self._jobs))
                 self._cancel(lost)
-                for delivery in await self.store.pending_deliveries():
+                for delivery in await self.store.pending_deliveries():  # always a Redis round trip
                     log.info("callback_taken_over", delivery=delivery.id, job=delivery.job_id)
                     self.deliverer.schedule(delivery)
+                outage.succeeded()
                 HEARTBEAT.touch()
                 if time.monotonic() - maintained > MAINTAIN_EVERY_S:
                     maintained = time.monotonic()
                     await self._forget_idle_consumers()
-            except Exception as exc:  # Redis unreachable for a moment: keep trying
+            except ERRORS as exc:  # Redis unreachable: logged once, retried sooner than a lease period
+                await asyncio.sleep(outage.failed(exc))
+                continue
+            except Exception as exc:
                 log.warning("lease_renewal_failed", error=str(exc)[:200])
             await asyncio.sleep(every_s)
 
@@ -140,12 +152,19 @@ class Worker:
                 )
 
     async def _listen_for_cancels(self) -> None:
-        async with self.redis.pubsub() as pubsub:
-            await pubsub.subscribe(cancel_channel(self.settings))
-            async for message in pubsub.listen():
-                if message.get("type") == "message":
-                    with contextlib.suppress(ValueError, TypeError):
-                        self._cancel([str(i) for i in orjson.loads(message["data"])])
+        """Cancels by pub/sub; resubscribes after an outage (the lease renewal covers what it missed)."""
+        outage = Outage("cancels")
+        while True:
+            try:
+                async with self.redis.pubsub() as pubsub:
+                    await pubsub.subscribe(cancel_channel(self.settings))
+                    outage.succeeded()
+                    async for message in pubsub.listen():
+                        if message.get("type") == "message":
+                            with contextlib.suppress(ValueError, TypeError):
+                                self._cancel([str(i) for i in orjson.loads(message["data"])])
+            except ERRORS as exc:
+                await asyncio.sleep(outage.failed(exc))
 
     async def run(self, stop: asyncio.Event) -> None:
         """Work until `stop` is set, then shut down as the module docstring says."""

@@ -4,6 +4,16 @@ Every operation is one short transaction on one connection, run in a worker thre
 (`anyio.to_thread`) under a lock, so the event loop never blocks on disk. Commits
 are `synchronous=FULL`: a job the API answered 202 for is on disk. One process per
 data dir (the embedded mode is one process; scale out with Redis instead).
+
+A full disk (or a disk that fails) is an answer, not a crash: writes raise SQLite's
+error, which `service.jobs` turns into a 503 (`storage_problem`), so nothing is
+accepted that was not stored; reads keep working. A store that cannot even open (no
+room for its `-shm` file) opens on its next use instead, so the service still starts
+and serves what needs no job store. `checkpoint` (`PRAGMA wal_checkpoint(TRUNCATE)`,
+run by the queue's sweep and at close) moves the write-ahead log into the database and
+truncates it, so the log never holds more than one sweep period of writes. `purge`
+expires finished jobs after `NEWSBRIEF_JOB_RETENTION_S` with their deliveries; the
+idempotency keys and webhook receipts keep their own TTLs.
 """
 
 from __future__ import annotations
@@ -11,17 +21,20 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio.to_thread
 import orjson
+import structlog
 
+from service.errors import StorageUnavailable
 from service.jobs.model import Delivery, DeliveryAttempt, DeliveryState, Job
 from service.jobs.store import HookClaim, IdempotencyClaim, Outcome, Removal, Submission
 
 T = TypeVar("T")
+log = structlog.get_logger("newsbrief.jobs")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -80,37 +93,78 @@ def _dump(value: object) -> str | None:
 class SqliteJobStore:
     """The embedded `JobStore` (see `service.jobs.store` for the contract)."""
 
-    def __init__(self, data_dir: Path, *, idempotency_ttl_s: float, receipt_ttl_s: float) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        idempotency_ttl_s: float,
+        receipt_ttl_s: float,
+        retention_s: float = 7 * 24 * 3600.0,
+    ) -> None:
         self.path = data_dir / "jobs.sqlite3"
         self.idempotency_ttl_s = idempotency_ttl_s
         self.receipt_ttl_s = receipt_ttl_s
+        self.retention_s = retention_s
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
+        self._closed = False
 
     # -- plumbing
 
-    def _open(self) -> None:
+    def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.executescript(_SCHEMA)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.executescript(_SCHEMA)
+        except BaseException:
+            conn.close()
+            raise
         self._conn = conn
+        return conn
 
     async def open(self) -> None:
-        await anyio.to_thread.run_sync(self._open)
+        """Open now if possible; a store that cannot open yet (a full disk) opens on first use."""
+        from service.jobs.store import storage_problem  # noqa: PLC0415 - store imports nothing of ours
+
+        def locked() -> None:
+            with self._lock:
+                self._open()
+
+        try:
+            await anyio.to_thread.run_sync(locked)
+        except sqlite3.Error as exc:
+            if storage_problem(exc) is None:
+                raise
+            log.warning("job_store_not_opened", path=str(self.path), error=str(exc)[:200])
 
     async def close(self) -> None:
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            with self._lock:
+        """Checkpoint the write-ahead log into the database (best effort), then close."""
+        self._closed = True
+        with self._lock:
+            conn, self._conn = self._conn, None
+            if conn is not None:
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                except sqlite3.Error as exc:  # a full disk: the log stays and is replayed at the next open
+                    log.warning("wal_checkpoint_failed", error=str(exc)[:200])
                 conn.close()
+
+    def _connection(self) -> sqlite3.Connection:
+        """The open connection (opened now if start-up could not); called under the lock."""
+        if self._conn is not None:
+            return self._conn
+        if self._closed:
+            raise RuntimeError("the job store is closed")
+        try:
+            return self._open()
+        except sqlite3.Error as exc:
+            raise StorageUnavailable("the job store cannot be opened now", retry_after_s=30.0) from exc
 
     def _tx(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         with self._lock:
-            conn = self._conn
-            if conn is None:
-                raise RuntimeError("the job store is closed")
+            conn = self._connection()
             conn.execute("BEGIN IMMEDIATE")
             try:
                 result = fn(conn)
@@ -145,10 +199,11 @@ class SqliteJobStore:
                     "WHERE owner = ? AND key = ? AND created_at > ?",
                     (idempotency.owner, idempotency.key, now - self.idempotency_ttl_s),
                 ).fetchone()
-                if row is not None:
+                earlier = self._get(conn, row[1]) if row is not None else None
+                if row is not None and earlier is not None:  # a job past retention is gone: a new one
                     if row[0] != idempotency.fingerprint:
                         return Submission("conflict", None)
-                    return Submission("existing", self._get(conn, row[1]))
+                    return Submission("existing", earlier)
             if hook is not None:
                 unchanged = self._unchanged(conn, hook)
                 if unchanged is not None:
@@ -256,10 +311,16 @@ class SqliteJobStore:
 
         return await self._run(tx)
 
-    async def requeue_running(self) -> list[str]:
+    async def requeue_running(self, keep: Collection[str] = ()) -> list[str]:
+        """Running jobs that no task of this process runs go back to the queue (one process per data dir)."""
+        kept = sorted(keep)
+
         def tx(conn: sqlite3.Connection) -> list[str]:
+            marks = ", ".join("?" * len(kept))
             rows = conn.execute(
-                "UPDATE jobs SET status = 'queued' WHERE status = 'running' RETURNING id"
+                "UPDATE jobs SET status = 'queued' "  # noqa: S608 - placeholders only
+                f"WHERE status = 'running' AND id NOT IN ({marks}) RETURNING id",
+                kept,
             ).fetchall()
             return [r[0] for r in rows]
 
@@ -352,9 +413,43 @@ class SqliteJobStore:
         await self._run(tx)
 
     async def purge(self) -> None:
-        def tx(conn: sqlite3.Connection) -> None:
+        """Expire idempotency keys, webhook receipts and finished jobs (with their callbacks)."""
+
+        def tx(conn: sqlite3.Connection) -> int:
             now = time.time()
             conn.execute("DELETE FROM idempotency WHERE created_at <= ?", (now - self.idempotency_ttl_s,))
             conn.execute("DELETE FROM hook_receipts WHERE received_at <= ?", (now - self.receipt_ttl_s,))
+            expired = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM jobs WHERE status IN ('succeeded', 'failed', 'cancelled') "
+                    "AND finished_at <= ? LIMIT 10000",
+                    (now - self.retention_s,),
+                )
+            ]
+            conn.executemany(
+                "DELETE FROM delivery_attempts WHERE delivery_id IN "
+                "(SELECT id FROM deliveries WHERE job_id = ?)",
+                [(job_id,) for job_id in expired],
+            )
+            for table in ("deliveries", "hook_items"):
+                conn.executemany(
+                    f"DELETE FROM {table} WHERE job_id = ?",  # noqa: S608 - table names are ours
+                    [(job_id,) for job_id in expired],
+                )
+            conn.executemany("DELETE FROM jobs WHERE id = ?", [(job_id,) for job_id in expired])
+            return len(expired)
 
-        await self._run(tx)
+        expired = await self._run(tx)
+        if expired:
+            log.info("jobs_expired", count=expired, retention_s=self.retention_s)
+        await self.checkpoint()
+
+    async def checkpoint(self) -> None:
+        """`PRAGMA wal_checkpoint(TRUNCATE)`: the log into the database, the log file back to 0 bytes."""
+
+        def locked() -> None:
+            with self._lock:
+                self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+        await anyio.to_thread.run_sync(locked)

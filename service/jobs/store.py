@@ -20,14 +20,21 @@ What an implementation must guarantee:
   at start-up; a shared store would use leases); `release` those a worker stopped on
   purpose (a graceful shutdown), without counting the run.
 * Webhook receipts and idempotency keys expire after their TTLs (`purge`); a receipt
-  outlives the signature's timestamp tolerance.
+  outlives the signature's timestamp tolerance. Finished jobs expire after
+  `NEWSBRIEF_JOB_RETENTION_S` with their callback deliveries.
+* A store that cannot be reached or written raises its own errors; `storage_problem`
+  says which of them mean "the store is unavailable" (503 with Retry-After, never a
+  500, and never a 202 for what was not stored).
 """
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from service.errors import StorageFull, StorageUnavailable
 from service.jobs.model import Delivery, DeliveryAttempt, DeliveryState, Job, JobStatus
 
 
@@ -92,7 +99,10 @@ class JobStore(Protocol):
         """The oldest queued job, now `running` with `runs` incremented; None if none is queued."""
         ...
 
-    async def requeue_running(self) -> list[str]: ...
+    async def requeue_running(self, keep: Collection[str] = ()) -> list[str]:
+        """Put back running jobs whose worker is gone (all but `keep`: the ones this process runs)."""
+        ...
+
     async def release(self, job_ids: list[str]) -> None:
         """Put jobs this worker stopped on purpose (shutdown) back in the queue, uncounted."""
         ...
@@ -108,6 +118,29 @@ class JobStore(Protocol):
     ) -> None: ...
 
     async def purge(self) -> None: ...
+
+
+RETRY_AFTER_S = 5.0  # what a 503 for an unavailable store asks the caller to wait
+_SQLITE_UNAVAILABLE = ("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_BUSY", "SQLITE_LOCKED")
+
+
+def storage_problem(exc: BaseException) -> StorageUnavailable | None:
+    """The 503 an error of a store backend means, or None when it is not an availability error (a bug)."""
+    from service.redisstate.outage import ERRORS  # noqa: PLC0415 - keeps SQLite-only imports light
+
+    if isinstance(exc, StorageUnavailable):
+        return exc
+    if isinstance(exc, sqlite3.Error):
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        if name == "SQLITE_FULL" or "disk is full" in str(exc):
+            detail = "the disk under the job store is full; nothing new can be stored now"
+            return StorageFull(detail, retry_after_s=30.0)
+        if name.startswith(_SQLITE_UNAVAILABLE) or "disk I/O error" in str(exc):
+            return StorageUnavailable("the job store cannot be written now", retry_after_s=RETRY_AFTER_S)
+        return None
+    if isinstance(exc, ERRORS):
+        return StorageUnavailable("the job store (Redis) is unreachable", retry_after_s=RETRY_AFTER_S)
+    return None
 
 
 class Dispatcher(Protocol):
@@ -128,4 +161,5 @@ __all__ = [
     "Outcome",
     "Removal",
     "Submission",
+    "storage_problem",
 ]

@@ -3,7 +3,8 @@
     service.redisstate
     ├── cache      `RedisDigestStore` (the digest cache) and `RedisFlight` (single-flight across processes)
     ├── ratelimit  `RedisRateLimitStore`: the gate's per-key GCRA as one Lua script
-    └── budget     `RedisLimiter`: the LLM requests/tokens-per-window budget as one Lua script
+    ├── budget     `RedisLimiter`: the LLM requests/tokens-per-window budget as one Lua script
+    └── outage     `Outage`: log once per state change, count errors, back off while Redis is down
 
 The job store and the task queue live with the job system (`service.jobs.redis_store`,
 `service.jobs.redis_queue`). Every key starts with `NEWSBRIEF_REDIS_PREFIX`, so several
@@ -15,6 +16,8 @@ from the processes' own clocks.
 from __future__ import annotations
 
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from service.cache import DigestCache
 from service.redisstate.budget import RedisLimiter
@@ -23,15 +26,24 @@ from service.settings import Settings
 
 
 def connect(settings: Settings) -> Redis:
-    """A client (its own connection pool; connects on first use) for `NEWSBRIEF_REDIS_URL`."""
+    """A client (its own connection pool; connects on first use) for `NEWSBRIEF_REDIS_URL`.
+
+    Connect and read timeouts are short (`NEWSBRIEF_REDIS_TIMEOUT_S`): every command we send
+    is a key read or a short script, so a server that has not answered by then is down, and
+    the caller answers without it (cache, quotas) or with a fast 503 (jobs) instead of
+    holding the request. One immediate retry on a fresh connection covers the pooled
+    connections a Redis restart left dead; pub/sub reads block without a timeout anyway.
+    """
     if not settings.redis_url:
         raise RuntimeError("NEWSBRIEF_REDIS_URL is not set")
     client: Redis = Redis.from_url(
         settings.redis_url,
         decode_responses=False,
         health_check_interval=30,
-        socket_connect_timeout=5,
+        socket_connect_timeout=settings.redis_timeout_s,
+        socket_timeout=settings.redis_timeout_s,
         socket_keepalive=True,
+        retry=Retry(NoBackoff(), 1),
     )
     return client
 
