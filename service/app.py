@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -9,6 +10,7 @@ from fastapi import FastAPI
 
 from service.api import ops, v1
 from service.api_jobs import hooks_router, jobs_router
+from service.drain import Drain, DrainGuard
 from service.gcpolicy import paced_collections
 from service.jobs import open_jobs
 from service.limits import Gate, document
@@ -33,9 +35,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from service.redisstate.ratelimit import redis_rate_limits  # noqa: PLC0415
 
         rate_limits = redis_rate_limits(settings)
+    drain = Drain(settings.drain_grace_s)  # `newsbrief serve` begins it at SIGTERM (service/drain.py)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        drain.bind(asyncio.get_running_loop())
         # uvicorn runs the shutdown half only after in-flight requests finished (or the
         # grace period ran out), so clients are closed under no request.
         async with open_runtime(settings, metrics=metrics) as runtime, open_jobs(runtime) as jobs:
@@ -53,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.metrics = metrics
+    app.state.drain = drain
     app.state.digest_schema = Digest.model_json_schema()
     app.include_router(v1)
     app.include_router(jobs_router)
@@ -62,6 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
     # In-flight bound, API keys, rate limits and HTTP metrics for every route, later routers included.
     app.add_middleware(Gate, settings=settings, metrics=metrics, store=rate_limits, routes=app.router.routes)
+    # Inside the observer, so a request cut off by the SIGTERM drain is logged with its 503.
+    app.add_middleware(DrainGuard, drain=drain)
     app.add_middleware(RequestObserver)  # outermost: times and logs everything, errors included
     generate_openapi = app.openapi
     app.openapi = lambda: document(generate_openapi())  # type: ignore[method-assign]
