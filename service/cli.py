@@ -107,6 +107,14 @@ async def _work(settings: Settings) -> None:
         await Worker(runtime).run(stop)
 
 
+def readable_number(value: float) -> str:
+    """A figure's value as a person reads it: `1,600,000,000`, `11.4`, `0.035` (never `1.6e+09`)."""
+    if value.is_integer() and abs(value) < 1e18:
+        return f"{value:,.0f}"
+    text = f"{value:,.6f}".rstrip("0").rstrip(".")
+    return text if text.strip("-0.,") else f"{value:.3g}"  # below a millionth: significant digits
+
+
 def _print_digest(digest: Digest) -> None:
     out = Console()
     p = digest.provenance
@@ -115,7 +123,8 @@ def _print_digest(digest: Digest) -> None:
     out.print(digest.summary, highlight=False)
     figures = Table("figure", "value", "unit", "kind", "context", title="key figures", title_justify="left")
     for f in digest.key_figures:
-        figures.add_row(f.text, "" if f.value is None else f"{f.value:,.6g}", f.unit or "", f.kind, f.context)
+        value = "" if f.value is None else readable_number(f.value)
+        figures.add_row(f.text, value, f.unit or "", f.kind, f.context)
     out.print(figures)
     actors = Table("actor", "kind", "role", "mentions", title="actors", title_justify="left")
     for a in digest.actors:

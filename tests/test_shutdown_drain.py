@@ -37,13 +37,13 @@ def test_requests_during_the_drain_get_problem_json_503(tmp_path: Path) -> None:
             assert time.monotonic() < deadline, "the service did not start"
             time.sleep(0.01)
         assert httpx2.get(f"{base}/healthz", timeout=10).status_code == 200
-        assert not drain.draining
+        assert not _draining(drain)
         drain.begin_threadsafe()
         for _ in range(100):  # begin() runs on the server's loop soon after
-            if drain.draining:
+            if _draining(drain):
                 break
             time.sleep(0.01)
-        assert drain.draining
+        assert _draining(drain)
         for path in ("/healthz", "/readyz", "/v1/prompts"):
             answer = httpx2.get(f"{base}{path}", timeout=10)
             assert answer.status_code == 503, path
@@ -54,6 +54,10 @@ def test_requests_during_the_drain_get_problem_json_503(tmp_path: Path) -> None:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+def _draining(drain: Drain) -> bool:
+    return drain.draining  # read afresh (the server's thread sets it)
 
 
 def test_default_grace_fits_the_engine(tmp_path: Path) -> None:
