@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from service.api import ops, v1
 from service.api_jobs import hooks_router, jobs_router
@@ -23,6 +24,8 @@ from service.runtime import open_runtime
 from service.schema import Digest
 from service.settings import Settings
 from service.tracing import instrument_app
+
+DOCS_ASSETS = "/docs/assets"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -49,7 +52,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 yield
         await rate_limits.aclose()
 
-    app = FastAPI(
+    # FastAPIOffline: /docs and /redoc load Swagger UI and ReDoc from DOCS_ASSETS on this service
+    # (files shipped in the fastapi-offline wheel, licences there), not from a CDN: they work offline.
+    app = FastAPIOffline(
+        static_url=DOCS_ASSETS,
+        swagger_ui_parameters={"validatorUrl": None},  # no badge fetched from validator.swagger.io
         title="newsbrief",
         version="0.1.0",
         summary="Grounded news digests: summary, key figures and actors, each checked against the article.",
