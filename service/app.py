@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from service.api import ops, v1
 from service.api_jobs import hooks_router, jobs_router
+from service.drain import Drain, DrainGuard
 from service.gcpolicy import paced_collections
 from service.jobs import open_jobs
 from service.limits import Gate, document
@@ -22,6 +25,8 @@ from service.schema import Digest
 from service.settings import Settings
 from service.tracing import instrument_app
 
+DOCS_ASSETS = "/docs/assets"
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The ASGI app; `settings` defaults to the environment, read here and only here."""
@@ -33,9 +38,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from service.redisstate.ratelimit import redis_rate_limits  # noqa: PLC0415
 
         rate_limits = redis_rate_limits(settings)
+    drain = Drain(settings.drain_grace_s)  # `newsbrief serve` begins it at SIGTERM (service/drain.py)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        drain.bind(asyncio.get_running_loop())
         # uvicorn runs the shutdown half only after in-flight requests finished (or the
         # grace period ran out), so clients are closed under no request.
         async with open_runtime(settings, metrics=metrics) as runtime, open_jobs(runtime) as jobs:
@@ -45,7 +52,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 yield
         await rate_limits.aclose()
 
-    app = FastAPI(
+    # FastAPIOffline: /docs and /redoc load Swagger UI and ReDoc from DOCS_ASSETS on this service
+    # (files shipped in the fastapi-offline wheel, licences there), not from a CDN: they work offline.
+    app = FastAPIOffline(
+        static_url=DOCS_ASSETS,
+        swagger_ui_parameters={"validatorUrl": None},  # no badge fetched from validator.swagger.io
         title="newsbrief",
         version="0.1.0",
         summary="Grounded news digests: summary, key figures and actors, each checked against the article.",
@@ -53,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.metrics = metrics
+    app.state.drain = drain
     app.state.digest_schema = Digest.model_json_schema()
     app.include_router(v1)
     app.include_router(jobs_router)
@@ -62,6 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
     # In-flight bound, API keys, rate limits and HTTP metrics for every route, later routers included.
     app.add_middleware(Gate, settings=settings, metrics=metrics, store=rate_limits, routes=app.router.routes)
+    # Inside the observer, so a request cut off by the SIGTERM drain is logged with its 503.
+    app.add_middleware(DrainGuard, drain=drain)
     app.add_middleware(RequestObserver)  # outermost: times and logs everything, errors included
     generate_openapi = app.openapi
     app.openapi = lambda: document(generate_openapi())  # type: ignore[method-assign]

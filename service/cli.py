@@ -39,26 +39,41 @@ def serve(
 ) -> None:
     """Run the HTTP API (one uvicorn worker; the engine comes from the environment).
 
-    On SIGTERM uvicorn stops accepting connections, lets in-flight requests finish for up
-    to `NEWSBRIEF_SHUTDOWN_GRACE_S`, runs the lifespan shutdown (clients closed), and the
-    process exits 0: a drained shutdown is a clean one.
+    On SIGTERM uvicorn stops accepting connections and the drain begins (service/drain.py):
+    in-flight requests get `NEWSBRIEF_SHUTDOWN_GRACE_S` to finish, then each one still running
+    is answered 503 problem+json `shutting-down` with `Retry-After`; the lifespan shutdown
+    closes the clients and puts running jobs back in the queue, and the process exits 0.
     """
     import uvicorn  # noqa: PLC0415 - only this command needs the server
 
     from service.app import create_app  # noqa: PLC0415
+    from service.drain import BACKSTOP_S, Drain  # noqa: PLC0415
 
     settings = Settings()
+    api = create_app(settings)
+    drain: Drain = api.state.drain
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            super().handle_exit(sig, frame)
+            drain.begin_threadsafe()
+
     # uvicorn re-raises the signal it drained on, under the handler found at start: make that an exit 0.
     signal.signal(signal.SIGTERM, _exit_cleanly)
-    uvicorn.run(
-        create_app(settings),
+    config = uvicorn.Config(
+        api,
         host=host,
         port=port,
         loop="uvloop",
         http="httptools",
-        timeout_graceful_shutdown=math.ceil(settings.shutdown_grace_s),
+        # Only a backstop: the drain answers what is left at the grace, this cancels after that.
+        timeout_graceful_shutdown=math.ceil(settings.drain_grace_s + BACKSTOP_S),
         access_log=False,
     )
+    server = Server(config)
+    server.run()
+    if not server.started:  # as uvicorn.run: a failed start (port taken, lifespan error) is exit 3
+        sys.exit(3)
 
 
 def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
@@ -92,6 +107,14 @@ async def _work(settings: Settings) -> None:
         await Worker(runtime).run(stop)
 
 
+def readable_number(value: float) -> str:
+    """A figure's value as a person reads it: `1,600,000,000`, `11.4`, `0.035` (never `1.6e+09`)."""
+    if value.is_integer() and abs(value) < 1e18:
+        return f"{value:,.0f}"
+    text = f"{value:,.6f}".rstrip("0").rstrip(".")
+    return text if text.strip("-0.,") else f"{value:.3g}"  # below a millionth: significant digits
+
+
 def _print_digest(digest: Digest) -> None:
     out = Console()
     p = digest.provenance
@@ -100,7 +123,8 @@ def _print_digest(digest: Digest) -> None:
     out.print(digest.summary, highlight=False)
     figures = Table("figure", "value", "unit", "kind", "context", title="key figures", title_justify="left")
     for f in digest.key_figures:
-        figures.add_row(f.text, "" if f.value is None else f"{f.value:,.6g}", f.unit or "", f.kind, f.context)
+        value = "" if f.value is None else readable_number(f.value)
+        figures.add_row(f.text, value, f.unit or "", f.kind, f.context)
     out.print(figures)
     actors = Table("actor", "kind", "role", "mentions", title="actors", title_justify="left")
     for a in digest.actors:

@@ -73,7 +73,9 @@ class Settings(BaseSettings):
     breaker_failures: int = Field(5, ge=1)
     breaker_cooldown_s: float = Field(30.0, gt=0)  # open this long, then one probe call
     metrics_public: bool = True  # False: GET /metrics needs an API key too
-    shutdown_grace_s: float = Field(30.0, ge=0)  # SIGTERM: time in-flight requests get to finish
+    # SIGTERM: time in-flight requests get to finish before they are answered 503 shutting-down.
+    # None: 60 s for the embedded model (10-40 s per request on 2 cores), 30 s for remote endpoints.
+    shutdown_grace_s: float | None = Field(None, ge=0)
     otel: bool = False  # OpenTelemetry tracing (the `otel` extra); also on when an OTLP endpoint is set
     otel_exporter_otlp_endpoint: str | None = Field(
         None, validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT")
@@ -132,6 +134,13 @@ class Settings(BaseSettings):
         if self.deadline_s is not None:
             return self.deadline_s
         return 300.0 if self.resolved_engine() == "local" else 60.0
+
+    @property
+    def drain_grace_s(self) -> float:
+        """`shutdown_grace_s`, or the engine's default (the drain clips longer requests to it)."""
+        if self.shutdown_grace_s is not None:
+            return self.shutdown_grace_s
+        return 60.0 if self.resolved_engine() == "local" else 30.0
 
     def resolved_grounding_workers(self) -> int:
         if self.grounding_workers is not None:

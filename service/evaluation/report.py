@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
 
+from rich import box
 from rich.table import Table
 
 from service.evaluation.dataset import Dataset
@@ -152,12 +153,44 @@ def cells(m: ConfigMetrics) -> list[str]:
     ]
 
 
+# The terminal table: at most 100 columns wide (`COLUMNS` minus words, tokens and art/s, which the
+# Markdown table and the JSON report keep), abbreviated headers, and a legend under it.
+TERMINAL_COLUMNS = (
+    ("config", "config"), ("rows", "rows"), ("R-1", "R-1"), ("R-2", "R-2"), ("R-L", "R-L"),
+    ("figures", "fig."), ("actors", "act."), ("grounded", "grnd."), ("degraded", "degr."),
+    ("p50 ms", "p50 ms"), ("p95 ms", "p95 ms"), ("errors", "err"),
+)  # fmt: skip
+CONFIG_MAX_WIDTH = 27  # longer labels (engine/prompt@label) wrap inside their cell
+LEGEND = (
+    "R-1/R-2/R-L: ROUGE F1 x 100 against the reference summary. "
+    "fig., act.: recall of the reference targets, i.e. the figures and the people, organisations "
+    "and places that a row's reference summary names and its article also contains, found in the "
+    "digest. grnd.: figures and actors of the digest that are written in the article. degr.: "
+    "digests degraded to the extractive engine. p50/p95 ms: time per article. err: rows that "
+    "failed. Words, tokens and articles/s: --markdown and the JSON report (definitions there)."
+)
+
+
 def rich_table(metrics: Sequence[ConfigMetrics], title: str) -> Table:
-    table = Table(title=title, title_justify="left")
-    for i, name in enumerate(COLUMNS):
-        table.add_column(name, justify="left" if i == 0 else "right", no_wrap=i == 0)
+    table = Table(
+        title=title,
+        title_justify="left",
+        caption=LEGEND,
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),  # one space right of each cell, plus the box's one-space divider
+    )
+    for i, (_, header) in enumerate(TERMINAL_COLUMNS):
+        if i == 0:
+            table.add_column(header, justify="left", max_width=CONFIG_MAX_WIDTH, overflow="fold")
+        else:
+            table.add_column(header, justify="right", no_wrap=True)
+    shown = [COLUMNS.index(name) for name, _ in TERMINAL_COLUMNS]
     for m in metrics:
-        table.add_row(*cells(m), style="red" if m.errors else None)
+        row = cells(m)
+        table.add_row(*(row[i] for i in shown), style="red" if m.errors else None)
     return table
 
 

@@ -1,7 +1,10 @@
 """`newsbrief serve` as a real process: SIGTERM with requests in flight drains them and exits 0.
 
-Also reads the process's log: one JSON line per request with what the issue asks for, and
-never the article text or an API key.
+Requests that finish inside `NEWSBRIEF_SHUTDOWN_GRACE_S` get their digest; those still running
+at the grace get a complete problem+json 503 `shutting-down` with `Retry-After` (never uvicorn's
+plain-text 500 and traceback), and a request arriving during the drain gets the same 503. Also
+reads the process's log: one JSON line per request with what the issue asks for, and never the
+article text or an API key.
 """
 
 from __future__ import annotations
@@ -27,8 +30,16 @@ KEY = "sk-shutdown-test-key-0042"
 IN_FLIGHT = 6
 
 
+Served = tuple[subprocess.Popen[bytes], str, Path]
+
+
 @pytest.fixture
-def served(fake_llm: FakeLLM, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str, Path]]:
+def grace_s() -> float:
+    return 15.0
+
+
+@pytest.fixture
+def served(fake_llm: FakeLLM, tmp_path: Path, grace_s: float) -> Iterator[Served]:
     port = _free_port()
     log_path = tmp_path / "serve.log"
     env = {
@@ -38,7 +49,7 @@ def served(fake_llm: FakeLLM, tmp_path: Path) -> Iterator[tuple[subprocess.Popen
         "OPENAI_API_KEY": "test-key",
         "NEWSBRIEF_MODEL": "fake-model",
         "NEWSBRIEF_API_KEYS": KEY,
-        "NEWSBRIEF_SHUTDOWN_GRACE_S": "15",
+        "NEWSBRIEF_SHUTDOWN_GRACE_S": str(grace_s),
         "NEWSBRIEF_GROUNDING_WORKERS": "0",
         "NEWSBRIEF_DATA_DIR": str(tmp_path / "data"),
     }
@@ -67,7 +78,7 @@ def served(fake_llm: FakeLLM, tmp_path: Path) -> Iterator[tuple[subprocess.Popen
 
 
 def test_sigterm_drains_in_flight_requests_and_exits_0(
-    served: tuple[subprocess.Popen[bytes], str, Path], fake_llm: FakeLLM, seed_text: str
+    served: Served, fake_llm: FakeLLM, seed_text: str
 ) -> None:
     proc, base, log_path = served
     fake_llm.default(ok(GOOD, delay_s=1.5))
@@ -108,3 +119,44 @@ def test_sigterm_drains_in_flight_requests_and_exits_0(
         assert line["attempts"] == 1
         assert (line["input_tokens"], line["output_tokens"]) == (100, 50)
         assert line["key_id"].startswith("key_")
+
+
+@pytest.mark.parametrize("grace_s", [2.0])
+def test_sigterm_past_the_grace_answers_problem_json_503_and_exits_0(
+    served: Served, fake_llm: FakeLLM, seed_text: str
+) -> None:
+    """The LLM answers in 60 s, the grace is 2 s: each client gets a whole 503 problem+json."""
+    proc, base, log_path = served
+    fake_llm.default(ok(GOOD, delay_s=60.0))
+    auth = {"authorization": f"Bearer {KEY}"}
+
+    def summarize(i: int) -> httpx2.Response:
+        with httpx2.Client(base_url=base, timeout=60) as client:
+            body = {"text": seed_text, "title": f"slow article {i}"}
+            return client.post("/v1/summaries", json=body, headers=auth)
+
+    with ThreadPoolExecutor(3) as pool:
+        futures = [pool.submit(summarize, i) for i in range(3)]
+        deadline = time.monotonic() + 10
+        while len(fake_llm.calls) < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(fake_llm.calls) == 3  # all three are waiting on the LLM
+        proc.send_signal(signal.SIGTERM)
+        answers = [f.result() for f in futures]
+    for answer in answers:
+        assert answer.status_code == 503
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert int(answer.headers["retry-after"]) >= 1
+        problem = answer.json()  # a complete body: it parses
+        assert problem["type"].endswith("/shutting-down")
+        assert problem["status"] == 503
+    assert proc.wait(timeout=30) == 0
+
+    log = log_path.read_text()
+    assert "Traceback" not in log
+    assert "Internal Server Error" not in log
+    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    requests = [x for x in lines if x.get("event") == "request" and x.get("route") == "/v1/summaries"]
+    assert [(x["status"], x.get("problem")) for x in requests] == [(503, "shutting-down")] * 3
+    drains = [x for x in lines if x.get("event") == "shutdown_drain"]
+    assert [(x["in_flight"], x["grace_s"]) for x in drains] == [(3, 2.0)]
