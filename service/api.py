@@ -12,7 +12,15 @@ from service.errors import LLMUnavailable, StorageUnavailable, Unauthorized, Unk
 from service.limits import authenticate, key_table
 from service.metrics import CONTENT_TYPE, Metrics
 from service.runtime import Runtime
-from service.schema import Digest, Problem, PromptDetail, PromptSummary, SummarizeRequest
+from service.schema import (
+    Digest,
+    Problem,
+    PromptDetail,
+    PromptSummary,
+    SummarizeRequest,
+    Verification,
+    VerifyRequest,
+)
 
 
 async def get_runtime(request: Request) -> Runtime:  # async: a sync dependency costs a thread hop
@@ -76,6 +84,21 @@ async def create_summary(body: SummarizeRequest, runtime: RuntimeDep) -> Respons
         runtime.metrics.record_digest(digest, runtime.engine.name)
     # Serialised once by pydantic's Rust core; a `response_model` would validate it all again.
     return Response(digest.model_dump_json(), media_type="application/json")
+
+
+@v1.post(
+    "/verify",
+    response_model=None,
+    responses={200: {"model": Verification}, **_problems(413, 415)},
+)
+async def verify_summary(body: VerifyRequest, runtime: RuntimeDep) -> Response:
+    """Check a summary written elsewhere (a person's dek, another model's summary) against its article.
+
+    Each sentence gets `supported`, a `score` in 0..1, the article spans that state it and the
+    problems found; `supported` is true when every sentence is. No LLM is called.
+    """
+    verification = await runtime.pipeline.verify(body)
+    return Response(verification.model_dump_json(), media_type="application/json")
 
 
 @v1.get("/prompts", response_model=list[PromptSummary])

@@ -45,7 +45,7 @@ from service.engines.local import tokenize_url
 from service.errors import ArticleTooLong
 from service.llm import LLMClient
 from service.prompts import PromptTemplate
-from service.schema import Actor, Digest, KeyFigure, Options
+from service.schema import Actor, Digest, KeyFigure, Options, SummarySentence
 from service.settings import Settings
 from service.tokens import EstimateCounter, ServerCounter, TiktokenCounter, TokenCounter, byte_bound
 
@@ -261,7 +261,7 @@ class Planner:
 class Merged:
     """One digest's content from the digests of all parts."""
 
-    summary: str
+    sentences: list[SummarySentence]  # the first part's, support spans shifted into the article
     figures: list[KeyFigure]
     actors: list[Actor]
     warnings: list[str]
@@ -338,11 +338,18 @@ def merge_digests(parts: Sequence[Part], digests: Sequence[Digest], options: Opt
     warnings = [f"the article was digested in {n} parts: it does not fit the model's context in one"]
     for k, d in enumerate(digests):
         # Only the first part's summary is used, so the other parts' summary notes do not apply.
-        notes = d.warnings if k == 0 else [w for w in d.warnings if not w.startswith("summary ")]
+        notes = (
+            d.warnings
+            if k == 0
+            else [w for w in d.warnings if not w.startswith(("summary ", "dropped summary "))]
+        )
         warnings += [w if k == 0 else f"part {k + 1} of {n}: {w}" for w in notes]
     first = digests[0]
     return Merged(
-        summary=first.summary,
+        sentences=[
+            s.model_copy(update={"support": [_shift(span, parts[0].start) for span in s.support]})
+            for s in first.sentences
+        ],
         figures=figures[: options.max_figures],
         actors=list(actors.values())[: options.max_actors],
         warnings=list(dict.fromkeys(warnings)),

@@ -32,7 +32,8 @@ from typing import Any
 
 import structlog
 
-from service.assemble import Grounded, ground_answer
+from service.assemble import Grounded, ground_answer, verify_summary
+from service.schema import Verification
 
 log = structlog.get_logger("newsbrief.offload")
 
@@ -52,15 +53,27 @@ def default_workers() -> int:
     return 1 if usable >= 2 else 0
 
 
+def _ground(article: str, answer: Any, language: str | None) -> Grounded:
+    return ground_answer(article, answer, language=language)
+
+
+def _verify(article: str, summary: Any, language: str | None) -> Verification:
+    return verify_summary(article, str(summary), language=language)
+
+
+# What a helper can be asked: ground a model answer, or verify a summary written elsewhere.
+_TASKS = {"ground": _ground, "verify": _verify}
+
+
 def _serve(sock: socket.socket) -> None:
     """The helper process: answer frames until the event loop's end of the socket closes."""
     ground_answer(_WARM_UP_ARTICLE, _WARM_UP_ANSWER)  # compile the patterns before the first request
     with sock, sock.makefile("rb") as incoming:
         while header := incoming.read(_FRAME.size):
             request_id, size = _FRAME.unpack(header)
-            article, answer, language = pickle.loads(incoming.read(size))  # noqa: S301 - our own process
+            task, article, work, language = pickle.loads(incoming.read(size))  # noqa: S301 - our own process
             try:
-                reply: tuple[bool, Any] = (True, ground_answer(article, answer, language=language))
+                reply: tuple[bool, Any] = (True, _TASKS[task](article, work, language))
             except Exception as exc:  # reported to the caller, which grounds in-process instead
                 reply = (False, repr(exc))
             payload = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
@@ -126,7 +139,7 @@ class Grounder:
         for _ in range(self.workers):
             try:
                 helper = await self._spawn()
-                await self._call(helper, _WARM_UP_ARTICLE, _WARM_UP_ANSWER)
+                await self._call(helper, "ground", _WARM_UP_ARTICLE, _WARM_UP_ANSWER, None)
             except (HelperUnavailable, _GroundingFailed, OSError) as exc:
                 # e.g. a launcher script without a `__main__` guard, which the helper re-imports
                 log.warning("grounding_helper_unavailable", error=repr(exc), action="grounding in-process")
@@ -162,13 +175,11 @@ class Grounder:
         finally:
             helper.fail_pending()
 
-    async def _call(
-        self, helper: _Helper, article: str, answer: dict[str, Any], language: str | None = None
-    ) -> Grounded:
+    async def _call(self, helper: _Helper, task: str, article: str, work: Any, language: str | None) -> Any:
         request_id = next(self._ids)
         future: asyncio.Future[tuple[bool, Any]] = asyncio.get_running_loop().create_future()
         helper.pending[request_id] = future
-        payload = pickle.dumps((article, answer, language), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((task, article, work, language), protocol=pickle.HIGHEST_PROTOCOL)
         try:
             helper.writer.write(_FRAME.pack(request_id, len(payload)) + payload)
             await helper.writer.drain()
@@ -179,23 +190,33 @@ class Grounder:
             raise HelperUnavailable(repr(exc)) from exc
         if not ok:
             raise _GroundingFailed(str(value))
-        result: Grounded = value
-        return result
+        return value
 
-    async def ground(self, article: str, answer: dict[str, Any], *, language: str | None = None) -> Grounded:
+    async def _run(self, task: str, article: str, work: Any, language: str | None) -> Any:
+        """`_TASKS[task]` in a helper (in-process when there is none, or it failed on this input)."""
         if not self._helpers:
-            return ground_answer(article, answer, language=language)
+            return _TASKS[task](article, work, language)
         index = next(self._turn) % len(self._helpers)
         helper = self._helpers[index]
         try:
             if not helper.alive:
                 raise HelperUnavailable("the grounding helper stopped")
-            return await self._call(helper, article, answer, language)
+            return await self._call(helper, task, article, work, language)
         except _GroundingFailed:
-            return ground_answer(article, answer, language=language)
+            return _TASKS[task](article, work, language)
         except HelperUnavailable as exc:
             await self._replace(index, helper, exc)
-            return ground_answer(article, answer, language=language)
+            return _TASKS[task](article, work, language)
+
+    async def ground(self, article: str, answer: dict[str, Any], *, language: str | None = None) -> Grounded:
+        """A model answer grounded in the article (figures, actors, summary sentences)."""
+        grounded: Grounded = await self._run("ground", article, answer, language)
+        return grounded
+
+    async def verify(self, article: str, summary: str, *, language: str | None = None) -> Verification:
+        """A summary written elsewhere, checked sentence by sentence against the article."""
+        verification: Verification = await self._run("verify", article, summary, language)
+        return verification
 
     async def _replace(self, index: int, helper: _Helper, exc: HelperUnavailable) -> None:
         if self._helpers[index] is not helper:

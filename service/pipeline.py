@@ -27,7 +27,19 @@ from service.errors import LLMBadAnswer, LLMError, LLMUnavailable
 from service.llm import Budget, LLMClient, Message
 from service.offload import Grounder
 from service.prompts import Catalogue, PromptTemplate
-from service.schema import Actor, Digest, KeyFigure, Options, PromptRef, Provenance, SummarizeRequest, Usage
+from service.schema import (
+    Actor,
+    Digest,
+    KeyFigure,
+    Options,
+    PromptRef,
+    Provenance,
+    SummarizeRequest,
+    SummarySentence,
+    Usage,
+    Verification,
+    VerifyRequest,
+)
 from service.settings import Settings
 from service.textprep import Article, prepare
 
@@ -232,7 +244,7 @@ class Pipeline:
         run.budget.output_tokens += merged.output_tokens
         return self._digest(
             run,
-            summary=merged.summary,
+            sentences=merged.sentences,
             figures=merged.figures,
             actors=merged.actors,
             model=merged.model,
@@ -289,25 +301,45 @@ class Pipeline:
                 {"role": "assistant", "content": result.content},
                 {"role": "user", "content": template.render("repair", {**variables, "problems": problems})},
             ]
-        return self._finish(run, answers, model, found.warnings if found else [])
+        return await self._finish(run, answers, model, found.warnings if found else [])
 
-    def _finish(self, run: _Run, answers: list[Grounded], model: str, notes: list[str]) -> Digest:
+    async def _finish(self, run: _Run, answers: list[Grounded], model: str, notes: list[str]) -> Digest:
         final = answers[-1]
         figures, actors = merge(final, answers[:-1], run.options)
         warnings = [*notes, *dict.fromkeys(final.dropped)]
-        summary, degraded = final.summary, False
-        if final.summary_issues:
-            summary, degraded = extractive.lead_summary(run.article.text, run.options.summary_sentences), True
-            warnings.append("summary replaced by leading sentences: " + "; ".join(final.summary_issues))
+        # The summary of the answer with the most supported sentences (the latest on a tie): a
+        # repair that made things worse does not cost the sentences the first answer had right.
+        best = max(reversed(answers), key=lambda g: (not g.summary_issues, len(g.sentences)))
+        warnings += [f"dropped {u.problem()}" for u in best.unsupported]
+        sentences, degraded = best.sentences, False
+        if best.summary_issues or not sentences:
+            reasons = best.summary_issues or ["no sentence of the summary is supported by the article"]
+            sentences, degraded = await self._lead(run), True
+            warnings.append("summary replaced by leading sentences: " + "; ".join(reasons))
         return self._digest(
             run,
-            summary=summary,
+            sentences=sentences,
             figures=figures,
             actors=actors,
             model=model,
             warnings=warnings,
             degraded=degraded,
         )
+
+    async def _lead(self, run: _Run) -> list[SummarySentence]:
+        """The article's leading sentences (segmentation is CPU work: off the event loop)."""
+        call = functools.partial(
+            extractive.lead, run.article.text, run.options.summary_sentences, run.request.language
+        )
+        return (await anyio.to_thread.run_sync(call))[1]
+
+    async def verify(self, request: VerifyRequest) -> Verification:
+        """`POST /v1/verify`: a summary written elsewhere, checked against its article."""
+        article = await prepare(request, self.settings.max_article_chars)
+        verification = await self.grounder.verify(article.text, request.summary, language=request.language)
+        if article.from_html:
+            verification = verification.model_copy(update={"text": article.text})
+        return verification
 
     async def _extractive(self, run: _Run, *, warnings: list[str], degraded: bool = False) -> Digest:
         call = functools.partial(
@@ -320,7 +352,7 @@ class Pipeline:
         result = await anyio.to_thread.run_sync(call)  # CPU work (NER, ranking) off the event loop
         return self._digest(
             run,
-            summary=result.summary,
+            sentences=result.sentences,
             figures=result.figures,
             actors=result.actors,
             model="rules",
@@ -333,7 +365,7 @@ class Pipeline:
         self,
         run: _Run,
         *,
-        summary: str,
+        sentences: list[SummarySentence],
         figures: list[KeyFigure],
         actors: list[Actor],
         model: str,
@@ -344,7 +376,8 @@ class Pipeline:
         t = run.template
         return Digest(
             id=_new_id(),
-            summary=summary,
+            summary=" ".join(s.text for s in sentences),
+            sentences=sentences,
             key_figures=figures,
             actors=actors,
             text=run.article.text if run.article.from_html else None,

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: `sentences` with their support spans
 
 FigureKind = Literal["money", "percent", "count", "quantity", "date", "other"]
 ActorKind = Literal["person", "organization", "country", "group", "other"]
@@ -41,8 +41,8 @@ class Options(_Strict):
     summary_sentences: int = Field(3, ge=1, le=6, strict=True)
 
 
-class SummarizeRequest(_Strict):
-    """One article, as plain text or as HTML (exactly one of the two)."""
+class _ArticleInput(_Strict):
+    """An article as plain text or as HTML (exactly one of the two)."""
 
     # The documented schema states what the validator below enforces.
     model_config = ConfigDict(extra="forbid", json_schema_extra=_ONE_SOURCE)
@@ -51,6 +51,20 @@ class SummarizeRequest(_Strict):
     html: str | None = Field(
         None, description="Article HTML; reduced to its main text first.", json_schema_extra=_article_schema
     )
+
+    @model_validator(mode="after")
+    def _exactly_one_source(self) -> _ArticleInput:
+        if (self.text is None) == (self.html is None):
+            raise ValueError("exactly one of `text` or `html` is required")
+        source = self.text if self.text is not None else self.html
+        if not (source or "").strip():
+            raise ValueError("the article is empty")
+        return self
+
+
+class SummarizeRequest(_ArticleInput):
+    """One article, as plain text or as HTML (exactly one of the two), and how to digest it."""
+
     title: str | None = Field(None, max_length=1000)
     url: str | None = Field(None, max_length=4000)
     language: str | None = Field(
@@ -62,15 +76,6 @@ class SummarizeRequest(_Strict):
         description="`name` (production label), `name@<version>` or `name@<label>`.",
     )
     options: Options = Field(default_factory=Options)
-
-    @model_validator(mode="after")
-    def _exactly_one_source(self) -> SummarizeRequest:
-        if (self.text is None) == (self.html is None):
-            raise ValueError("exactly one of `text` or `html` is required")
-        source = self.text if self.text is not None else self.html
-        if not (source or "").strip():
-            raise ValueError("the article is empty")
-        return self
 
 
 class KeyFigure(BaseModel):
@@ -91,6 +96,17 @@ class Actor(BaseModel):
     kind: ActorKind
     role: str | None
     mentions: list[Span] = Field(min_length=1)
+
+
+class SummarySentence(BaseModel):
+    """One sentence of the summary and the article spans that state what it says."""
+
+    text: str
+    support: list[Span] = Field(
+        min_length=1,
+        description="Article spans (whole sentences or clauses, never padded with whitespace) that "
+        "state what this sentence says; `text[start:end]` of the article.",
+    )
 
 
 class PromptRef(BaseModel):
@@ -123,6 +139,10 @@ class Digest(BaseModel):
 
     id: str
     summary: str
+    sentences: list[SummarySentence] = Field(
+        description="The summary split into sentences (their texts joined by single spaces are "
+        "`summary`), each with the article spans that support it."
+    )
     key_figures: list[KeyFigure]
     actors: list[Actor]
     text: str | None = Field(
@@ -130,6 +150,40 @@ class Digest(BaseModel):
     )
     provenance: Provenance
     warnings: list[str]
+
+
+class VerifyRequest(_ArticleInput):
+    """A summary written elsewhere (a person's dek, another model's summary) and its article."""
+
+    summary: str = Field(
+        min_length=1,
+        max_length=20_000,
+        pattern=r"\S",
+        description="The summary to check against the article.",
+    )
+    language: str | None = Field(
+        None, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", description="BCP 47 tag of the article."
+    )
+
+
+class SentenceVerdict(BaseModel):
+    """Whether the article supports one sentence of the checked summary, and where."""
+
+    text: str
+    supported: bool
+    score: float = Field(ge=0.0, le=1.0, description="How well the article supports it (0..1).")
+    support: list[Span] = Field(description="Article spans that state it (empty when unsupported).")
+    problems: list[str] = Field(description="Why it is not supported, one message per problem.")
+
+
+class Verification(BaseModel):
+    """`POST /v1/verify`: the summary sentence by sentence; `supported` when every sentence is."""
+
+    supported: bool
+    sentences: list[SentenceVerdict]
+    text: str | None = Field(
+        None, description="The extracted article text (HTML input only); spans index it."
+    )
 
 
 class Problem(BaseModel):

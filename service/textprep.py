@@ -8,7 +8,7 @@ import anyio.to_thread
 import trafilatura
 
 from service.errors import ArticleTooLong, InvalidArticle
-from service.schema import SummarizeRequest
+from service.schema import SummarizeRequest, VerifyRequest
 
 
 @dataclass(frozen=True)
@@ -36,16 +36,18 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     return text.strip(), title or None
 
 
-async def prepare(request: SummarizeRequest, max_chars: int) -> Article:
+async def prepare(request: SummarizeRequest | VerifyRequest, max_chars: int) -> Article:
     """Validate size and reduce HTML (off the event loop: parsing is CPU work)."""
+    title = request.title if isinstance(request, SummarizeRequest) else None
+    url = request.url if isinstance(request, SummarizeRequest) else None
     raw = request.text if request.text is not None else (request.html or "")
     if request.text is not None:
         if len(raw) > max_chars:
             raise ArticleTooLong(f"the article has {len(raw)} characters; the limit is {max_chars}")
-        return Article(raw, request.title, request.url, from_html=False)
+        return Article(raw, title, url, from_html=False)
     if len(raw) > max_chars * 4:
         raise ArticleTooLong(f"the HTML has {len(raw)} characters; the limit is {max_chars * 4}")
-    text, title = await anyio.to_thread.run_sync(html_to_text, raw)
+    text, html_title = await anyio.to_thread.run_sync(html_to_text, raw)
     if len(text) > max_chars:
         raise ArticleTooLong(f"the article has {len(text)} characters; the limit is {max_chars}")
-    return Article(text, request.title or title, request.url, from_html=True)
+    return Article(text, title or html_title, url, from_html=True)

@@ -158,6 +158,7 @@ def test_run_rows_counts_errors_and_bounds_concurrency() -> None:
         return Digest(
             id="dg_1",
             summary=request.text or "",
+            sentences=[],
             key_figures=[],
             actors=[],
             provenance=Provenance(

@@ -15,7 +15,7 @@ from service import longform, tokens
 from service.errors import ArticleTooLong
 from service.longform import Part, Planner, merge_digests, split_text
 from service.prompts import Catalogue
-from service.schema import Actor, Digest, KeyFigure, Options, Provenance, Usage
+from service.schema import Actor, Digest, KeyFigure, Options, Provenance, SummarySentence, Usage
 from service.settings import Settings
 from tests.conftest import ServiceFactory, assert_grounded
 from tests.fakellm import Call, FakeLLM, Reply, ok
@@ -270,6 +270,7 @@ def _digest(figures: list[tuple[str, int]], actors: list[tuple[str, list[int]]],
     return Digest(
         id="dg_x",
         summary=summary,
+        sentences=[SummarySentence(text=summary, support=[[0, 8]] if summary == "first" else [[2, 6]])],
         key_figures=[
             KeyFigure(text=t, span=[s, s + len(t)], value=None, unit=None, kind="other", context="")
             for t, s in figures
@@ -305,7 +306,10 @@ def test_merge_shifts_dedupes_and_takes_every_part_first() -> None:
     jane, john = merged.actors
     assert jane.mentions == [[0, 8], [24, 32], [len(a) + 2, len(a) + 10]]
     assert article[john.mentions[0][0] : john.mentions[0][1]] == "John Doe"
-    assert merged.summary == "first"
+    assert [s.text for s in merged.sentences] == ["first"]
+    assert merged.sentences[0].support == [[0, 8]]  # the first part starts at 0
+    second_first = merge_digests([parts[1], parts[0]], [second, first], Options()).sentences[0]
+    assert second_first.support == [[len(a) + 4, len(a) + 8]]  # shifted by its part's offset
     assert merged.attempts == 2
     assert (merged.input_tokens, merged.output_tokens) == (20, 10)
     assert merged.warnings == [merged.warnings[0]]  # part 2's summary note does not apply

@@ -22,7 +22,7 @@ from service.nlp.actors import build_actors
 from service.nlp.figures import rank_figures
 from service.nlp.rank import SALIENCE, Salience, analyze, rank
 from service.nlp.sentences import Sentence, split
-from service.schema import Actor, KeyFigure, Options
+from service.schema import Actor, KeyFigure, Options, SummarySentence
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class ExtractiveDigest:
     """What the extractive engine makes of one article."""
 
     summary: str
+    sentences: list[SummarySentence]  # each supported by the article sentence it is
     figures: list[KeyFigure]
     actors: list[Actor]
     language: str  # ISO 639-1, detected or given
@@ -40,8 +41,12 @@ def _language(text: str, language: str | None) -> str:
     return lang.primary(language) or lang.detect(text)
 
 
-def _join(text: str, sentences: list[Sentence]) -> str:
-    return " ".join(" ".join(s.text(text).split()) for s in sentences)
+def _summary(text: str, sentences: list[Sentence]) -> tuple[str, list[SummarySentence]]:
+    """The chosen article sentences as a summary: whitespace made single, each citing itself."""
+    chosen = [
+        SummarySentence(text=" ".join(s.text(text).split()), support=[[s.start, s.end]]) for s in sentences
+    ]
+    return " ".join(s.text for s in chosen), chosen
 
 
 def _actors(
@@ -74,13 +79,19 @@ def extract(
         limit=options.max_figures,
     )
     actors, warnings = _actors(text, sentences, code, options.max_actors, salience)
-    return ExtractiveDigest(_join(text, chosen), figures, actors, code, warnings)
+    summary, summary_sentences = _summary(text, chosen)
+    return ExtractiveDigest(summary, summary_sentences, figures, actors, code, warnings)
+
+
+def lead(text: str, n_sentences: int, language: str | None = None) -> tuple[str, list[SummarySentence]]:
+    """The first ``n_sentences`` body sentences (a headline-like first line is skipped), cited."""
+    sentences = [s for s in split(text, _language(text, language)) if not s.headline]
+    return _summary(text, sentences[:n_sentences])
 
 
 def lead_summary(text: str, n_sentences: int) -> str:
-    """The first ``n_sentences`` body sentences (a headline-like first line is skipped)."""
-    sentences = [s for s in split(text, lang.detect(text)) if not s.headline]
-    return _join(text, sentences[:n_sentences])
+    """The text of `lead`."""
+    return lead(text, n_sentences)[0]
 
 
 def candidates(
