@@ -15,7 +15,8 @@ def metrics(label: str, **changes: Any) -> ConfigMetrics:
         "label": label, "engine": "local", "prompt": None, "model": None, "rows": 1000, "scored": 988,
         "errors": 12, "rouge1": 0.4123, "rouge2": 0.1834, "rougeL": 0.3702, "figure_recall": 0.634,
         "figure_targets": 812, "actor_recall": 0.712, "actor_targets": 2210, "grounding_rate": 0.998,
-        "grounding_items": 5120, "degraded_rate": 0.125, "summary_words_mean": 58.3,
+        "grounding_items": 5120, "degraded_rate": 0.125, "sentence_support": 0.875, "sentences_dropped": 12,
+        "reasked_rate": 0.25, "summary_words_mean": 58.3,
         "latency_ms_p50": 12345.6, "latency_ms_p95": 38123.4, "tokens_per_article": 1234.0,
         "wall_s": 1200.0, "articles_per_s": 0.082,
     }  # fmt: skip
@@ -44,7 +45,7 @@ def test_table_fits_100_columns_at_its_natural_width() -> None:
     body = "\n".join(lines)
     for row in ROWS:
         assert row.label in body  # every configuration, unabridged
-    assert "12,346" in body
+    assert "87.5%" in body  # sentence support
     assert "38,123" in body
     assert "…" not in body
 

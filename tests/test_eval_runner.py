@@ -199,6 +199,8 @@ def test_evaluate_with_the_real_extractive_pipeline(dataset: Path) -> None:
     assert (extractive.label, extractive.errors, extractive.scored) == ("extractive", 0, 2)
     assert extractive.grounding_rate == 1.0
     assert extractive.degraded_rate == 0.0
+    assert extractive.sentence_support == 1.0  # extractive sentences support themselves
+    assert (extractive.sentences_dropped, extractive.reasked_rate) == (0, 0.0)
     assert extractive.figure_targets == 3  # 12%, $4.5bn, 20,000
     assert extractive.actor_targets == 4
     assert evaluation.notes == []

@@ -29,6 +29,10 @@ DEFINITIONS = {
     "grounding_rate": "figures with article[span] == text and actors with well-formed mentions and a name"
     " written in the article, over all figures and actors",
     "degraded_rate": "share of digests with provenance.degraded",
+    "sentence_support": "summary sentences kept (each cited to article spans) over kept + dropped as"
+    " unsupported, pooled over rows; a degraded digest keeps none of the engine's sentences",
+    "sentences_dropped": "summary sentences dropped as unsupported, summed over rows",
+    "reasked_rate": "share of digests that took more than one LLM attempt (repair re-ask or retry)",
     "latency_ms": "wall time of one pipeline call, p50/p95 over the scored rows",
     "tokens_per_article": "mean input + output tokens",
 }
@@ -104,7 +108,7 @@ def build_report(
 
 COLUMNS = (
     "config", "rows", "R-1", "R-2", "R-L", "figures", "actors", "grounded",
-    "degraded", "words", "p50 ms", "p95 ms", "tokens", "art/s", "errors",
+    "degraded", "support", "dropped", "re-asked", "words", "p50 ms", "p95 ms", "tokens", "art/s", "errors",
 )  # fmt: skip
 
 
@@ -144,6 +148,9 @@ def cells(m: ConfigMetrics) -> list[str]:
         _rate(m.actor_recall),
         _rate(m.grounding_rate),
         _rate(m.degraded_rate),
+        _rate(m.sentence_support),
+        str(m.sentences_dropped),
+        _rate(m.reasked_rate),
         _number(m.summary_words_mean, 1),
         _ms(m.latency_ms_p50),
         _ms(m.latency_ms_p95),
@@ -158,7 +165,7 @@ def cells(m: ConfigMetrics) -> list[str]:
 TERMINAL_COLUMNS = (
     ("config", "config"), ("rows", "rows"), ("R-1", "R-1"), ("R-2", "R-2"), ("R-L", "R-L"),
     ("figures", "fig."), ("actors", "act."), ("grounded", "grnd."), ("degraded", "degr."),
-    ("p50 ms", "p50 ms"), ("p95 ms", "p95 ms"), ("errors", "err"),
+    ("support", "supp."), ("p95 ms", "p95 ms"), ("errors", "err"),
 )  # fmt: skip
 CONFIG_MAX_WIDTH = 27  # longer labels (engine/prompt@label) wrap inside their cell
 LEGEND = (
@@ -166,7 +173,9 @@ LEGEND = (
     "fig., act.: recall of the reference targets, i.e. the figures and the people, organisations "
     "and places that a row's reference summary names and its article also contains, found in the "
     "digest. grnd.: figures and actors of the digest that are written in the article. degr.: "
-    "digests degraded to the extractive engine. p50/p95 ms: time per article. err: rows that "
+    "digests degraded to the extractive engine. "
+    "supp.: summary sentences the article supports, over all the engine wrote (dropped ones included). "
+    "p95 ms: time per article (p50 too in --markdown). err: rows that "
     "failed. Words, tokens and articles/s: --markdown and the JSON report (definitions there)."
 )
 

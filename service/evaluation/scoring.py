@@ -59,6 +59,9 @@ class RowScore:
     degraded: bool = False
     tokens: int = 0
     latency_ms: float | None = None
+    sentences_kept: int = 0  # summary sentences returned, each with its support
+    sentences_dropped: int = 0  # summary sentences dropped as unsupported
+    reasked: bool = False  # more than one LLM attempt (a repair re-ask or a retry)
 
 
 def score_summary(row: EvalRow, summary: str, latency_ms: float | None = None) -> RowScore:
@@ -88,7 +91,19 @@ def score_digest(row: EvalRow, targets: RowTargets, digest: Digest, latency_ms: 
         degraded=digest.provenance.degraded,
         tokens=usage.input_tokens + usage.output_tokens,
         latency_ms=latency_ms,
+        sentences_kept=0 if digest.provenance.degraded else len(digest.sentences),
+        sentences_dropped=sum(w.startswith(DROPPED_SENTENCE) for w in digest.warnings),
+        reasked=digest.provenance.attempts > 1,
     )
+
+
+DROPPED_SENTENCE = "dropped summary sentence"  # the pipeline's warning for an unsupported sentence
+
+
+def _support_rate(scores: Sequence[RowScore]) -> float | None:
+    """Kept / (kept + dropped) summary sentences of the engine's own summaries (degraded: none kept)."""
+    total = sum(s.sentences_kept + s.sentences_dropped for s in scores)
+    return sum(s.sentences_kept for s in scores) / total if total else None
 
 
 def _pooled(recalls: Sequence[Recall | None]) -> tuple[float | None, int]:
@@ -127,6 +142,9 @@ class ConfigMetrics:
     grounding_rate: float | None
     grounding_items: int
     degraded_rate: float | None
+    sentence_support: float | None
+    sentences_dropped: int
+    reasked_rate: float | None
     summary_words_mean: float | None
     latency_ms_p50: float | None
     latency_ms_p95: float | None
@@ -174,6 +192,9 @@ def aggregate(
         grounding_rate=_grounding_rate(scores) if digests else None,
         grounding_items=sum(s.grounding_items for s in scores),
         degraded_rate=mean([float(s.degraded) for s in scores]) if digests else None,
+        sentence_support=_support_rate(scores) if digests else None,
+        sentences_dropped=sum(s.sentences_dropped for s in scores),
+        reasked_rate=mean([float(s.reasked) for s in scores]) if digests else None,
         summary_words_mean=mean([float(s.words) for s in scores]),
         latency_ms_p50=percentile(latencies, 0.5),
         latency_ms_p95=percentile(latencies, 0.95),
