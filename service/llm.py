@@ -8,6 +8,7 @@ retries transient failures here, and the pipeline's repair re-asks draw on the s
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
 from collections.abc import Sequence
@@ -117,6 +118,8 @@ def _is_real_timeout(exc: BaseException) -> bool:
     root = exc
     while root.__cause__ is not None:
         root = root.__cause__
+        if isinstance(root, TimeoutError):  # our total bound (whose own cause is the cancellation)
+            return True
     return isinstance(root, TimeoutError) or "Timeout" in type(root).__name__
 
 
@@ -212,17 +215,28 @@ class LLMClient:
             raise
 
     async def _post(self, content: bytes, timeout_s: float, probe: bool) -> bytes:
-        """One HTTP attempt, reported to the breaker (only what we would retry is a failure) and metrics."""
+        """One HTTP attempt, reported to the breaker (only what we would retry is a failure) and metrics.
+
+        `timeout_s` bounds the whole attempt, answer included: the transports' own timeouts bound
+        only the connect and each gap between reads, so an upstream that trickles its headers or
+        body a byte at a time would otherwise hold the request past every deadline.
+        """
         try:
-            raw: bytes = await self._client.post(
-                "/chat/completions",
-                cast_to=bytes,
-                content=content,
-                options={
-                    "headers": _JSON_HEADERS,
-                    "timeout": httpx2.Timeout(timeout_s, connect=min(timeout_s, 5.0)),
-                },
-            )
+            async with asyncio.timeout(timeout_s):
+                raw: bytes = await self._client.post(
+                    "/chat/completions",
+                    cast_to=bytes,
+                    content=content,
+                    options={
+                        "headers": _JSON_HEADERS,
+                        "timeout": httpx2.Timeout(timeout_s, connect=min(timeout_s, 5.0)),
+                    },
+                )
+        except TimeoutError as exc:  # the total bound: a timeout like any other, retried and counted
+            timed_out = openai.APITimeoutError(request=self._request())
+            timed_out.__cause__ = exc
+            self._settle(timed_out, probe)
+            raise timed_out from exc
         except openai.OpenAIError as exc:
             self._settle(exc, probe)
             raise
@@ -232,6 +246,10 @@ class LLMClient:
             raise
         self._settle(None, probe)
         return raw
+
+    def _request(self) -> httpx2.Request:
+        """The request an attempt made, as the SDK's errors carry it (no body, no headers)."""
+        return httpx2.Request("POST", self._client.base_url.join("chat/completions"))
 
     def _settle(self, exc: openai.OpenAIError | None, probe: bool) -> None:
         """Metrics count every attempt. The breaker hears every success, but a failed attempt only
