@@ -46,6 +46,7 @@ def serve(
     import uvicorn  # noqa: PLC0415 - only this command needs the server
 
     from service.app import create_app  # noqa: PLC0415
+    from service.connections import uvicorn_options  # noqa: PLC0415
 
     settings = Settings()
     # uvicorn re-raises the signal it drained on, under the handler found at start: make that an exit 0.
@@ -54,10 +55,9 @@ def serve(
         create_app(settings),
         host=host,
         port=port,
-        loop="uvloop",
-        http="httptools",
         timeout_graceful_shutdown=math.ceil(settings.shutdown_grace_s),
-        access_log=False,
+        # header deadline, connection cap, keep-alive, trusted proxies (service/connections.py)
+        **uvicorn_options(settings),
     )
 
 
