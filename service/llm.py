@@ -74,6 +74,10 @@ class BadCompletion(Exception):
     """
 
 
+class AnswerTooLarge(BadCompletion):
+    """The answer is over `NEWSBRIEF_LLM_MAX_ANSWER_BYTES` (raised by the transport as it streams)."""
+
+
 @dataclass(frozen=True)
 class Completion:
     content: str
@@ -296,7 +300,7 @@ class LLMClient:
             timed_out.__cause__ = exc
             self._settle(timed_out, probe)
             raise timed_out from exc
-        except openai.OpenAIError as exc:
+        except (openai.OpenAIError, AnswerTooLarge) as exc:
             self._settle(exc, probe)
             raise
         except BaseException:  # cancelled: no verdict on the upstream
