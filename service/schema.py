@@ -70,6 +70,11 @@ class SummarizeRequest(_Strict):
         source = self.text if self.text is not None else self.html
         if not (source or "").strip():
             raise ValueError("the article is empty")
+        for value in (source, self.title):
+            try:  # JSON can escape a lone surrogate ("\ud800"); no text tool can encode one
+                (value or "").encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("the article or title holds a lone UTF-16 surrogate") from None
         return self
 
 
