@@ -8,6 +8,7 @@ request fails. `GuardedHttpTools` closes that gap:
 - header deadline: from the connection's start (and from the end of each response on a
   kept-alive connection) the request head must be complete within `header_timeout_s`;
   a silent socket is closed, a partial head gets a 408 problem+json and is closed;
+- a head the HTTP parser refuses gets a 400 problem+json (uvicorn's own is plain text);
 - connection cap: past `max_connections` open connections a new one gets a 503
   problem+json and is closed at once, below the descriptor limit (logged, at most once per
   `LOG_EVERY_S`, with how many were refused and how many are open).
@@ -48,6 +49,9 @@ def _raw_problem(status: int, reason: str, slug: str, title: str, detail: str) -
 
 _HEAD_TIMEOUT = _raw_problem(
     408, "Request Timeout", "request-timeout", "Request timeout", "the request head did not arrive in time"
+)
+_BAD_HEAD = _raw_problem(
+    400, "Bad Request", "bad-request", "Bad request", "the request head is not valid HTTP/1.1"
 )
 _AT_CAPACITY = _raw_problem(
     503,
@@ -120,6 +124,11 @@ class GuardedHttpTools(HttpToolsProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
         super().connection_lost(exc)
+
+    def send_400_response(self, msg: str) -> None:
+        """A head the parser cannot read: uvicorn answers in plain text; we answer problem+json."""
+        self.transport.write(_BAD_HEAD)
+        self.transport.close()
 
     def _head_late(self) -> None:
         self._head_timer = None

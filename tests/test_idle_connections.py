@@ -85,3 +85,13 @@ def test_connection_cap_refuses_and_logs(service: ServiceFactory, capfd: pytest.
         held[0].sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         assert read_all(held[0]).startswith(b"HTTP/1.1 200")  # the ones under the cap still work
     assert '"event": "connection_cap_reached"' in capfd.readouterr().out
+
+
+def test_a_head_the_parser_refuses_is_a_400_problem(service: ServiceFactory) -> None:
+    client = service(like_cli=True)
+    with sockets(str(client.base_url), 1) as (sock,):
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-ID: a\x01b\r\n\r\n")
+        head, _, body = read_all(sock).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400")
+    assert b"content-type: application/problem+json" in head
+    assert b'"status":400' in body
