@@ -143,6 +143,10 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
+# What many load balancers probe with; out of the schema, which would list the operation twice.
+ops.add_api_route("/healthz", healthz, methods=["HEAD"], include_in_schema=False)
+
+
 @ops.get("/readyz", responses=_problems(503))
 async def readyz(runtime: RuntimeDep) -> dict[str, str]:
     """Readiness: the engine can answer (the embedded model has loaded) and Redis, when used, answers."""

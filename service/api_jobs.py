@@ -15,8 +15,8 @@ from fastapi import APIRouter, Depends, Header, Request
 from starlette.responses import Response
 
 from service.api import ClientKeyDep, RuntimeDep
-from service.errors import InvalidHookPayload, UnknownHookSource, WebhooksNotConfigured
-from service.hooks import ADAPTERS, verify
+from service.errors import InvalidHookPayload
+from service.hooks import ADAPTERS, check_before_body, verify
 from service.jobs import HOOK_OWNER_PREFIX, Jobs, check_summarize
 from service.jobs.model import JobRequest, JobView
 from service.jobs.store import HookClaim, Submission
@@ -100,13 +100,9 @@ def _hook_answer(submission: Submission) -> Response:
 async def receive_hook(source: str, request: Request, runtime: RuntimeDep, jobs: JobsDep) -> Response:
     """A signed CMS event: publish/update makes a job (202), unpublish cancels pending work."""
     secret = runtime.settings.webhook_secret
-    if not secret:
-        raise WebhooksNotConfigured("this server has no NEWSBRIEF_WEBHOOK_SECRET, so it takes no webhooks")
-    adapter = ADAPTERS.get(source)
-    if adapter is None:
-        raise UnknownHookSource(
-            f"no webhook adapter for {source[:64]!r}; known: {', '.join(sorted(ADAPTERS))}"
-        )
+    check_before_body(secret, source, request.headers)  # the gate checked it too, before the body
+    assert secret is not None
+    adapter = ADAPTERS[source]
     raw = await request.body()
     webhook_id = verify(secret, raw, request.headers)
     try:

@@ -47,6 +47,7 @@ def serve(
     import uvicorn  # noqa: PLC0415 - only this command needs the server
 
     from service.app import create_app  # noqa: PLC0415
+    from service.connections import uvicorn_options  # noqa: PLC0415
     from service.drain import BACKSTOP_S, Drain  # noqa: PLC0415
 
     settings = Settings()
@@ -64,11 +65,10 @@ def serve(
         api,
         host=host,
         port=port,
-        loop="uvloop",
-        http="httptools",
         # Only a backstop: the drain answers what is left at the grace, this cancels after that.
         timeout_graceful_shutdown=math.ceil(settings.drain_grace_s + BACKSTOP_S),
-        access_log=False,
+        # header deadline, connection cap, keep-alive, trusted proxies (service/connections.py)
+        **uvicorn_options(settings),
     )
     server = Server(config)
     server.run()

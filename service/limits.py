@@ -3,17 +3,20 @@
 One pure ASGI middleware, so the checks cost a few microseconds and cover every route,
 including routers added later:
 
-1. in flight: more than `NEWSBRIEF_MAX_IN_FLIGHT` requests being served -> 503 at once
-   with `Retry-After` (health and metrics are exempt and never counted);
-2. API keys: with `NEWSBRIEF_API_KEYS`, every `/v1` path (and `/metrics` when
+1. API keys: with `NEWSBRIEF_API_KEYS`, every `/v1` path (and `/metrics` when
    `NEWSBRIEF_METRICS_PUBLIC=false`) needs `Authorization: Bearer <key>` -> else 401
    (except `/v1/hooks/*`, which CMSs sign with the webhook secret instead);
    keys are compared in constant time and only a short hash of the matched key (its id)
    travels on, in `request.state.key_id`;
-3. rate limit: `NEWSBRIEF_RATE_LIMIT_PER_MIN` per key (per client IP without keys) on
+2. rate limit: `NEWSBRIEF_RATE_LIMIT_PER_MIN` per key (per client IP without keys) on
    `/v1` -> 429 with `Retry-After`; every `/v1` answer carries `RateLimit-Limit`,
    `RateLimit-Remaining`, `RateLimit-Reset` and `RateLimit-Policy`;
-4. metrics: latency by method, route template and status.
+3. body: a webhook's signature headers are checked before its body is read (401/404 at
+   once); a body is read whole in bounded time and memory (`service/bodies.py`: 408, 413, 503);
+4. in flight: more than `NEWSBRIEF_MAX_IN_FLIGHT` requests being served -> 503 at once
+   with `Retry-After` (health and metrics are exempt and never counted); a request counts
+   only once its body is in, so slow senders cannot fill the slots;
+5. metrics: latency by method, route template and status.
 
 `document()` adds what the gate can answer to the OpenAPI document, so every route
 declares it (and every 4xx/5xx is declared as problem+json).
@@ -32,7 +35,9 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import observe
+from service.bodies import BodyReader, has_body
 from service.errors import NewsbriefError, Overloaded, RateLimited, Unauthorized
+from service.hooks import check_before_body
 from service.metrics import Metrics
 from service.problems import problem_for
 from service.ratelimit import Decision, RateLimitStore
@@ -100,6 +105,12 @@ class Gate:
         self._limit = str(self.rate_limit).encode()
         self.in_flight = 0
         metrics.bind_in_flight(lambda: self.in_flight)
+        self.webhook_secret = settings.webhook_secret
+        self.bodies = BodyReader(
+            timeout_s=settings.body_timeout_s,
+            max_body_bytes=settings.max_body_bytes,
+            max_buffered_bytes=settings.max_buffered_body_bytes,
+        )
 
     def _route(self, scope: Scope) -> str:
         route = scope.get("route")
@@ -124,20 +135,28 @@ class Gate:
                     message = {**message, "headers": [*message.get("headers", ()), *extra]}
             await send(message)
 
-        counted = path not in EXEMPT_PATHS
+        counted = False
         try:
-            if counted:
-                if self.max_in_flight and self.in_flight >= self.max_in_flight:
-                    self.metrics.overloaded.inc()
-                    detail = f"{self.max_in_flight} requests are already in flight; try again shortly"
-                    counted = False
-                    await self._refuse(Overloaded(detail, retry_after_s=1.0), scope, receive, send_and_note)
-                    return
-                self.in_flight += 1
             refusal = await self._admit(scope, path, extra)
+            if refusal is None and path not in EXEMPT_PATHS and has_body(scope):
+                refusal = self._before_body(scope, path)
+                if refusal is None:
+                    # Read in bounded time before the request counts as in flight (service/bodies.py).
+                    body_receive = await self.bodies.read(scope, receive, send_and_note)
+                    if body_receive is None:
+                        return  # refused (408/413/503) or the client left
+                    receive = body_receive
             if refusal is not None:
                 await self._refuse(refusal, scope, receive, send_and_note)
                 return
+            if path not in EXEMPT_PATHS:
+                if self.max_in_flight and self.in_flight >= self.max_in_flight:
+                    self.metrics.overloaded.inc()
+                    detail = f"{self.max_in_flight} requests are already in flight; try again shortly"
+                    await self._refuse(Overloaded(detail, retry_after_s=1.0), scope, receive, send_and_note)
+                    return
+                self.in_flight += 1
+                counted = True
             await self.app(scope, receive, send_and_note)
         finally:
             if counted:
@@ -174,6 +193,20 @@ class Gate:
             f"the next one fits in {decision.retry_after_s:.1f} s",
             retry_after_s=decision.retry_after_s,
         )
+
+    def _before_body(self, scope: Scope, path: str) -> NewsbriefError | None:
+        """What a body request can be refused for from its head alone (a webhook's signature headers)."""
+        if not path.startswith(SIGNED_PREFIXES):
+            return None
+        source = path.removeprefix(SIGNED_PREFIXES[0])
+        if not source or "/" in source:
+            return None  # no such route: the router answers
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        try:
+            check_before_body(self.webhook_secret, source, headers)
+        except NewsbriefError as exc:
+            return exc
+        return None
 
     def _headers(self, d: Decision) -> list[tuple[bytes, bytes]]:
         return [

@@ -8,6 +8,7 @@ retries transient failures here, and the pipeline's repair re-asks draw on the s
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
 from collections.abc import Sequence
@@ -66,6 +67,62 @@ class ChatResult:
     truncated: bool
 
 
+class BadCompletion(Exception):
+    """The HTTP body of a 2xx answer is not a chat completion (cut short, not JSON, wrong shape).
+
+    A transient upstream fault like a 5xx: retried within the budget, then a 502.
+    """
+
+
+class AnswerTooLarge(BadCompletion):
+    """The answer is over `NEWSBRIEF_LLM_MAX_ANSWER_BYTES` (raised by the transport as it streams)."""
+
+
+@dataclass(frozen=True)
+class Completion:
+    content: str
+    model: str | None
+    truncated: bool
+    input_tokens: int
+    output_tokens: int
+
+
+def _tokens(usage: dict[str, Any], name: str) -> int:
+    value = usage.get(name) or 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise BadCompletion(f"usage.{name} is not a count")
+    return value
+
+
+def parse_completion(raw: bytes) -> Completion:
+    """The first choice of a chat completion body; raises `BadCompletion` for anything else."""
+    try:
+        completion = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise BadCompletion("the body is not JSON") from exc
+    if not isinstance(completion, dict):
+        raise BadCompletion("the body is not a JSON object")
+    choices = completion.get("choices")
+    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+        raise BadCompletion("choices is not a list of objects")
+    choice = choices[0]
+    message = choice.get("message")
+    if not isinstance(message, dict):
+        raise BadCompletion("choices[0].message is not an object")
+    content = message.get("content") or ""
+    usage = completion.get("usage") or {}
+    model = completion.get("model")
+    if not isinstance(content, str) or not isinstance(model, str | None) or not isinstance(usage, dict):
+        raise BadCompletion("content, model or usage has the wrong type")
+    return Completion(
+        content=content,
+        model=model,
+        truncated=choice.get("finish_reason") == "length",
+        input_tokens=_tokens(usage, "prompt_tokens"),
+        output_tokens=_tokens(usage, "completion_tokens"),
+    )
+
+
 def _status_of(exc: BaseException) -> int | None:
     return exc.status_code if isinstance(exc, openai.APIStatusError) else None
 
@@ -79,7 +136,7 @@ def _is_quota(exc: BaseException) -> bool:
 
 
 def _is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
+    if isinstance(exc, openai.APIConnectionError | BadCompletion):  # includes APITimeoutError
         return True
     status = _status_of(exc)
     return status in _TRANSIENT_STATUS and not _is_quota(exc)
@@ -117,6 +174,8 @@ def _is_real_timeout(exc: BaseException) -> bool:
     root = exc
     while root.__cause__ is not None:
         root = root.__cause__
+        if isinstance(root, TimeoutError):  # our total bound (whose own cause is the cancellation)
+            return True
     return isinstance(root, TimeoutError) or "Timeout" in type(root).__name__
 
 
@@ -124,6 +183,8 @@ def outcome(exc: BaseException | None) -> str:
     """The metrics label of one HTTP attempt (see `service.metrics.LLM_OUTCOMES`)."""
     if exc is None:
         return "ok"
+    if isinstance(exc, BadCompletion):
+        return "bad_response"
     if isinstance(exc, openai.APITimeoutError) and _is_real_timeout(exc):
         return "timeout"
     if isinstance(exc, openai.APIConnectionError):
@@ -145,6 +206,11 @@ def translate(exc: BaseException, attempts: int, budget: Budget) -> LLMError | A
         return DeadlineExceeded("the request deadline passed before the LLM answered", attempts=attempts)
     if isinstance(exc, openai.APITimeoutError) and _is_real_timeout(exc):
         return DeadlineExceeded(f"the LLM did not answer in time ({attempts} attempts)", attempts=attempts)
+    if isinstance(exc, BadCompletion):
+        return LLMBadAnswer(
+            f"the LLM answered with something that is not a chat completion ({attempts} attempts)",
+            attempts=attempts,
+        )
     if isinstance(exc, openai.APIConnectionError):
         return LLMUnavailable(f"the LLM endpoint is unreachable ({attempts} attempts)", attempts=attempts)
     if _is_quota(exc):
@@ -211,29 +277,49 @@ class LLMClient:
                 self._metrics.llm_attempt("circuit_open")
             raise
 
-    async def _post(self, content: bytes, timeout_s: float, probe: bool) -> bytes:
-        """One HTTP attempt, reported to the breaker (only what we would retry is a failure) and metrics."""
+    async def _post(self, content: bytes, timeout_s: float, probe: bool) -> Completion:
+        """One HTTP attempt, reported to the breaker (only what we would retry is a failure) and metrics.
+
+        `timeout_s` bounds the whole attempt, answer included: the transports' own timeouts bound
+        only the connect and each gap between reads, so an upstream that trickles its headers or
+        body a byte at a time would otherwise hold the request past every deadline.
+        """
         try:
-            raw: bytes = await self._client.post(
-                "/chat/completions",
-                cast_to=bytes,
-                content=content,
-                options={
-                    "headers": _JSON_HEADERS,
-                    "timeout": httpx2.Timeout(timeout_s, connect=min(timeout_s, 5.0)),
-                },
-            )
-        except openai.OpenAIError as exc:
+            async with asyncio.timeout(timeout_s):
+                raw: bytes = await self._client.post(
+                    "/chat/completions",
+                    cast_to=bytes,
+                    content=content,
+                    options={
+                        "headers": _JSON_HEADERS,
+                        "timeout": httpx2.Timeout(timeout_s, connect=min(timeout_s, 5.0)),
+                    },
+                )
+        except TimeoutError as exc:  # the total bound: a timeout like any other, retried and counted
+            timed_out = openai.APITimeoutError(request=self._request())
+            timed_out.__cause__ = exc
+            self._settle(timed_out, probe)
+            raise timed_out from exc
+        except (openai.OpenAIError, AnswerTooLarge) as exc:
             self._settle(exc, probe)
             raise
         except BaseException:  # cancelled: no verdict on the upstream
             if self._breaker is not None:
                 self._breaker.abandon(probe=probe)
             raise
+        try:
+            completion = parse_completion(raw)
+        except BadCompletion as exc:  # a body cut short is the upstream failing, not the model
+            self._settle(exc, probe)
+            raise
         self._settle(None, probe)
-        return raw
+        return completion
 
-    def _settle(self, exc: openai.OpenAIError | None, probe: bool) -> None:
+    def _request(self) -> httpx2.Request:
+        """The request an attempt made, as the SDK's errors carry it (no body, no headers)."""
+        return httpx2.Request("POST", self._client.base_url.join("chat/completions"))
+
+    def _settle(self, exc: openai.OpenAIError | BadCompletion | None, probe: bool) -> None:
         """Metrics count every attempt. The breaker hears every success, but a failed attempt only
         when it was the half-open probe: otherwise the call's final outcome decides (see `chat`)."""
         if self._metrics is not None:
@@ -307,7 +393,7 @@ class LLMClient:
         ticket: Ticket | None = None
         probe = False
 
-        async def attempt() -> bytes:
+        async def attempt() -> Completion:
             nonlocal probe, ticket
             probe = self._admit()  # CircuitOpen is no OpenAIError: never retried, never translated
             if self._limiter is not None:  # the shared upstream budget (service/llm_budget.py)
@@ -317,8 +403,8 @@ class LLMClient:
             return await self._post(content, timeout_s, probe)
 
         try:
-            raw: bytes = await retrying(attempt)
-        except openai.OpenAIError as exc:
+            completion: Completion = await retrying(attempt)
+        except (openai.OpenAIError, BadCompletion) as exc:
             if self._breaker is not None and _is_transient(exc) and not probe:
                 # One failed call, however many attempts it made: a flaky upstream whose retries
                 # succeed never opens the circuit; one that fails call after call does.
@@ -331,9 +417,9 @@ class LLMClient:
             # (every ~0.5 s at 250 req/s) paused every request in flight for up to ~150 ms.
             retrying.iter_state.reset()
         if ticket is None or self._limiter is None:
-            return self._result(raw, budget)
+            return self._result(completion, budget)
         used = budget.input_tokens + budget.output_tokens
-        result = self._result(raw, budget)
+        result = self._result(completion, budget)
         await settle(self._limiter, ticket, budget.input_tokens + budget.output_tokens - used)
         return result
 
@@ -349,32 +435,16 @@ class LLMClient:
                 self._breaker.abandon(probe=probe)
             raise
 
-    def _result(self, raw: bytes, budget: Budget) -> ChatResult:
-        """The first choice of a chat completion body; anything else is a bad answer."""
-        try:
-            completion = orjson.loads(raw)
-            choices = completion.get("choices") or [{}]
-            choice = choices[0]
-            message = choice.get("message") or {}
-            content = message.get("content") or ""
-            usage = completion.get("usage") or {}
-            input_tokens = int(usage.get("prompt_tokens") or 0)
-            output_tokens = int(usage.get("completion_tokens") or 0)
-            model = completion.get("model")
-            if not isinstance(content, str) or not isinstance(model, str | None):
-                raise TypeError("content and model must be strings")
-        except (orjson.JSONDecodeError, AttributeError, TypeError, ValueError, IndexError) as exc:
-            raise LLMBadAnswer(
-                "the LLM answered with something that is not a chat completion", attempts=budget.attempts
-            ) from exc
-        budget.input_tokens += input_tokens
-        budget.output_tokens += output_tokens
+    def _result(self, completion: Completion, budget: Budget) -> ChatResult:
+        """The answer's usage added to the budget and metrics; the content for the pipeline."""
+        budget.input_tokens += completion.input_tokens
+        budget.output_tokens += completion.output_tokens
         if self._metrics is not None:
-            self._metrics.llm_tokens(input_tokens, output_tokens)
+            self._metrics.llm_tokens(completion.input_tokens, completion.output_tokens)
         return ChatResult(
-            content=content,
-            model=self._label or model or self.model,
-            truncated=choice.get("finish_reason") == "length",
+            content=completion.content,
+            model=self._label or completion.model or self.model,
+            truncated=completion.truncated,
         )
 
     async def ping(self) -> bool:

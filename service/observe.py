@@ -16,7 +16,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 import structlog
+from starlette.requests import ClientDisconnect
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = structlog.get_logger("newsbrief.access")
@@ -56,6 +59,17 @@ def annotate(**fields: Any) -> None:
         ctx.fields.update(fields)
 
 
+async def _internal_error(scope: Scope, receive: Receive, send: Send) -> None:
+    body = {
+        "type": "https://newsbrief.dev/problems/internal",
+        "title": "Internal error",
+        "status": 500,
+        "detail": "an unexpected error occurred; it has been logged",
+    }
+    answer = Response(orjson.dumps(body), status_code=500, media_type="application/problem+json")
+    await answer(scope, receive, send)
+
+
 class RequestObserver:
     """Sets `X-Request-ID` (accepted from the caller when sane) and `X-Overhead-Ms`; logs the request."""
 
@@ -81,8 +95,25 @@ class RequestObserver:
                 message = {**message, "headers": headers}
             await send(message)
 
+        started = False
+
+        async def send_noting_start(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send_with_headers(message)
+
         try:
-            await self.app(scope, receive, send_with_headers)
+            await self.app(scope, receive, send_noting_start)
+        except ClientDisconnect:
+            status = 499  # nobody is left to answer (nginx's code for it, in the log only)
+        except Exception:
+            if started:
+                raise  # the server can only cut the connection now
+            # Answered here, not by Starlette's outermost handler: that one re-raises after its
+            # 500, so uvicorn dropped the kept-alive connection without `Connection: close`,
+            # and its answer missed X-Request-ID. This one is a normal answer on a usable connection.
+            log.exception("unhandled_error", request_id=ctx.request_id, path=scope["path"])
+            await _internal_error(scope, receive, send_noting_start)
         finally:
             _current.reset(token)
             route = scope.get("route")

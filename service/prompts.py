@@ -179,7 +179,7 @@ class Catalogue:
         if not selector:
             engine_label = f"{DEFAULT_LABEL}-{engine}"
             selector = engine_label if engine_label in self.labels.get(name, {}) else DEFAULT_LABEL
-        if selector.isdigit():
+        if selector.isascii() and selector.isdigit():  # "²" is a digit to str.isdigit, not to int()
             return self.get(name, int(selector))
         version = self.labels.get(name, {}).get(selector)
         if version is None:

@@ -59,6 +59,11 @@ class _ArticleInput(_Strict):
         source = self.text if self.text is not None else self.html
         if not (source or "").strip():
             raise ValueError("the article is empty")
+        for value in (source, getattr(self, "title", None), getattr(self, "summary", None)):
+            try:  # JSON can escape a lone surrogate ("\ud800"); no text tool can encode one
+                (value or "").encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("the article, title or summary holds a lone UTF-16 surrogate") from None
         return self
 
 

@@ -6,6 +6,7 @@ environment anywhere else.
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -81,6 +82,23 @@ class Settings(BaseSettings):
         None, validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT")
     )
 
+    # --- connections and slow clients (issue 15) ---
+    # A request head (line and headers) must arrive within this long of the connection's start
+    # or the end of the previous response: a silent socket is closed, a partial head gets 408.
+    header_timeout_s: float = Field(10.0, gt=0)
+    # A request body must be in within this long of its head; else 408 and the connection closes.
+    body_timeout_s: float = Field(30.0, gt=0)
+    keepalive_timeout_s: float = Field(5.0, gt=0)  # an idle kept-alive connection is closed after this
+    # Open connections past this get a 503 and are closed. None: 4,096, kept under half the fd limit.
+    max_connections: int | None = Field(None, ge=1)
+    # Bytes of request bodies being read at once, over every connection (slow bodies hold little).
+    max_buffered_body_bytes: int = Field(256 * 1024 * 1024, ge=1024)
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: comma list of IPs or CIDRs.
+    # Empty (default): the peer address is the client, whatever the headers say.
+    trusted_proxies: str = ""
+    # An upstream answer (success or error body) larger than this is a bad answer, never read whole.
+    llm_max_answer_bytes: int = Field(1024 * 1024, ge=4096)
+
     # --- jobs, webhooks, callbacks, Redis (issue 6) ---
     job_concurrency: int = Field(16, ge=1, le=1024)
     # Runs per job, crashed runs included: a job that kills the process every time stops here.
@@ -122,6 +140,17 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(k.strip() for k in value.split(",") if k.strip())
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: str) -> str:
+        for entry in (e.strip() for e in value.split(",")):
+            if entry:
+                ipaddress.ip_network(entry, strict=False)  # ValueError names the bad entry
+        return value
+
+    def trusted_proxy_list(self) -> tuple[str, ...]:
+        return tuple(e.strip() for e in self.trusted_proxies.split(",") if e.strip())
 
     @property
     def attempt_timeout_s(self) -> float:

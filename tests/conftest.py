@@ -51,12 +51,18 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_service(settings: Settings) -> Iterator[str]:
-    """Serve `create_app(settings)` with uvicorn on a loopback port; yields the base URL."""
+def running_service(settings: Settings, *, like_cli: bool = False) -> Iterator[str]:
+    """Serve `create_app(settings)` with uvicorn on a loopback port; yields the base URL.
+
+    `like_cli`: with the server options of `newsbrief serve` (service/connections.py).
+    """
     port = _free_port()
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
+    options: dict[str, Any] = {"log_level": "warning", "lifespan": "on"}
+    if like_cli:
+        from service.connections import uvicorn_options
+
+        options.update(uvicorn_options(settings))
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, **options)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -91,7 +97,7 @@ def service(fake_llm: FakeLLM) -> Iterator[ServiceFactory]:
     """Start the service against the fake LLM; keyword arguments override settings."""
     stack = contextlib.ExitStack()
 
-    def start(**overrides: Any) -> httpx2.Client:
+    def start(like_cli: bool = False, **overrides: Any) -> httpx2.Client:
         values: dict[str, Any] = {
             "engine": "openai",
             "openai_base_url": fake_llm.base_url,
@@ -104,7 +110,7 @@ def service(fake_llm: FakeLLM) -> Iterator[ServiceFactory]:
             "grounding_workers": 0,  # in the event loop; tests/test_offload.py runs the helper process
         }
         values.update(overrides)
-        base_url = stack.enter_context(running_service(Settings(**values)))
+        base_url = stack.enter_context(running_service(Settings(**values), like_cli=like_cli))
         return stack.enter_context(httpx2.Client(base_url=base_url, timeout=60.0))
 
     with stack:

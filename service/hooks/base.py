@@ -8,7 +8,11 @@ delete: cancel pending work for this item), or None for events it ignores. It ra
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
+import math
+import time
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,6 +25,7 @@ from service.errors import InvalidHookPayload, WebhookUnauthorized
 from service.jobs.model import JobRequest
 
 MAX_WEBHOOK_ID_CHARS = 256
+TIMESTAMP_TOLERANCE_S = 300.0  # the standardwebhooks library's own tolerance (5 minutes)
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,39 @@ def verify(secret: str, body: bytes, headers: Mapping[str, str]) -> str:
     if len(webhook_id) > MAX_WEBHOOK_ID_CHARS:
         raise WebhookUnauthorized(f"webhook-id is longer than {MAX_WEBHOOK_ID_CHARS} characters")
     return webhook_id
+
+
+def check_headers(headers: Mapping[str, str], now_s: float | None = None) -> None:
+    """What the signature headers say before the body is in: present, well-formed, timely.
+
+    Raises `WebhookUnauthorized` for what `verify` would refuse whatever the body, so a
+    caller without the secret cannot make us read (and wait for) a body at all.
+    """
+    webhook_id = headers.get("webhook-id", "")
+    stamp = headers.get("webhook-timestamp", "")
+    signature = headers.get("webhook-signature", "")
+    refused = WebhookUnauthorized("the webhook signature is missing, stale or does not match")
+    if not webhook_id or not stamp or not signature or len(webhook_id) > MAX_WEBHOOK_ID_CHARS:
+        raise refused
+    try:
+        sent_s = float(stamp)
+    except ValueError:
+        raise refused from None
+    now_s = time.time() if now_s is None else now_s
+    if not math.isfinite(sent_s) or abs(now_s - sent_s) > TIMESTAMP_TOLERANCE_S:
+        raise refused
+    usable = False
+    for entry in signature.split(" "):
+        version, comma, value = entry.partition(",")
+        if not comma or "," in value:
+            raise refused  # the library cannot read it either
+        if version == "v1":
+            try:
+                usable |= len(base64.b64decode(value, validate=True)) == hashlib.sha256().digest_size
+            except (binascii.Error, ValueError):
+                raise refused from None
+    if not usable:
+        raise refused
 
 
 def job_request(fields: dict[str, Any], where: str) -> JobRequest:

@@ -22,7 +22,10 @@ def parse(payload: Any) -> HookEvent | None:
     post = need_dict(body["post"], "post") if "post" in body else body
     external_id = need_id(post.get("ID"), "ID")
     status = post.get("post_status")
-    if status in REMOVED or body.get("action") in {"trash", "delete", "unpublish"}:
+    action = body.get("action")
+    if not isinstance(status, str | None) or not isinstance(action, str | None):
+        raise InvalidHookPayload("post_status and action must be strings")
+    if status in REMOVED or action in {"trash", "delete", "unpublish"}:
         return HookEvent("remove", external_id)
     if status in IGNORED:
         return None

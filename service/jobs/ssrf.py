@@ -1,8 +1,9 @@
 """The SSRF guard for callback targets: which URLs we may POST to, and at which address.
 
 A target is `http` or `https`, has no credentials, and its host is resolved once
-here; every resolved address must be public (not loopback, private, link-local,
-shared, multicast, reserved or unspecified, and never a cloud metadata endpoint).
+here; every resolved address must be public (outside every block IANA's special-purpose
+registries mark not globally reachable, and never a cloud metadata endpoint), and so
+must the IPv4 address a 6to4, Teredo or NAT64 address carries.
 The caller then connects to the returned address itself, so a second DNS answer
 cannot redirect the request (no DNS rebinding), and follows no redirects.
 
@@ -97,7 +98,42 @@ def _unmapped(ip: IPAddress) -> IPAddress:
     return ip
 
 
+# IANA's special-purpose registries (IPv4 and IPv6), every block not globally reachable, written
+# out so the verdict does not depend on the Python patch release's idea of `is_global`.
+NON_PUBLIC: tuple[IPNetwork, ...] = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+        "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15",
+        "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32",
+        "::/128", "::1/128", "::/96", "64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32",
+        "3fff::/20", "5f00::/16", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8",
+    )
+)  # fmt: skip
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(ip: IPAddress) -> ipaddress.IPv4Address | None:
+    """The IPv4 address a transition address carries to: 6to4, Teredo (its client), NAT64."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return None
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    if ip in NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def _is_public(ip: IPAddress) -> bool:
+    if any(ip in n for n in NON_PUBLIC if n.version == ip.version):
+        return False
+    embedded = _embedded_ipv4(ip)
+    if embedded is not None and not _is_public(embedded):
+        return False  # 2002:7f00:1:: reaches 127.0.0.1 through a 6to4 relay, for one
+    if ip in NAT64:
+        return embedded is not None  # the translator's target decides (judged just above)
     return ip.is_global and not (
         ip.is_multicast or ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved
     )
