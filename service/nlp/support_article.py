@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from service.nlp.countries import country_code, demonym_code
+from service.nlp.numbers import ParsedNumber, scan_numbers
 from service.nlp.support_lexicon import Lexicon, lexicon
 from service.nlp.support_text import Span, Token, clauses, sentences, tokens
-from service.numbers import ParsedNumber, scan_numbers
 
 ARTICLE_CACHE = 128  # articles kept analysed
 NEGATION_SCOPE_AFTER = 1  # content words after a negation cue that it may negate ("not approve")

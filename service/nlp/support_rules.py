@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from service.nlp.countries import country_code, demonym_code
+from service.nlp.numbers import scan_numbers
 from service.nlp.support_article import Article, Unit, content, cues, value_key
 from service.nlp.support_text import Token
-from service.numbers import scan_numbers
 
 COREF_WINDOW = 3  # a name may come from this many sentences before the aligned one
 
