@@ -13,8 +13,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
-from service.grounding import actor_mentions, article_language, ground_figure, summary_problems
-from service.nlp.support import check_sentence, split_summary
+from service.grounding import (
+    actor_mentions,
+    article_language,
+    ground_figure,
+    prepare_article,
+    summary_problems,
+)
+from service.nlp.support import check_sentence, prepare_support, split_summary
 from service.numbers import parse_number
 from service.schema import (
     Actor,
@@ -92,6 +98,17 @@ def _prose_problems(summary: str) -> list[str]:
     if len(words) < _MIN_SUMMARY_WORDS:
         return [f"the summary has {len(words)} words; write full sentences"]
     return []
+
+
+def warm_article(article: str, language: str | None = None) -> None:
+    """Analyse the article for grounding and support ahead of the answer (fills the caches).
+
+    The pipeline asks for this while the LLM call is in flight, so grounding the answer later
+    costs only the answer's own items.
+    """
+    language = article_language(article, language)
+    prepare_article(article, language)
+    prepare_support(article, language)
 
 
 def _judge(article: str, sentence: str, language: str) -> SentenceVerdict:

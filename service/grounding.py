@@ -146,6 +146,13 @@ def article_language(article: str, language: str | None = None) -> str:
     return languages.primary(language) or _detected_language(article)
 
 
+def prepare_article(article: str, language: str) -> None:
+    """Fill this process's caches of the article (folded text, capitalised words)."""
+    _folded_article(article, True)
+    _folded_article(article, False)
+    _capitalised_words(article)
+
+
 @lru_cache(maxsize=512)
 def _article_numbers(article: str, language: str) -> tuple[tuple[Span, ParsedNumber], ...]:
     return tuple(

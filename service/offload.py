@@ -32,7 +32,7 @@ from typing import Any
 
 import structlog
 
-from service.assemble import Grounded, ground_answer, verify_summary
+from service.assemble import Grounded, ground_answer, verify_summary, warm_article
 from service.schema import Verification
 
 log = structlog.get_logger("newsbrief.offload")
@@ -61,8 +61,13 @@ def _verify(article: str, summary: Any, language: str | None) -> Verification:
     return verify_summary(article, str(summary), language=language)
 
 
-# What a helper can be asked: ground a model answer, or verify a summary written elsewhere.
-_TASKS = {"ground": _ground, "verify": _verify}
+def _warm(article: str, _: Any, language: str | None) -> None:
+    warm_article(article, language)
+
+
+# What a helper can be asked: analyse an article ahead of its answer, ground a model answer,
+# or verify a summary written elsewhere.
+_TASKS = {"warm": _warm, "ground": _ground, "verify": _verify}
 
 
 def _serve(sock: socket.socket) -> None:
@@ -127,7 +132,6 @@ class Grounder:
         self.workers = workers
         self._helpers: list[_Helper] = []
         self._ids = itertools.count(1)
-        self._turn = itertools.count()
         # forkserver: helpers start from a clean interpreter, not a fork of a process that
         # already runs an event loop and client threads.
         self._context = multiprocessing.get_context("forkserver")
@@ -196,7 +200,8 @@ class Grounder:
         """`_TASKS[task]` in a helper (in-process when there is none, or it failed on this input)."""
         if not self._helpers:
             return _TASKS[task](article, work, language)
-        index = next(self._turn) % len(self._helpers)
+        # One article, one helper: its warm-up and its grounding meet the same caches.
+        index = hash(article) % len(self._helpers)
         helper = self._helpers[index]
         try:
             if not helper.alive:
@@ -207,6 +212,18 @@ class Grounder:
         except HelperUnavailable as exc:
             await self._replace(index, helper, exc)
             return _TASKS[task](article, work, language)
+
+    async def warm(self, article: str, *, language: str | None = None) -> None:
+        """Analyse the article in its helper while the LLM answers (nothing to gain in-process).
+
+        Best effort: a helper that fails here is replaced by the grounding call that follows.
+        """
+        if not self._helpers:
+            return
+        helper = self._helpers[hash(article) % len(self._helpers)]
+        if helper.alive:
+            with contextlib.suppress(HelperUnavailable, _GroundingFailed):
+                await self._call(helper, "warm", article, None, language)
 
     async def ground(self, article: str, answer: dict[str, Any], *, language: str | None = None) -> Grounded:
         """A model answer grounded in the article (figures, actors, summary sentences)."""

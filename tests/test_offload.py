@@ -17,7 +17,7 @@ ARTICLE = SEED.read_text(encoding="utf-8")
 
 
 def _comparable(digest: dict[str, Any]) -> dict[str, Any]:
-    return {k: digest[k] for k in ("summary", "key_figures", "actors", "warnings")}
+    return {k: digest[k] for k in ("summary", "sentences", "key_figures", "actors", "warnings")}
 
 
 def test_helper_process_gives_the_same_digest_as_the_event_loop(
@@ -65,5 +65,26 @@ def test_no_helper_when_set_to_zero() -> None:
         assert grounder._helpers == []
         assert await grounder.ground(ARTICLE, GOOD) == ground_answer(ARTICLE, GOOD)
         grounder.close()
+
+    asyncio.run(scenario())
+
+
+def test_an_article_warmed_in_its_helper_grounds_as_in_process() -> None:
+    """The warm-up runs in the helper that later grounds the answer, and changes nothing in it."""
+
+    async def scenario() -> None:
+        grounder = Grounder(2)
+        await grounder.start()
+        try:
+            article = ARTICLE + "\nWarmed."
+            await grounder.warm(article)
+            assert grounder._helpers[hash(article) % 2].pending == {}  # answered, not abandoned
+            grounded = await grounder.ground(article, GOOD)
+            assert grounded == ground_answer(article, GOOD)
+            assert grounded.sentences  # the summary was checked sentence by sentence
+            verified = await grounder.verify(article, GOOD["summary"])
+            assert verified.supported
+        finally:
+            grounder.close()
 
     asyncio.run(scenario())

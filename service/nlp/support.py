@@ -40,7 +40,15 @@ from service.nlp.support_rules import (
 )
 from service.nlp.support_text import Span, Token, sentences, tokens, trimmed
 
-__all__ = ["THRESHOLD", "Span", "Support", "check_sentence", "check_summary", "split_summary"]
+__all__ = [
+    "THRESHOLD",
+    "Span",
+    "Support",
+    "check_sentence",
+    "check_summary",
+    "prepare_support",
+    "split_summary",
+]
 
 THRESHOLD = 0.62  # score a sentence needs to count as supported (set on the dev part of the dev set)
 ELSEWHERE_CREDIT = 0.35  # a content word the article has, but not in the aligned sentences
@@ -128,6 +136,11 @@ def _align(article: Article, weights: dict[str, float], names: set[str]) -> tupl
         if gains[second] >= SECOND_MIN_GAIN * total:
             return sorted((best, second)), overlap[best] / total
     return [best], overlap[best] / total
+
+
+def prepare_support(article: str, language: str | None = None) -> None:
+    """Analyse the article now (cached), so the checks of its summary sentences are cheap later."""
+    analyse(article, _language(language, article))
 
 
 def check_sentence(article: str, sentence: str, *, language: str | None = None) -> Support:
