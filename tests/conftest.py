@@ -56,13 +56,20 @@ def running_service(settings: Settings, *, like_cli: bool = False) -> Iterator[s
 
     `like_cli`: with the server options of `newsbrief serve` (service/connections.py).
     """
-    port = _free_port()
-    options: dict[str, Any] = {"log_level": "warning", "lifespan": "on"}
+    options: dict[str, Any] = {"lifespan": "on"}
     if like_cli:
         from service.connections import uvicorn_options
 
         options.update(uvicorn_options(settings))
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, **options)
+    with serving(create_app(settings), **options) as base_url:
+        yield base_url
+
+
+@contextlib.contextmanager
+def serving(app: Any, **options: Any) -> Iterator[str]:
+    """Serve an ASGI app with uvicorn on a free loopback port (in a thread); yields the base URL."""
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, **{"log_level": "warning", **options})
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

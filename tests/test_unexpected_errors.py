@@ -6,40 +6,17 @@ kept-alive connection (httpx2 reuses it) and every one must be answered.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import socket
-import threading
-import time
-from collections.abc import Iterator
 from urllib.parse import urlsplit
-
-import uvicorn
-from fastapi import FastAPI
 
 from service.app import create_app
 from service.settings import Settings
-from tests.conftest import _free_port
+from tests.conftest import serving
 
 
 def _boom() -> None:
     raise RuntimeError("a bug nobody foresaw")
-
-
-@contextlib.contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and thread.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
 
 
 def _answer(sock: socket.socket) -> tuple[bytes, bytes]:
