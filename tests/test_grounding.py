@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from itertools import pairwise
 from pathlib import Path
 
@@ -353,28 +352,6 @@ def test_random_slices_locate_where_they_came_from() -> None:
         assert span[0] <= j
         spans = locate_all(SEED, needle, whole_words=False)
         assert span == spans[0]
-
-
-def test_grounding_a_long_article_is_fast() -> None:
-    article = "\n\n".join([SEED] * 17) + " unique tail"  # ~5,000 words, not cached yet
-    assert len(article.split()) >= 4900
-    figures = ["£1.6 billion", "£1.6bn", "£2 billion", "20", "20 countries", "around 20 countries", "2024"]
-    figures += ["1.6", "£3.2bn", "76%"]
-    actors = [
-        ("Keir Starmer", "person"),
-        ("Emmanuel Macron", "person"),
-        ("UK", "country"),
-        ("Russia", "country"),
-    ]
-    actors += [("European Commission", "organization"), ("Turkey", "country"), ("France", "country")]
-    actors += [("Canada", "country"), ("Australia", "country"), ("Sir Keir Starmer", "person")]
-    started = time.perf_counter()
-    for figure in figures:
-        ground_figure(article, figure)
-    for name, kind in actors:
-        actor_mentions(article, name, kind)
-    elapsed_ms = (time.perf_counter() - started) * 1000
-    assert elapsed_ms < 250  # about 15 ms here; the bound only catches pathological slowdowns
 
 
 @pytest.mark.parametrize(

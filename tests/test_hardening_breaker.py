@@ -75,10 +75,8 @@ def test_open_half_open_closed_over_http(service: ServiceFactory, fake_llm: Fake
         assert_problem(client.post("/v1/summaries", json=body), 502, "llm-failed")
     assert _readyz_circuit(client) == "open"
     calls = len(fake_llm.calls)
-    started = time.perf_counter()
     r = client.post("/v1/summaries", json=body)
     problem = assert_problem(r, 503, "circuit-open")
-    assert time.perf_counter() - started < 0.5
     assert r.headers["retry-after"] == "2"  # the rest of the 1.5 s cool-down, rounded up
     assert "after 3 consecutive LLM failures" in problem["detail"]
     assert len(fake_llm.calls) == calls  # no upstream call while open

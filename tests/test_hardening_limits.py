@@ -125,7 +125,7 @@ def test_gcra_store_refills_smoothly() -> None:
 def test_in_flight_bound_answers_a_fast_503(
     service: ServiceFactory, fake_llm: FakeLLM, seed_text: str
 ) -> None:
-    fake_llm.default(ok(GOOD, delay_s=1.5))
+    fake_llm.default(ok(GOOD, delay_s=3.0))
     client = service(max_in_flight=2, cache_max_entries=0)
     with ThreadPoolExecutor(2) as pool:
         slow = [
@@ -135,13 +135,11 @@ def test_in_flight_bound_answers_a_fast_503(
         deadline = time.monotonic() + 5
         while len(fake_llm.calls) < 2 and time.monotonic() < deadline:
             time.sleep(0.02)
-        started = time.perf_counter()
         r = client.post("/v1/summaries", json={"text": seed_text})
-        elapsed_s = time.perf_counter() - started
+        assert not any(f.done() for f in slow)  # refused at once, not queued behind the slow ones
         body = assert_problem(r, 503, "overloaded")
         assert "2 requests" in body["detail"]
         assert r.headers["retry-after"] == "1"
-        assert elapsed_s < 0.5  # refused at once, not queued behind the slow ones
         # Health and metrics are exempt from the bound.
         assert client.get("/healthz").status_code == 200
         metrics = client.get("/metrics").text
