@@ -9,8 +9,8 @@ from typing import cast
 import httpx2
 import openai
 
-from service import observe
-from service.llm import AnswerTooLarge, LLMClient
+from service.http import observe
+from service.llm.client import AnswerTooLarge, LLMClient
 from service.settings import Settings
 
 

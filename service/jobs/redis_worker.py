@@ -43,10 +43,10 @@ from taskiq.acks import AcknowledgeType
 from taskiq.api import run_receiver_task
 
 from service.jobs.callbacks import Deliverer
-from service.jobs.redis_queue import TASK_NAME, JobStreamBroker, cancel_channel, make_store
+from service.jobs.queue.redis import TASK_NAME, JobStreamBroker, cancel_channel, make_store
+from service.jobs.runner import JobRunner
 from service.jobs.ssrf import AllowList
-from service.jobs.worker import JobRunner
-from service.redisstate.outage import ERRORS, Outage
+from service.outage import ERRORS, Outage
 from service.runtime import Runtime
 
 log = structlog.get_logger("newsbrief.worker")
