@@ -96,7 +96,7 @@ def worker() -> None:
 
 
 async def _work(settings: Settings) -> None:
-    from service.jobs.redis_worker import Worker  # noqa: PLC0415 - only this command needs it
+    from service.jobs.worker import Worker  # noqa: PLC0415 - only this command needs it
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
