@@ -21,7 +21,7 @@ from service.grounding.locate import (
     summary_problems,
 )
 from service.grounding.support.check import check_sentence, prepare_support, split_summary
-from service.numbers import parse_number
+from service.nlp.numbers import parse_number
 from service.schema import (
     Actor,
     ActorKind,
