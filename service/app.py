@@ -20,7 +20,8 @@ from service.http.tracing import instrument_app
 from service.jobs import open_jobs
 from service.logs import configure_logging
 from service.metrics import Metrics
-from service.ratelimit.base import MemoryRateLimitStore, RateLimitStore
+from service.ratelimit.base import RateLimitStore
+from service.ratelimit.memory import MemoryRateLimitStore
 from service.runtime import open_runtime
 from service.schema import Digest
 from service.settings import Settings

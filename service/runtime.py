@@ -15,13 +15,15 @@ from typing import TYPE_CHECKING
 import anyio.to_thread
 import structlog
 
-from service.cache.base import DigestCache, MemoryStore
+from service.cache.base import DigestCache
+from service.cache.memory import MemoryStore
 from service.engines.local import LocalServer, model_label, model_path
 from service.engines.openai_engine import make_client, openai_llm
 from service.grounding.pool import Grounder
 from service.llm.breaker import CircuitBreaker
 from service.llm.client import LLMClient
-from service.llm.quota.base import UpstreamLimiter, memory_limiter
+from service.llm.quota.base import UpstreamLimiter
+from service.llm.quota.memory import memory_limiter
 from service.metrics import Metrics
 from service.outage import OutageCollector
 from service.pipeline.summarize import Engine, Pipeline

@@ -22,7 +22,8 @@ from typing import Any
 from redis.asyncio import Redis
 
 from service.outage import ERRORS, Outage
-from service.ratelimit.base import Decision, MemoryRateLimitStore
+from service.ratelimit.base import Decision
+from service.ratelimit.memory import MemoryRateLimitStore
 from service.settings import Settings
 
 # KEYS: the key's TAT (ms). ARGV: limit, window_ms.

@@ -2,7 +2,7 @@
 
 Providers enforce requests-per-minute and tokens-per-minute quotas per account. Each
 replica discovering them separately, through 429s, turns one busy minute into a retry
-storm. `UpstreamLimiter.acquire` is called right before each LLM attempt (`llm.py`):
+storm. `acquire` is called right before each LLM attempt (`service.llm.client`):
 it admits the attempt when the last `window_s` seconds hold fewer than `rpm` attempts
 and fewer than `tpm` tokens, else it waits until they do, within the request's
 deadline; when the wait would pass the deadline it raises `UpstreamBudgetExhausted`
@@ -13,9 +13,9 @@ Tokens are estimated before the call (`estimate_tokens`: characters / 4 plus
 reports (`settle`), so the window holds what the provider counted.
 
 The windows are sliding logs (exact: no burst of 2x at a window edge, as fixed windows
-and token buckets allow). `MemoryLimiter` is this process's; with `NEWSBRIEF_REDIS_URL`
-the same algorithm runs as one Lua script over sorted sets
-(`service.redisstate.budget.RedisLimiter`), so all replicas share one budget.
+and token buckets allow). `service.llm.quota.memory` is this process's; with
+`NEWSBRIEF_REDIS_URL` the same algorithm runs as one Lua script over sorted sets
+(`service.llm.quota.redis`), so all replicas share one budget.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -31,7 +30,6 @@ from typing import Protocol
 import structlog
 
 from service.errors import LLMUnavailable
-from service.settings import Settings
 
 log = structlog.get_logger("newsbrief.llm_budget")
 CHARS_PER_TOKEN = 4
@@ -108,56 +106,3 @@ async def settle(limiter: UpstreamLimiter, ticket: Ticket, tokens: int) -> None:
 def _describe(limiter: UpstreamLimiter) -> str:
     parts = [f"{limiter.rpm} requests" if limiter.rpm else "", f"{limiter.tpm} tokens" if limiter.tpm else ""]
     return " and ".join(p for p in parts if p) + f" per {limiter.window_s:g} s"
-
-
-class MemoryLimiter:
-    """Sliding-window logs of attempts and tokens in this process (no Redis)."""
-
-    def __init__(self, rpm: int, tpm: int, window_s: float) -> None:
-        self.rpm, self.tpm, self.window_s = rpm, tpm, window_s
-        self._log: deque[tuple[float, str]] = deque()  # (admitted at, ticket id)
-        self._tokens: dict[str, int] = {}  # ticket id -> tokens, for tickets in the window
-        self._sum = 0
-
-    def _expire(self, now: float) -> None:
-        since = now - self.window_s
-        while self._log and self._log[0][0] <= since:
-            _, ticket_id = self._log.popleft()
-            self._sum -= self._tokens.pop(ticket_id, 0)
-
-    async def try_acquire(self, ticket: Ticket) -> float:
-        now = time.monotonic()
-        self._expire(now)
-        wait_s = 0.0
-        if self.rpm and len(self._log) >= self.rpm:
-            wait_s = self._log[len(self._log) - self.rpm][0] + self.window_s - now
-        if self.tpm and self._sum + ticket.tokens > self.tpm:
-            excess, freed = self._sum + ticket.tokens - self.tpm, 0
-            for admitted_at, ticket_id in self._log:
-                freed += self._tokens.get(ticket_id, 0)
-                if freed >= excess:
-                    wait_s = max(wait_s, admitted_at + self.window_s - now)
-                    break
-        if wait_s > 0:
-            return wait_s + 0.001
-        self._log.append((now, ticket.id))
-        self._tokens[ticket.id] = ticket.tokens
-        self._sum += ticket.tokens
-        return 0.0
-
-    async def settle(self, ticket: Ticket, tokens: int) -> None:
-        if ticket.id in self._tokens:  # still in the window
-            self._sum += tokens - self._tokens[ticket.id]
-            self._tokens[ticket.id] = tokens
-
-    async def aclose(self) -> None:
-        self._log.clear()
-        self._tokens.clear()
-        self._sum = 0
-
-
-def memory_limiter(settings: Settings) -> MemoryLimiter | None:
-    """This process's limiter, or None when both quotas are off."""
-    if not (settings.llm_rpm or settings.llm_tpm):
-        return None
-    return MemoryLimiter(settings.llm_rpm, settings.llm_tpm, settings.llm_budget_window_s)

@@ -17,7 +17,8 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from service.llm.quota.base import MemoryLimiter, Ticket
+from service.llm.quota.base import Ticket
+from service.llm.quota.memory import MemoryLimiter
 from service.outage import ERRORS, Outage
 
 # KEYS: attempts zset, tokens zset, token sum. ARGV: window_ms, rpm, tpm, ticket id, tokens.
