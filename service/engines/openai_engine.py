@@ -10,7 +10,8 @@ import httpx2
 import openai
 
 from service.http import observe
-from service.llm.client import AnswerTooLarge, LLMClient
+from service.llm.client import LLMClient
+from service.llm.completion import AnswerTooLarge
 from service.settings import Settings
 
 

@@ -1,18 +1,17 @@
-"""The one LLM client wrapper: the one retry policy and the one place SDK errors are translated.
+"""The one LLM client wrapper: the one retry policy, around one `openai.AsyncOpenAI`.
 
-Everything above this module sees `ChatResult` or an `LLMError` (see `errors.py`); it
-never imports `openai`. The SDK's own retries are off (`max_retries=0`); tenacity
-retries transient failures here, and the pipeline's repair re-asks draw on the same
-`Budget`, so attempts never stack: `NEWSBRIEF_LLM_MAX_ATTEMPTS` counts every call.
+Everything above `service.llm` sees `ChatResult` or an `LLMError` (see `service.errors`); it
+never imports `openai`. The SDK's own retries are off (`max_retries=0`); tenacity retries
+transient failures here (`service.llm.sdk_errors` decides which), and the pipeline's repair
+re-asks draw on the same `Budget` (`service.llm.attempts`), so attempts never stack:
+`NEWSBRIEF_LLM_MAX_ATTEMPTS` counts every call.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import httpx2
@@ -21,213 +20,18 @@ import orjson
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
 from service.errors import (
-    ArticleTooLong,
     CircuitOpen,
-    DeadlineExceeded,
-    LLMBadAnswer,
-    LLMError,
-    LLMUnavailable,
 )
+from service.llm.attempts import Budget
 from service.llm.breaker import CircuitBreaker
+from service.llm.completion import AnswerTooLarge, BadCompletion, ChatResult, Completion, parse_completion
 from service.llm.quota.base import Ticket, UpstreamLimiter, acquire, estimate_tokens, settle
+from service.llm.sdk_errors import is_transient, outcome, retry_after_s, translate
 from service.metrics import Metrics
 from service.settings import Settings
 
 Message = dict[str, str]
-_TRANSIENT_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
-_UNAVAILABLE_STATUS = frozenset({429, 503})
 _JSON_HEADERS = {"Content-Type": "application/json"}
-
-
-@dataclass
-class Budget:
-    """Attempts and wall-clock left for one request; shared by retries and repairs."""
-
-    max_attempts: int
-    deadline: float  # time.monotonic() value
-    attempts: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-
-    @classmethod
-    def start(cls, settings: Settings) -> Budget:
-        return cls(settings.llm_max_attempts, time.monotonic() + settings.request_deadline_s)
-
-    def remaining_s(self) -> float:
-        return self.deadline - time.monotonic()
-
-    def can_attempt(self) -> bool:
-        return self.attempts < self.max_attempts and self.remaining_s() > 0
-
-
-@dataclass(frozen=True)
-class ChatResult:
-    content: str
-    model: str
-    truncated: bool
-
-
-class BadCompletion(Exception):
-    """The HTTP body of a 2xx answer is not a chat completion (cut short, not JSON, wrong shape).
-
-    A transient upstream fault like a 5xx: retried within the budget, then a 502.
-    """
-
-
-class AnswerTooLarge(BadCompletion):
-    """The answer is over `NEWSBRIEF_LLM_MAX_ANSWER_BYTES` (raised by the transport as it streams)."""
-
-
-@dataclass(frozen=True)
-class Completion:
-    content: str
-    model: str | None
-    truncated: bool
-    input_tokens: int
-    output_tokens: int
-
-
-def _tokens(usage: dict[str, Any], name: str) -> int:
-    value = usage.get(name) or 0
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise BadCompletion(f"usage.{name} is not a count")
-    return value
-
-
-def parse_completion(raw: bytes) -> Completion:
-    """The first choice of a chat completion body; raises `BadCompletion` for anything else."""
-    try:
-        completion = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise BadCompletion("the body is not JSON") from exc
-    if not isinstance(completion, dict):
-        raise BadCompletion("the body is not a JSON object")
-    choices = completion.get("choices")
-    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
-        raise BadCompletion("choices is not a list of objects")
-    choice = choices[0]
-    message = choice.get("message")
-    if not isinstance(message, dict):
-        raise BadCompletion("choices[0].message is not an object")
-    content = message.get("content") or ""
-    usage = completion.get("usage") or {}
-    model = completion.get("model")
-    if not isinstance(content, str) or not isinstance(model, str | None) or not isinstance(usage, dict):
-        raise BadCompletion("content, model or usage has the wrong type")
-    return Completion(
-        content=content,
-        model=model,
-        truncated=choice.get("finish_reason") == "length",
-        input_tokens=_tokens(usage, "prompt_tokens"),
-        output_tokens=_tokens(usage, "completion_tokens"),
-    )
-
-
-def _status_of(exc: BaseException) -> int | None:
-    return exc.status_code if isinstance(exc, openai.APIStatusError) else None
-
-
-def _is_quota(exc: BaseException) -> bool:
-    if not isinstance(exc, openai.APIStatusError):
-        return False
-    body = exc.body if isinstance(exc.body, dict) else {}
-    marks = {str(exc.code), str(body.get("type")), str(body.get("code"))}
-    return "insufficient_quota" in marks
-
-
-def _is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, openai.APIConnectionError | BadCompletion):  # includes APITimeoutError
-        return True
-    status = _status_of(exc)
-    return status in _TRANSIENT_STATUS and not _is_quota(exc)
-
-
-def retry_after_s(exc: BaseException) -> float | None:
-    """The server's requested pause (`retry-after-ms` first, then `Retry-After` seconds)."""
-    if not isinstance(exc, openai.APIStatusError):
-        return None
-    headers = exc.response.headers
-    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
-        raw = headers.get(name)
-        if raw is None:
-            continue
-        try:
-            value = float(raw) / scale
-        except ValueError:
-            continue  # an HTTP date: rare from LLM providers; fall back to our backoff
-        if value >= 0:
-            return value
-    return None
-
-
-def _is_context_overflow(exc: BaseException) -> bool:
-    if _status_of(exc) != 400:
-        return False
-    assert isinstance(exc, openai.APIStatusError)
-    body = exc.body if isinstance(exc.body, dict) else {}
-    text = " ".join(str(x) for x in (exc.code, body.get("type"), body.get("code"), exc.message)).lower()
-    return "context" in text and ("length" in text or "exceed" in text or "size" in text)
-
-
-def _is_real_timeout(exc: BaseException) -> bool:
-    """The aiohttp transport reports every dropped connection as a timeout; trust the root cause."""
-    root = exc
-    while root.__cause__ is not None:
-        root = root.__cause__
-        if isinstance(root, TimeoutError):  # our total bound (whose own cause is the cancellation)
-            return True
-    return isinstance(root, TimeoutError) or "Timeout" in type(root).__name__
-
-
-def outcome(exc: BaseException | None) -> str:
-    """The metrics label of one HTTP attempt (see `service.metrics.LLM_OUTCOMES`)."""
-    if exc is None:
-        return "ok"
-    if isinstance(exc, BadCompletion):
-        return "bad_response"
-    if isinstance(exc, openai.APITimeoutError) and _is_real_timeout(exc):
-        return "timeout"
-    if isinstance(exc, openai.APIConnectionError):
-        return "connection_error"
-    status = _status_of(exc)
-    if status is None:
-        return "bad_response"
-    if _is_quota(exc):
-        return "quota"
-    if status == 429:
-        return "rate_limited"
-    return "server_error" if status >= 500 else "client_error"
-
-
-def translate(exc: BaseException, attempts: int, budget: Budget) -> LLMError | ArticleTooLong:
-    """Map an SDK exception to our tree, with a detail safe to show callers."""
-    status = _status_of(exc)
-    if budget.remaining_s() <= 0:
-        return DeadlineExceeded("the request deadline passed before the LLM answered", attempts=attempts)
-    if isinstance(exc, openai.APITimeoutError) and _is_real_timeout(exc):
-        return DeadlineExceeded(f"the LLM did not answer in time ({attempts} attempts)", attempts=attempts)
-    if isinstance(exc, BadCompletion):
-        return LLMBadAnswer(
-            f"the LLM answered with something that is not a chat completion ({attempts} attempts)",
-            attempts=attempts,
-        )
-    if isinstance(exc, openai.APIConnectionError):
-        return LLMUnavailable(f"the LLM endpoint is unreachable ({attempts} attempts)", attempts=attempts)
-    if _is_quota(exc):
-        return LLMUnavailable("the LLM provider reports its quota is exhausted", attempts=attempts)
-    if _is_context_overflow(exc):
-        return ArticleTooLong("the article does not fit the model's context window")
-    if status in _UNAVAILABLE_STATUS:
-        return LLMUnavailable(
-            f"the LLM is overloaded or rate limited (HTTP {status}, {attempts} attempts)",
-            attempts=attempts,
-            retry_after_s=retry_after_s(exc),
-        )
-    if status is not None and status >= 500:
-        return LLMBadAnswer(f"the LLM failed (HTTP {status}, {attempts} attempts)", attempts=attempts)
-    if status is not None:
-        return LLMBadAnswer(f"the LLM provider rejected the request (HTTP {status})", attempts=attempts)
-    return LLMBadAnswer("the LLM answered with something that is not a chat completion", attempts=attempts)
 
 
 class LLMClient:
@@ -326,7 +130,7 @@ class LLMClient:
             self._metrics.llm_attempt(outcome(exc))
         if self._breaker is None:
             return
-        if exc is None or not _is_transient(exc):
+        if exc is None or not is_transient(exc):
             self._breaker.record(True, probe=probe)
         elif probe:
             self._breaker.record(False, probe=True)
@@ -383,7 +187,7 @@ class LLMClient:
         # that was ~35% of the service's CPU per request, for a body we already know is valid.
         content = orjson.dumps(body)
         retrying = AsyncRetrying(
-            retry=retry_if_exception(_is_transient),
+            retry=retry_if_exception(is_transient),
             wait=self._wait_s,
             stop=self._stop(budget),
             reraise=True,
@@ -396,7 +200,7 @@ class LLMClient:
         async def attempt() -> Completion:
             nonlocal probe, ticket
             probe = self._admit()  # CircuitOpen is no OpenAIError: never retried, never translated
-            if self._limiter is not None:  # the shared upstream budget (service/llm_budget.py)
+            if self._limiter is not None:  # the shared upstream quota (service.llm.quota)
                 ticket = await self._spend(messages, body["max_tokens"], budget, probe)
             budget.attempts += 1
             timeout_s = max(0.001, min(self._settings.attempt_timeout_s, budget.remaining_s()))
@@ -405,7 +209,7 @@ class LLMClient:
         try:
             completion: Completion = await retrying(attempt)
         except (openai.OpenAIError, BadCompletion) as exc:
-            if self._breaker is not None and _is_transient(exc) and not probe:
+            if self._breaker is not None and is_transient(exc) and not probe:
                 # One failed call, however many attempts it made: a flaky upstream whose retries
                 # succeed never opens the circuit; one that fails call after call does.
                 self._breaker.record(False, probe=False)

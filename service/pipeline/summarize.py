@@ -27,7 +27,8 @@ from service.errors import LLMBadAnswer, LLMError, LLMUnavailable
 from service.grounding.answer import Grounded, merge
 from service.grounding.pool import Grounder
 from service.http import observe
-from service.llm.client import Budget, LLMClient, Message
+from service.llm.attempts import Budget
+from service.llm.client import LLMClient, Message
 from service.pipeline import candidates, longform
 from service.pipeline.prepare import Article, prepare
 from service.prompts import Catalogue, PromptTemplate
