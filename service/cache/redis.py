@@ -25,6 +25,7 @@ import contextlib
 import secrets
 import time
 from collections.abc import Awaitable, Callable
+from importlib.resources import files
 from typing import Any
 
 import structlog
@@ -42,15 +43,10 @@ POLL_MAX_S = 0.25
 # ACL, a read-only replica) is a miss or a skipped write: the digest itself never depends on it.
 _CACHE_ERRORS = (RedisError, OSError)
 
-# KEYS: lock. ARGV: token, ttl ms. Renew only a lock we still hold.
-_RENEW = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0
-"""
-_RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
+# The Lua scripts live beside this module (package data: they ship in the wheel and the image).
+_LUA = files("service.cache") / "lua"
+_RENEW = (_LUA / "lock_renew.lua").read_text(encoding="utf-8")
+_RELEASE = (_LUA / "lock_release.lua").read_text(encoding="utf-8")
 
 
 class RedisDigestStore:

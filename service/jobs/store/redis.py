@@ -27,6 +27,7 @@ import hashlib
 import time
 import uuid
 from collections.abc import Callable, Collection
+from importlib.resources import files
 from typing import Any, Literal, cast
 
 import orjson
@@ -36,219 +37,23 @@ from service.jobs.model import Delivery, DeliveryAttempt, DeliveryState, Job
 from service.jobs.store.base import HookClaim, IdempotencyClaim, Outcome, Removal, Submission
 
 Claimed = Literal["claimed", "busy", "final", "gone"]
-_NOW = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-"""
-
-# ARGV: prefix, job id, fields (JSON list k, v, ...), idem key, idem fingerprint, idem ttl,
-# receipt key, receipt ttl, item key, content hash, stream, message, created_at, retention s
-_SUBMIT = """
-local P, job_id = ARGV[1], ARGV[2]
-local idem, fp, receipt, item, content = ARGV[4], ARGV[5], ARGV[7], ARGV[9], ARGV[10]
-if receipt ~= '' then
-  local seen = redis.call('GET', receipt)
-  if seen then return {'replayed', seen} end
-end
-if idem ~= '' then
-  local v = redis.call('GET', idem)
-  if v then
-    local sep = string.find(v, '|', 1, true)
-    if string.sub(v, 1, sep - 1) ~= fp then return {'conflict', ''} end
-    return {'existing', string.sub(v, sep + 1)}
-  end
-end
-if item ~= '' then
-  local last = redis.call('HMGET', item, 'content_hash', 'job_id')
-  if last[1] == content and last[2] then
-    local status = redis.call('HGET', P .. ':job:' .. last[2], 'status')
-    if status and status ~= 'failed' and status ~= 'cancelled' then
-      redis.call('SET', receipt, last[2], 'EX', ARGV[8])
-      return {'unchanged', last[2]}
-    end
-  end
-  for _, old in ipairs(redis.call('SMEMBERS', item .. ':jobs')) do
-    local key = P .. ':job:' .. old
-    local status = redis.call('HGET', key, 'status')
-    if status == 'queued' then  -- newer content supersedes a version that has not started yet
-      redis.call('HSET', key, 'status', 'cancelled', 'finished_at', ARGV[13])
-      redis.call('EXPIRE', key, ARGV[14])
-      redis.call('ZREM', P .. ':jobs:queued', old)
-      redis.call('SREM', item .. ':jobs', old)
-    elseif status ~= 'running' then
-      redis.call('SREM', item .. ':jobs', old)
-    end
-  end
-end
-redis.call('HSET', P .. ':job:' .. job_id, unpack(cjson.decode(ARGV[3])))
-redis.call('ZADD', P .. ':jobs:queued', ARGV[13], job_id)
-if idem ~= '' then redis.call('SET', idem, fp .. '|' .. job_id, 'EX', ARGV[6]) end
-if receipt ~= '' then redis.call('SET', receipt, job_id, 'EX', ARGV[8]) end
-if item ~= '' then
-  redis.call('HSET', item, 'content_hash', content, 'job_id', job_id)
-  redis.call('SADD', item .. ':jobs', job_id)
-end
-redis.call('XADD', ARGV[11], '*', 'data', ARGV[12])
-return {'created', job_id}
-"""
-
-# ARGV: prefix, receipt key, receipt ttl, item key, finished_at, retention s
-_REMOVE = """
-local P, receipt, item = ARGV[1], ARGV[2], ARGV[4]
-if redis.call('EXISTS', receipt) == 1 then return {1} end
-local out = {0}
-for _, id in ipairs(redis.call('SMEMBERS', item .. ':jobs')) do
-  local key = P .. ':job:' .. id
-  local status = redis.call('HGET', key, 'status')
-  if status == 'queued' or status == 'running' then
-    redis.call('HSET', key, 'status', 'cancelled', 'finished_at', ARGV[5])
-    redis.call('EXPIRE', key, ARGV[6])
-    redis.call('ZREM', P .. ':jobs:queued', id)
-    redis.call('ZREM', P .. ':jobs:running', id)
-    table.insert(out, id)
-  end
-end
-redis.call('DEL', item, item .. ':jobs')
-redis.call('SET', receipt, '', 'EX', ARGV[3])
-return out
-"""
-
-# ARGV: prefix, job id, worker, lease s, started_at
-_CLAIM = (
-    _NOW
-    + """
-local P, id = ARGV[1], ARGV[2]
-local key = P .. ':job:' .. id
-local status = redis.call('HGET', key, 'status')
-if not status then return 'gone' end
-if status == 'running' then
-  if tonumber(redis.call('HGET', key, 'lease_until') or '0') > now then return 'busy' end
-elseif status ~= 'queued' then
-  return 'final'
-end
-local lease = now + tonumber(ARGV[4])
-redis.call('HSET', key, 'status', 'running', 'started_at', ARGV[5], 'worker', ARGV[3], 'lease_until', lease)
-redis.call('HINCRBY', key, 'runs', 1)
-redis.call('ZREM', P .. ':jobs:queued', id)
-redis.call('ZADD', P .. ':jobs:running', lease, id)
-return 'claimed'
-"""
-)
-
-# ARGV: prefix, worker, lease s, job ids... -> the ids that are no longer running here
-_RENEW = (
-    _NOW
-    + """
-local P, lease = ARGV[1], now + tonumber(ARGV[3])
-local lost = {}
-for i = 4, #ARGV do
-  local key = P .. ':job:' .. ARGV[i]
-  local state = redis.call('HMGET', key, 'status', 'worker')
-  if state[1] == 'running' and state[2] == ARGV[2] then
-    redis.call('HSET', key, 'lease_until', lease)
-    redis.call('ZADD', P .. ':jobs:running', lease, ARGV[i])
-  else
-    table.insert(lost, ARGV[i])
-  end
-end
-return lost
-"""
-)
-
-# ARGV: prefix, job id, worker ('' = any whose lease expired), stream, message
-_REQUEUE = (
-    _NOW
-    + """
-local P, id = ARGV[1], ARGV[2]
-local key = P .. ':job:' .. id
-local state = redis.call('HMGET', key, 'status', 'worker', 'lease_until', 'runs', 'created_at')
-if state[1] ~= 'running' then return 0 end
-if ARGV[3] == '' then
-  if tonumber(state[3] or '0') > now then return 0 end
-elseif state[2] ~= ARGV[3] then
-  return 0
-else
-  redis.call('HSET', key, 'runs', math.max(tonumber(state[4] or '1') - 1, 0))  -- a stop on purpose
-end
-redis.call('HSET', key, 'status', 'queued')
-redis.call('HDEL', key, 'worker', 'lease_until')
-redis.call('ZREM', P .. ':jobs:running', id)
-redis.call('ZADD', P .. ':jobs:queued', state[5], id)
-redis.call('XADD', ARGV[4], '*', 'data', ARGV[5])
-return 1
-"""
-)
-
-# ARGV: prefix, job id, fields JSON, retention s, delivery id ('' = none), delivery fields JSON,
-# worker, lease s
-_FINISH = (
-    _NOW
-    + """
-local P, id = ARGV[1], ARGV[2]
-local key = P .. ':job:' .. id
-if redis.call('HGET', key, 'status') ~= 'running' then return 0 end
-redis.call('HSET', key, unpack(cjson.decode(ARGV[3])))
-redis.call('HDEL', key, 'worker', 'lease_until')
-redis.call('ZREM', P .. ':jobs:running', id)
-redis.call('EXPIRE', key, ARGV[4])
-if ARGV[5] ~= '' then
-  local dkey = P .. ':delivery:' .. ARGV[5]
-  local lease = now + tonumber(ARGV[8])
-  redis.call('HSET', dkey, unpack(cjson.decode(ARGV[6])))
-  redis.call('HSET', dkey, 'holder', ARGV[7], 'lease_until', lease)
-  redis.call('HSET', key, 'delivery', ARGV[5])
-  redis.call('ZADD', P .. ':deliveries:pending', lease, ARGV[5])
-end
-return 1
-"""
-)
-
-# ARGV: prefix, worker, lease s, max -> ids of pending deliveries whose lease ran out, now leased here
-_TAKE_DELIVERIES = (
-    _NOW
-    + """
-local P, lease = ARGV[1], now + tonumber(ARGV[3])
-local pending = P .. ':deliveries:pending'
-local ids = redis.call('ZRANGEBYSCORE', pending, '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
-for _, id in ipairs(ids) do
-  redis.call('HSET', P .. ':delivery:' .. id, 'holder', ARGV[2], 'lease_until', lease)
-  redis.call('ZADD', P .. ':deliveries:pending', lease, id)
-end
-return ids
-"""
-)
-
-# ARGV: prefix, worker, lease s, delivery ids...
-_RENEW_DELIVERIES = (
-    _NOW
-    + """
-local P, lease = ARGV[1], now + tonumber(ARGV[3])
-for i = 4, #ARGV do
-  local key = P .. ':delivery:' .. ARGV[i]
-  if redis.call('HGET', key, 'holder') == ARGV[2] and redis.call('HGET', key, 'state') == 'pending' then
-    redis.call('HSET', key, 'lease_until', lease)
-    redis.call('ZADD', P .. ':deliveries:pending', lease, ARGV[i])
-  end
-end
-return 1
-"""
-)
-
-# ARGV: prefix, delivery id, attempt JSON, state, next_attempt_at ('' = none), retention s
-_ATTEMPT = """
-local P, id = ARGV[1], ARGV[2]
-local key = P .. ':delivery:' .. id
-redis.call('RPUSH', key .. ':attempts', ARGV[3])
-redis.call('HSET', key, 'state', ARGV[4])
-if ARGV[5] == '' then redis.call('HDEL', key, 'next_attempt_at') else
-  redis.call('HSET', key, 'next_attempt_at', ARGV[5]) end
-if ARGV[4] ~= 'pending' then
-  redis.call('ZREM', P .. ':deliveries:pending', id)
-  redis.call('EXPIRE', key, ARGV[6])
-  redis.call('EXPIRE', key .. ':attempts', ARGV[6])
-end
-return 1
-"""
+# One Lua script per atomic step, in `lua/<step>.lua` beside this module (package data, so they ship in
+# the wheel and the image); each file says what its ARGV are.
+_LUA = files("service.jobs.store") / "lua"
+_SOURCES = {
+    step: (_LUA / f"{step}.lua").read_text(encoding="utf-8")
+    for step in (
+        "submit",
+        "remove",
+        "claim",
+        "renew",
+        "requeue",
+        "finish",
+        "take_deliveries",
+        "renew_deliveries",
+        "attempt",
+    )
+}
 
 
 def _sha(*parts: str) -> str:
@@ -332,20 +137,7 @@ class RedisJobStore:
         self.retention_s = round(retention_s)
         self.worker = worker or f"w-{uuid.uuid4().hex[:12]}"
         self.held_deliveries: set[str] = set()  # callbacks this process is delivering (leases renewed)
-        self._scripts: dict[str, Any] = {
-            name: redis.register_script(source)
-            for name, source in {
-                "submit": _SUBMIT,
-                "remove": _REMOVE,
-                "claim": _CLAIM,
-                "renew": _RENEW,
-                "requeue": _REQUEUE,
-                "finish": _FINISH,
-                "take_deliveries": _TAKE_DELIVERIES,
-                "renew_deliveries": _RENEW_DELIVERIES,
-                "attempt": _ATTEMPT,
-            }.items()
-        }
+        self._scripts: dict[str, Any] = {step: redis.register_script(src) for step, src in _SOURCES.items()}
 
     async def _script(self, name: str, *args: object) -> Any:
         return await self._scripts[name](keys=[], args=[self.prefix, *args])
