@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
+from service.backends import Backends
 from service.http.drain import Drain, DrainGuard
 from service.http.gate import Gate, document
 from service.http.gcpolicy import paced_collections
@@ -17,11 +18,8 @@ from service.http.observe import RequestObserver
 from service.http.problems import RequestGuard, install_handlers
 from service.http.routes import ops, v1
 from service.http.tracing import instrument_app
-from service.jobs import open_jobs
 from service.logs import configure_logging
 from service.metrics import Metrics
-from service.ratelimit.base import RateLimitStore
-from service.ratelimit.memory import MemoryRateLimitStore
 from service.runtime import open_runtime
 from service.schema import Digest
 from service.settings import Settings
@@ -34,11 +32,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     configure_logging(settings.log_level)
     metrics = Metrics()  # one registry per app: tests run several apps in one process
-    rate_limits: RateLimitStore = MemoryRateLimitStore()
-    if settings.redis_url:  # one quota per key across every replica
-        from service.ratelimit.redis import redis_rate_limits  # noqa: PLC0415
-
-        rate_limits = redis_rate_limits(settings)
+    # Built here, not in the lifespan: the gate (a middleware) needs its rate-limit store now.
+    backends = Backends.choose(settings)
+    rate_limits = backends.rate_limits()
     drain = Drain(settings.drain_grace_s)  # `newsbrief serve` begins it at SIGTERM (service/drain.py)
 
     @contextlib.asynccontextmanager
@@ -46,12 +42,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         drain.bind(asyncio.get_running_loop())
         # uvicorn runs the shutdown half only after in-flight requests finished (or the
         # grace period ran out), so clients are closed under no request.
-        async with open_runtime(settings, metrics=metrics) as runtime, open_jobs(runtime) as jobs:
+        async with (
+            open_runtime(settings, metrics=metrics, backends=backends) as runtime,
+            backends.open_jobs(runtime) as jobs,
+        ):
             app.state.runtime = runtime
             app.state.jobs = jobs
             async with paced_collections():  # the garbage collector on a clock (gcpolicy.py)
                 yield
         await rate_limits.aclose()
+        await backends.aclose()
 
     # FastAPIOffline: /docs and /redoc load Swagger UI and ReDoc from DOCS_ASSETS on this service
     # (files shipped in the fastapi-offline wheel, licences there), not from a CDN: they work offline.

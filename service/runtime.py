@@ -10,28 +10,21 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import anyio.to_thread
 import structlog
 
-from service.cache.base import DigestCache
-from service.cache.memory import MemoryStore
+from service.backends import Backends
 from service.engines.local import LocalServer, model_label, model_path
 from service.engines.openai_engine import make_client, openai_llm
 from service.grounding.pool import Grounder
 from service.llm.breaker import CircuitBreaker
 from service.llm.client import LLMClient
-from service.llm.quota.base import UpstreamLimiter
-from service.llm.quota.memory import memory_limiter
 from service.metrics import Metrics
 from service.outage import OutageCollector
 from service.pipeline.summarize import Engine, Pipeline
 from service.prompts import Catalogue
 from service.settings import Settings
-
-if TYPE_CHECKING:
-    from redis.asyncio import Redis
 
 log = structlog.get_logger("newsbrief.runtime")
 
@@ -46,7 +39,7 @@ class Runtime:
     startup_error: str | None = None
     breaker: CircuitBreaker | None = None  # around the engine's LLM client
     metrics: Metrics | None = None  # the app's; None in the CLI
-    redis: Redis | None = None  # with NEWSBRIEF_REDIS_URL: cache, LLM budget and jobs are shared there
+    backends: Backends | None = None  # memory or Redis: where the cache, quotas and jobs live
 
     async def wait_ready(self, timeout_s: float = 120.0) -> None:
         async with asyncio.timeout(timeout_s):
@@ -82,17 +75,18 @@ def _warm_up_nlp() -> None:
     language.detect("warm up the language identifier with a short sentence")
 
 
-def _shared_state(settings: Settings) -> tuple[Redis | None, DigestCache, UpstreamLimiter | None]:
-    """The digest cache and LLM budget of this process, or shared through Redis (`NEWSBRIEF_REDIS_URL`)."""
-    if settings.redis_url:
-        from service import backends as redisstate  # noqa: PLC0415 - only Redis deployments import the client
-
-        redis = redisstate.connect(settings)
-        return redis, redisstate.shared_cache(settings, redis), redisstate.shared_limiter(settings, redis)
-    store = (
-        MemoryStore(settings.cache_max_entries, settings.cache_ttl_s) if settings.cache_max_entries else None
-    )
-    return None, DigestCache(store), memory_limiter(settings)
+def _engine(settings: Settings, kind: str) -> tuple[Engine, LocalServer | None]:
+    """The engine of this process, and the embedded model server it needs (None: it needs none)."""
+    if kind == "extractive":
+        return Engine("extractive", "rules", None, ready=True), None
+    if kind == "openai":
+        return Engine("openai", settings.model, openai_llm(settings), ready=True), None
+    path = model_path(settings)
+    server = LocalServer(settings, path)
+    client = make_client(settings, base_url=server.base_url, api_key="local")
+    label = model_label(path)
+    llm = LLMClient(client, model=label, settings=settings, use_local_params=True, label=label)
+    return Engine("local", llm.model, llm, ready=False), server
 
 
 def _bind_metrics(metrics: Metrics, breaker: CircuitBreaker) -> None:
@@ -102,32 +96,29 @@ def _bind_metrics(metrics: Metrics, breaker: CircuitBreaker) -> None:
 
 
 @contextlib.asynccontextmanager
-async def open_runtime(settings: Settings, *, metrics: Metrics | None = None) -> AsyncIterator[Runtime]:
-    """Build everything; the embedded model loads in the background (see `Runtime.ready`)."""
+async def open_runtime(
+    settings: Settings, *, metrics: Metrics | None = None, backends: Backends | None = None
+) -> AsyncIterator[Runtime]:
+    """Build everything; the embedded model loads in the background (see `Runtime.ready`).
+
+    `backends`: the app's (it built the gate's rate limits from them, and closes them); None
+    chooses them here (the CLI, `newsbrief worker`) and closes them at the end.
+    """
+    owned = backends is None
+    backends = backends or Backends.choose(settings)
     catalogue = Catalogue(settings.prompts_dir)
     kind = settings.resolved_engine()
-    server: LocalServer | None = None
     if kind == "extractive" or settings.on_llm_failure == "degrade":
         await anyio.to_thread.run_sync(_warm_up_nlp)
-    if kind == "extractive":
-        engine = Engine("extractive", "rules", None, ready=True)
-    elif kind == "openai":
-        engine = Engine("openai", settings.model, openai_llm(settings), ready=True)
-    else:
-        path = model_path(settings)
-        server = LocalServer(settings, path)
-        client = make_client(settings, base_url=server.base_url, api_key="local")
-        label = model_label(path)
-        llm = LLMClient(client, model=label, settings=settings, use_local_params=True, label=label)
-        engine = Engine("local", llm.model, llm, ready=False)
+    engine, server = _engine(settings, kind)
     breaker = CircuitBreaker(
         settings.breaker_failures,
         settings.breaker_cooldown_s,
         on_change=metrics.circuit_changed if metrics is not None else None,
     )
-    redis, cache, limiter = _shared_state(settings)
+    cache = backends.digest_cache()
     if engine.llm is not None:
-        engine.llm.instrument(breaker=breaker, metrics=metrics, limiter=limiter)
+        engine.llm.instrument(breaker=breaker, metrics=metrics, limiter=backends.upstream_quota())
     if metrics is not None:
         _bind_metrics(metrics, breaker)
     grounder = Grounder(settings.resolved_grounding_workers())
@@ -135,7 +126,7 @@ async def open_runtime(settings: Settings, *, metrics: Metrics | None = None) ->
         await grounder.start()
     pipeline = Pipeline(settings, catalogue, engine, cache, grounder)
     runtime = Runtime(settings, catalogue, engine, pipeline)
-    runtime.breaker, runtime.metrics, runtime.redis = breaker, metrics, redis
+    runtime.breaker, runtime.metrics, runtime.backends = breaker, metrics, backends
     task = None
     if server is not None and engine.llm is not None:
         task = asyncio.create_task(_start_local(runtime, server, engine.llm))
@@ -153,5 +144,5 @@ async def open_runtime(settings: Settings, *, metrics: Metrics | None = None) ->
         if server is not None:
             server.stop()
         grounder.close()
-        if redis is not None:
-            await redis.aclose()
+        if owned:
+            await backends.aclose()

@@ -154,11 +154,12 @@ async def readyz(runtime: RuntimeDep) -> dict[str, str]:
         raise LLMUnavailable(runtime.startup_error, retry_after_s=30.0)
     if not runtime.engine.ready:
         raise LLMUnavailable("the embedded model is still loading", retry_after_s=1.0)
-    if runtime.redis is not None:
+    redis = runtime.backends.redis if runtime.backends is not None else None
+    if redis is not None:
         # Jobs, and the shared cache and quotas, live there: a replica that cannot reach Redis
         # answers only what needs no Redis, so it says so (the client's short timeouts bound this).
         try:
-            await runtime.redis.ping()
+            await redis.ping()
         except Exception as exc:
             reason = f"Redis is unreachable ({type(exc).__name__}); jobs cannot be stored or read"
             raise StorageUnavailable(reason, retry_after_s=5.0) from None

@@ -11,9 +11,9 @@
 `Jobs` below is what the routes see: they never touch a store or a queue directly. It
 turns a store that cannot be reached or written (Redis down, a full disk) into a 503
 problem with Retry-After (`service.jobs.store.storage_problem`).
-`open_jobs` builds the embedded pair; with `NEWSBRIEF_REDIS_URL` it builds the Redis
-pair instead (`redis_store`, `redis_queue`; `redis_worker` is `newsbrief worker`), and
-the API code stays as it is.
+`open_embedded_jobs` builds the embedded pair; with `NEWSBRIEF_REDIS_URL`, `service.backends`
+builds the Redis pair instead (`store.redis`, `queue.redis`; `worker` is `newsbrief worker`),
+and the API code stays as it is.
 """
 
 from __future__ import annotations
@@ -139,22 +139,20 @@ def check_summarize(runtime: Runtime, request: SummarizeRequest) -> None:
         runtime.catalogue.resolve(request.prompt, runtime.engine.name)
 
 
-@contextlib.asynccontextmanager
-async def open_jobs(runtime: Runtime) -> AsyncIterator[Jobs]:
-    """The embedded job system: SQLite store, in-process queue and callback deliverer.
-
-    With `NEWSBRIEF_REDIS_URL` it is the Redis one instead (`service.jobs.redis_queue`):
-    this process stores and queues, `newsbrief worker` processes run the jobs.
-    """
-    settings = runtime.settings
+def check_settings(settings: Settings) -> None:
+    """Refuse to start with a default callback target that could not be signed."""
     if settings.callback_url and not settings.callback_secret:
         raise RuntimeError("NEWSBRIEF_CALLBACK_URL is set but NEWSBRIEF_CALLBACK_SECRET is not")
-    if settings.redis_url:
-        from service.jobs.queue.redis import open_redis_jobs  # noqa: PLC0415 - Redis deployments only
 
-        async with open_redis_jobs(runtime) as jobs:
-            yield jobs
-        return
+
+@contextlib.asynccontextmanager
+async def open_embedded_jobs(runtime: Runtime) -> AsyncIterator[Jobs]:
+    """The embedded job system: SQLite store, in-process queue and callback deliverer.
+
+    `service.backends` chooses it, or the Redis one (`service.jobs.queue.redis`) with
+    `NEWSBRIEF_REDIS_URL`.
+    """
+    settings = runtime.settings
     allow = AllowList.parse(settings.callback_allow)
     store = SqliteJobStore(
         settings.data_dir,
@@ -177,4 +175,11 @@ async def open_jobs(runtime: Runtime) -> AsyncIterator[Jobs]:
         await store.close()
 
 
-__all__ = ["HOOK_OWNER_PREFIX", "Jobs", "check_summarize", "fingerprint", "open_jobs"]
+__all__ = [
+    "HOOK_OWNER_PREFIX",
+    "Jobs",
+    "check_settings",
+    "check_summarize",
+    "fingerprint",
+    "open_embedded_jobs",
+]

@@ -59,11 +59,12 @@ class Worker:
 
     def __init__(self, runtime: Runtime) -> None:
         settings = runtime.settings
-        assert runtime.redis is not None
+        assert runtime.backends is not None
+        assert runtime.backends.redis is not None
         self.settings = settings
-        self.redis = runtime.redis
+        self.redis = runtime.backends.redis
         self.name = f"{os.uname().nodename}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-        self.store = make_store(settings, runtime.redis, worker=self.name)
+        self.store = make_store(settings, self.redis, worker=self.name)
         self.deliverer = Deliverer(self.store, settings, AllowList.parse(settings.callback_allow))
         self.runner = JobRunner(self.store, runtime.pipeline, self.deliverer, settings)
         self.broker = JobStreamBroker(settings, consumer=self.name)

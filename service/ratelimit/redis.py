@@ -25,7 +25,6 @@ from redis.asyncio import Redis
 from service.outage import ERRORS, Outage
 from service.ratelimit.base import Decision
 from service.ratelimit.memory import MemoryRateLimitStore
-from service.settings import Settings
 
 # The Lua scripts live beside this module (package data: they ship in the wheel and the image).
 _LUA = files("service.ratelimit") / "lua"
@@ -56,11 +55,5 @@ class RedisRateLimitStore:
         return Decision(bool(allowed), limit, int(remaining), int(reset_ms) / 1000, int(retry_ms) / 1000)
 
     async def aclose(self) -> None:
-        await self._redis.aclose()
-
-
-def redis_rate_limits(settings: Settings) -> RedisRateLimitStore:
-    """The gate's store for a Redis deployment (its own client, closed by `aclose`)."""
-    from service.backends import connect  # noqa: PLC0415 - the package imports this module
-
-    return RedisRateLimitStore(connect(settings), settings.redis_prefix)
+        """The client belongs to `service.backends`, which closes it."""
+        await self._local.aclose()

@@ -209,15 +209,14 @@ class RedisDispatcher:
 
 
 @contextlib.asynccontextmanager
-async def open_redis_jobs(runtime: Runtime) -> AsyncIterator[Jobs]:
+async def open_redis_jobs(runtime: Runtime, redis: Redis) -> AsyncIterator[Jobs]:
     """The job system of an API process in a Redis deployment: it stores and queues, workers run."""
     from service.jobs import Jobs  # noqa: PLC0415 - the package chooses this backend
     from service.jobs.ssrf import AllowList  # noqa: PLC0415
 
     settings = runtime.settings
-    assert runtime.redis is not None
-    store = make_store(settings, runtime.redis)
-    dispatcher = RedisDispatcher(runtime.redis, settings)
+    store = make_store(settings, redis)
+    dispatcher = RedisDispatcher(redis, settings)
     await store.open()
     await dispatcher.start()
     try:

@@ -6,7 +6,6 @@ import time
 from collections import deque
 
 from service.llm.quota.base import Ticket
-from service.settings import Settings
 
 
 class MemoryLimiter:
@@ -53,10 +52,3 @@ class MemoryLimiter:
         self._log.clear()
         self._tokens.clear()
         self._sum = 0
-
-
-def memory_limiter(settings: Settings) -> MemoryLimiter | None:
-    """This process's limiter, or None when both quotas are off."""
-    if not (settings.llm_rpm or settings.llm_tpm):
-        return None
-    return MemoryLimiter(settings.llm_rpm, settings.llm_tpm, settings.llm_budget_window_s)
