@@ -26,6 +26,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from service.errors import NewsbriefError, Overloaded, RateLimited
 from service.schema import Digest
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -79,8 +80,10 @@ class Metrics:
         rejected = Counter(
             "newsbrief_rejected_requests", "Requests refused before routing", ["reason"], registry=registry
         )
-        self.rate_limited = rejected.labels("rate_limited")
-        self.overloaded = rejected.labels("overloaded")
+        # The reason is the refusal's problem slug (`rate_limited`, `overloaded`): one table, the classes.
+        self._rejected: dict[type[NewsbriefError], Counter] = {
+            cls: rejected.labels(cls.slug.replace("-", "_")) for cls in (RateLimited, Overloaded)
+        }
         attempts = Counter(
             "newsbrief_llm_attempts", "LLM HTTP attempts by outcome", ["outcome"], registry=registry
         )
@@ -112,6 +115,10 @@ class Metrics:
         registry.register(self._circuit)
 
     # -- wiring
+
+    def rejected(self, refusal: NewsbriefError) -> None:
+        """A request the gate refused before routing (rate limited or at capacity)."""
+        self._rejected[type(refusal)].inc()
 
     def bind_circuit(self, read_state: Callable[[], str]) -> None:
         self._circuit.read = read_state

@@ -21,6 +21,7 @@ import asyncio
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
+from service.errors import BodyTooLarge, Overloaded, RequestTimeout
 from service.http.problems import problem
 
 _CLOSE = {"Connection": "close"}
@@ -52,9 +53,7 @@ class BodyReader:
         declared = next((v for k, v in scope["headers"] if k == b"content-length"), b"")
         if declared.strip().isdigit() and int(declared) > self.max_body_bytes:
             detail = f"the body has {int(declared)} bytes; the limit is {self.max_body_bytes}"
-            await problem(413, "body-too-large", "Request body too large", detail, _CLOSE)(
-                scope, receive, send
-            )
+            await problem(BodyTooLarge(detail), headers=_CLOSE)(scope, receive, send)
             return None  # decided from the head: not one byte of the body is read
         chunks: list[bytes] = []
         held = 0
@@ -70,19 +69,19 @@ class BodyReader:
                     self.buffered_bytes += len(chunk)
                     if held > self.max_body_bytes:
                         detail = f"the body exceeds the limit of {self.max_body_bytes} bytes"
-                        refusal = problem(413, "body-too-large", "Request body too large", detail, _CLOSE)
+                        refusal = problem(BodyTooLarge(detail), headers=_CLOSE)
                         break
                     if self.buffered_bytes > self.max_buffered_bytes:
                         detail = "too many request bodies are being received; try again shortly"
                         headers = {**_CLOSE, "Retry-After": "1"}
-                        refusal = problem(503, "overloaded", "The service is at capacity", detail, headers)
+                        refusal = problem(Overloaded(detail), headers=headers)
                         break
                     chunks.append(chunk)
                     if not message.get("more_body", False):
                         break
         except TimeoutError:
             detail = f"the request body did not arrive within {self.timeout_s:g} s"
-            refusal = problem(408, "request-timeout", "Request timeout", detail, _CLOSE)
+            refusal = problem(RequestTimeout(detail), headers=_CLOSE)
         finally:
             self.buffered_bytes -= held
         if refusal is not None:

@@ -29,6 +29,7 @@ import orjson
 import structlog
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from service.errors import BadRequest, NewsbriefError, Overloaded, RequestTimeout
 from service.settings import Settings
 
 log = structlog.get_logger("newsbrief.connections")
@@ -36,10 +37,10 @@ LOG_EVERY_S = 10.0
 DEFAULT_MAX_CONNECTIONS = 4096
 
 
-def _raw_problem(status: int, reason: str, slug: str, title: str, detail: str) -> bytes:
-    body = orjson.dumps(
-        {"type": f"https://newsbrief.dev/problems/{slug}", "title": title, "status": status, "detail": detail}
-    )
+def _raw_problem(exc: NewsbriefError, reason: str) -> bytes:
+    """A whole HTTP/1.1 response, written to the socket below the ASGI app (there is no request)."""
+    status = exc.status
+    body = orjson.dumps(exc.problem())
     retry = b"retry-after: 1\r\n" if status == 503 else b""
     return (
         b"HTTP/1.1 %d %s\r\ncontent-type: application/problem+json\r\ncontent-length: %d\r\n"
@@ -47,19 +48,9 @@ def _raw_problem(status: int, reason: str, slug: str, title: str, detail: str) -
     )
 
 
-_HEAD_TIMEOUT = _raw_problem(
-    408, "Request Timeout", "request-timeout", "Request timeout", "the request head did not arrive in time"
-)
-_BAD_HEAD = _raw_problem(
-    400, "Bad Request", "bad-request", "Bad request", "the request head is not valid HTTP/1.1"
-)
-_AT_CAPACITY = _raw_problem(
-    503,
-    "Service Unavailable",
-    "overloaded",
-    "The service is at capacity",
-    "too many open connections; try again shortly",
-)
+_HEAD_TIMEOUT = _raw_problem(RequestTimeout("the request head did not arrive in time"), "Request Timeout")
+_BAD_HEAD = _raw_problem(BadRequest("the request head is not valid HTTP/1.1"), "Bad Request")
+_AT_CAPACITY = _raw_problem(Overloaded("too many open connections; try again shortly"), "Service Unavailable")
 
 
 class _Tally:

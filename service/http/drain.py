@@ -17,6 +17,7 @@ import asyncio
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.errors import ShuttingDown
 from service.http import observe
 from service.http.problems import problem
 
@@ -61,14 +62,8 @@ class Drain:
         log.info("shutdown_drain", in_flight=len(self._in_flight), grace_s=self.grace_s)
 
 
-def _shutting_down() -> tuple[int, str, str, str, dict[str, str]]:
-    return (
-        503,
-        "shutting-down",
-        "The service is shutting down",
-        "this process is shutting down; retry (another replica, or this one once restarted)",
-        {"Retry-After": str(RETRY_AFTER_S), "Connection": "close"},
-    )
+_SHUTTING_DOWN = "this process is shutting down; retry (another replica, or this one once restarted)"
+_HEADERS = {"Retry-After": str(RETRY_AFTER_S), "Connection": "close"}
 
 
 class DrainGuard:
@@ -112,6 +107,5 @@ class DrainGuard:
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send) -> None:
-        status, slug, title, detail, headers = _shutting_down()
-        observe.annotate(problem=slug)
-        await problem(status, slug, title, detail, headers)(scope, receive, send)
+        observe.annotate(problem=ShuttingDown.slug)
+        await problem(ShuttingDown(_SHUTTING_DOWN), headers=_HEADERS)(scope, receive, send)

@@ -34,7 +34,17 @@ from typing import Any
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.errors import NewsbriefError, Overloaded, RateLimited, Unauthorized
+from service.errors import (
+    BodyTooLarge,
+    CircuitOpen,
+    LLMUnavailable,
+    NewsbriefError,
+    Overloaded,
+    RateLimited,
+    ShuttingDown,
+    Unauthorized,
+    UnsupportedMediaType,
+)
 from service.hooks import check_before_body
 from service.http import observe
 from service.http.bodies import BodyReader, has_body
@@ -151,9 +161,10 @@ class Gate:
                 return
             if path not in EXEMPT_PATHS:
                 if self.max_in_flight and self.in_flight >= self.max_in_flight:
-                    self.metrics.overloaded.inc()
                     detail = f"{self.max_in_flight} requests are already in flight; try again shortly"
-                    await self._refuse(Overloaded(detail, retry_after_s=1.0), scope, receive, send_and_note)
+                    overloaded = Overloaded(detail, retry_after_s=1.0)
+                    self.metrics.rejected(overloaded)
+                    await self._refuse(overloaded, scope, receive, send_and_note)
                     return
                 self.in_flight += 1
                 counted = True
@@ -187,12 +198,13 @@ class Gate:
         extra += self._headers(decision)
         if decision.allowed:
             return None
-        self.metrics.rate_limited.inc()
-        return RateLimited(
+        limited = RateLimited(
             f"over {self.rate_limit} requests per minute; "
             f"the next one fits in {decision.retry_after_s:.1f} s",
             retry_after_s=decision.retry_after_s,
         )
+        self.metrics.rejected(limited)
+        return limited
 
     def _before_body(self, scope: Scope, path: str) -> NewsbriefError | None:
         """What a body request can be refused for from its head alone (a webhook's signature headers)."""
@@ -221,13 +233,20 @@ class Gate:
         await problem_for(exc, scope["method"])(scope, receive, send)
 
 
-_GATE_RESPONSES = {
-    401: "Missing or invalid API key",
-    413: "Request body too large",
-    415: "Unsupported media type",
-    429: "Too many requests (see Retry-After and the RateLimit-* headers)",
-    503: "At capacity, LLM unavailable or circuit open (see Retry-After)",
+# What the gate (and every `/v1` route behind it) may answer besides the route's own statuses; the
+# descriptions are the classes' titles.
+_GATE_ERRORS: dict[int, tuple[type[NewsbriefError], ...]] = {
+    401: (Unauthorized,),
+    413: (BodyTooLarge,),
+    415: (UnsupportedMediaType,),
+    429: (RateLimited,),
+    503: (Overloaded, LLMUnavailable, CircuitOpen, ShuttingDown),
 }
+_SEE = {429: " (see Retry-After and the RateLimit-* headers)", 503: " (see Retry-After)"}
+
+
+def _description(status: int) -> str:
+    return "; ".join(cls.title for cls in _GATE_ERRORS[status]) + _SEE.get(status, "")
 
 
 def document(schema: dict[str, Any]) -> dict[str, Any]:
@@ -254,7 +273,7 @@ def document(schema: dict[str, Any]) -> dict[str, Any]:
             if method in {"post", "put", "patch"}:
                 statuses |= {413, 415} if is_v1 else {413}
             for status in statuses:
-                responses.setdefault(str(status), {"description": _GATE_RESPONSES[status]})
+                responses.setdefault(str(status), {"description": _description(status)})
             for status, response in responses.items():
                 if status[:1] in {"4", "5"}:
                     response["content"] = problem_content

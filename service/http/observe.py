@@ -22,6 +22,8 @@ from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.errors import NewsbriefError
+
 log = structlog.get_logger("newsbrief.access")
 _QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -60,12 +62,7 @@ def annotate(**fields: Any) -> None:
 
 
 async def _internal_error(scope: Scope, receive: Receive, send: Send) -> None:
-    body = {
-        "type": "https://newsbrief.dev/problems/internal",
-        "title": "Internal error",
-        "status": 500,
-        "detail": "an unexpected error occurred; it has been logged",
-    }
+    body = NewsbriefError("an unexpected error occurred; it has been logged").problem()
     answer = Response(orjson.dumps(body), status_code=500, media_type="application/problem+json")
     await answer(scope, receive, send)
 

@@ -25,8 +25,7 @@ from typing import Any
 import orjson
 import structlog
 
-from service.errors import NewsbriefError
-from service.http.problems import PROBLEMS, TYPE_BASE
+from service.errors import JobAbandoned, NewsbriefError
 from service.jobs.callbacks import Deliverer
 from service.jobs.model import Delivery, Job, callback_body, new_id
 from service.jobs.store.base import JobStore, storage_problem
@@ -40,16 +39,9 @@ log = structlog.get_logger("newsbrief.jobs")
 
 def problem_of(exc: Exception) -> dict[str, Any]:
     """The problem+json body a synchronous request would have answered with."""
-    if isinstance(exc, NewsbriefError):
-        for cls, status, slug, title in PROBLEMS:
-            if isinstance(exc, cls):
-                return {"type": TYPE_BASE + slug, "title": title, "status": status, "detail": exc.detail}
-    return {
-        "type": TYPE_BASE + "internal",
-        "title": "Internal error",
-        "status": 500,
-        "detail": "an unexpected error occurred; it has been logged",
-    }
+    if not isinstance(exc, NewsbriefError):
+        exc = NewsbriefError("an unexpected error occurred; it has been logged")
+    return exc.problem()
 
 
 class JobRunner:
@@ -64,12 +56,9 @@ class JobRunner:
     async def run(self, job: Job) -> None:
         if job.runs > self.settings.job_max_runs:
             job.status = "failed"
-            job.problem = {
-                "type": TYPE_BASE + "job-abandoned",
-                "title": "The job was abandoned",
-                "status": 500,
-                "detail": f"the job was started {job.runs - 1} times without finishing",
-            }
+            job.problem = JobAbandoned(
+                f"the job was started {job.runs - 1} times without finishing"
+            ).problem()
         else:
             try:
                 digest = await self.pipeline.summarize(SummarizeRequest.model_validate(job.request))
