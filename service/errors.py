@@ -74,18 +74,6 @@ class NewsbriefError(Exception):
         }
 
 
-def classes_with(status: int) -> list[type[NewsbriefError]]:
-    """Every class of the tree that answers `status` (for the OpenAPI document), base classes first."""
-    found: list[type[NewsbriefError]] = []
-    pending: list[type[NewsbriefError]] = [NewsbriefError]
-    while pending:
-        cls = pending.pop(0)
-        if cls.status == status and "status" in vars(cls):  # declared, not inherited
-            found.append(cls)
-        pending.extend(cls.__subclasses__())
-    return found
-
-
 class Unauthorized(NewsbriefError):
     """No valid `Authorization: Bearer <key>` where `NEWSBRIEF_API_KEYS` requires one."""
 

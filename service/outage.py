@@ -73,10 +73,6 @@ class Outage:
         self._next_try = 0.0
         self._backoff = ExponentialWithJitterBackoff(cap=cap_s, base=first_s)
 
-    @property
-    def down(self) -> bool:
-        return self.down_since is not None
-
     def failed(self, exc: BaseException) -> float:
         """Record one failure; returns the pause (s) before the next attempt."""
         self.errors += 1

@@ -41,7 +41,7 @@ def test_with_redis_the_cache_quotas_and_limits_share_one_client(redis_url: str)
     assert isinstance(quota, RedisLimiter)
     assert cache.store.redis is backends.redis
     assert cache.flight.redis is backends.redis
-    assert limits._redis is backends.redis
+    assert limits._hit.registered_client is backends.redis
     assert quota._acquire.registered_client is backends.redis
 
     async def use() -> tuple[list[bool], int]:

@@ -57,9 +57,6 @@ class DigestCache:
         self.store = store
         self.flight = flight
         self._inflight: dict[str, asyncio.Task[tuple[Digest, bool]]] = {}
-        self.hits = 0
-        self.misses = 0
-        self.joined = 0
 
     async def get_or_compute(
         self, key: str, compute: Callable[[], Awaitable[tuple[Digest, bool]]]
@@ -68,17 +65,14 @@ class DigestCache:
         if self.store is not None:
             cached = await self.store.get(key)
             if cached is not None:
-                self.hits += 1
                 return cached, True
         task = self._inflight.get(key)
         if task is None:
-            self.misses += 1
             task = asyncio.create_task(self._run(key, compute))
             self._inflight[key] = task
             task.add_done_callback(lambda t: self._done(key, t))
             digest, elsewhere = await asyncio.shield(task)
             return digest, elsewhere
-        self.joined += 1
         digest, _ = await asyncio.shield(task)
         return digest, True
 

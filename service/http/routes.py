@@ -7,9 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from service.errors import LLMUnavailable, StorageUnavailable, Unauthorized, UnknownPrompt
+from service.errors import LLMUnavailable, StorageUnavailable, UnknownPrompt
 from service.http import observe
-from service.http.gate import authenticate, key_table
 from service.metrics import CONTENT_TYPE, Metrics
 from service.runtime import Runtime
 from service.schema import (
@@ -29,17 +28,6 @@ async def get_runtime(request: Request) -> Runtime:  # async: a sync dependency 
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-
-
-async def require_api_key(request: Request, runtime: RuntimeDep) -> None:
-    """For routers that declare it: the gate (`service/limits.py`) already checked `/v1` paths."""
-    keys = runtime.settings.api_keys
-    if not keys or getattr(request.state, "key_id", None) is not None:
-        return
-    key_id = authenticate(request.headers.get("authorization", "").encode("latin-1"), key_table(keys))
-    if key_id is None:
-        raise Unauthorized("send a valid key as `Authorization: Bearer <key>`")
-    request.state.key_id = key_id
 
 
 async def client_key_id(request: Request) -> str | None:

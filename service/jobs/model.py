@@ -14,7 +14,6 @@ from service.schema import Digest, Problem, SummarizeRequest
 
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 DeliveryState = Literal["pending", "delivered", "gone", "failed"]
-FINAL: frozenset[str] = frozenset({"succeeded", "failed", "cancelled"})
 
 
 class JobRequest(SummarizeRequest):

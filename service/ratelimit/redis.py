@@ -35,7 +35,6 @@ class RedisRateLimitStore:
     """`RateLimitStore` over Redis; owns its client (the gate is built before the lifespan runs)."""
 
     def __init__(self, redis: Redis, prefix: str) -> None:
-        self._redis = redis
         self._prefix = f"{prefix}:rate:"
         self._hit: Any = redis.register_script(_HIT)
         self._local = MemoryRateLimitStore()  # while Redis is unreachable (see the module docstring)

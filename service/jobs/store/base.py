@@ -90,10 +90,6 @@ class JobStore(Protocol):
         """Unpublish: cancel queued and running jobs of that CMS item; record the receipt."""
         ...
 
-    async def receipt(self, source: str, webhook_id: str) -> Submission | None:
-        """The answer given to an earlier delivery of this webhook id, if any."""
-        ...
-
     async def get(self, job_id: str) -> Job | None: ...
     async def claim(self) -> Job | None:
         """The oldest queued job, now `running` with `runs` incremented; None if none is queued."""

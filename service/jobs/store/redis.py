@@ -190,12 +190,6 @@ class RedisJobStore:
         found = await self.get(_str(job_id)) if job_id else None
         return Submission(result, found)
 
-    async def receipt(self, source: str, webhook_id: str) -> Submission | None:
-        seen = await self.redis.get(self._key("receipt", source, webhook_id))
-        if seen is None:
-            return None
-        return Submission("replayed", await self.get(_str(seen)) if seen else None)
-
     async def remove(self, source: str, external_id: str, webhook_id: str) -> Removal:
         out = await self._script(
             "remove",

@@ -276,9 +276,6 @@ class SqliteJobStore:
             (source, webhook_id, job_id, time.time()),
         )
 
-    async def receipt(self, source: str, webhook_id: str) -> Submission | None:
-        return await self._run(lambda conn: self._receipt(conn, source, webhook_id))
-
     async def remove(self, source: str, external_id: str, webhook_id: str) -> Removal:
         def tx(conn: sqlite3.Connection) -> Removal:
             if self._receipt(conn, source, webhook_id) is not None:
