@@ -25,6 +25,7 @@ from service.outage import OutageCollector
 from service.pipeline.summarize import Engine, Pipeline
 from service.prompts import Catalogue
 from service.settings import Settings
+from service.tasks import cancel_and_wait
 
 log = structlog.get_logger("newsbrief.runtime")
 
@@ -135,10 +136,7 @@ async def open_runtime(
     try:
         yield runtime
     finally:
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(task)
         if engine.llm is not None:
             await engine.llm.aclose()
         if server is not None:

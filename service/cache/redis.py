@@ -34,6 +34,7 @@ from redis.exceptions import RedisError
 
 from service.outage import Outage
 from service.schema import Digest
+from service.tasks import alongside
 
 log = structlog.get_logger("newsbrief.cache")
 LOCK_S = 5.0  # a killed holder delays the others by at most this long
@@ -157,10 +158,5 @@ class RedisFlight:
                 with contextlib.suppress(Exception):
                     await self._renew(keys=[lock], args=[token, self.lock_ms])
 
-        task = asyncio.create_task(renew())
-        try:
+        async with alongside(renew()):
             yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task

@@ -20,6 +20,8 @@ import contextlib
 import gc
 from collections.abc import AsyncIterator
 
+from service.tasks import alongside
+
 YOUNG_EVERY_S = 0.1
 FULL_EVERY_S = 10.0
 
@@ -45,12 +47,9 @@ async def paced_collections(
     gc.freeze()  # start-up objects live as long as the process: out of every later pass
     was_enabled = gc.isenabled()
     gc.disable()
-    task = asyncio.create_task(_pace(young_every_s, full_every_s), name="newsbrief-gc")
     try:
-        yield
+        async with alongside(_pace(young_every_s, full_every_s), name="newsbrief-gc"):
+            yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
         if was_enabled:
             gc.enable()

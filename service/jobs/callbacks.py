@@ -17,7 +17,6 @@ resumes where the last process stopped.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import random
 import time
 from datetime import UTC, datetime
@@ -32,6 +31,7 @@ from service.jobs.model import Delivery, DeliveryAttempt, DeliveryState
 from service.jobs.ssrf import AllowList, check_target
 from service.jobs.store.base import JobStore
 from service.settings import Settings
+from service.tasks import cancel_and_wait
 
 log = structlog.get_logger("newsbrief.callbacks")
 USER_AGENT = "newsbrief-callbacks/1"
@@ -93,11 +93,7 @@ class Deliverer:
         task.add_done_callback(self._tasks.discard)
 
     async def aclose(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(*self._tasks)
         if self._session is not None:
             await self._session.close()
 

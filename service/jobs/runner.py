@@ -33,6 +33,7 @@ from service.outage import Outage
 from service.pipeline.summarize import Pipeline
 from service.schema import SummarizeRequest
 from service.settings import Settings
+from service.tasks import cancel_and_wait
 
 log = structlog.get_logger("newsbrief.jobs")
 
@@ -160,12 +161,7 @@ class EmbeddedQueue:
     async def aclose(self) -> None:
         """Stop claiming and interrupt running jobs; they go back to the queue for the next start."""
         interrupted = list(self._running)
-        tasks = [t for t in (self._loop, self._sweeper, *self._running.values()) if t is not None]
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(self._loop, self._sweeper, *self._running.values())
         if interrupted:
             try:
                 await self.store.release(interrupted)

@@ -48,6 +48,7 @@ from service.jobs.runner import JobRunner
 from service.jobs.ssrf import AllowList
 from service.outage import ERRORS, Outage
 from service.runtime import Runtime
+from service.tasks import cancel_and_wait
 
 log = structlog.get_logger("newsbrief.worker")
 HEARTBEAT = Path(tempfile.gettempdir()) / "newsbrief-worker.alive"
@@ -191,14 +192,10 @@ class Worker:
             await stop.wait()
         finally:
             self._stopping = True
-            for task in background:
-                task.cancel()
             running = list(self._jobs.values())
             for task in running:
-                task.cancel()
-            for task in background:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+                task.cancel()  # awaited by their receiver callbacks, below
+            await cancel_and_wait(*background, errors=(Exception,))
             if self._callbacks:  # they release their jobs and ack their messages
                 await asyncio.wait(list(self._callbacks), timeout=10)
             await self.deliverer.aclose()

@@ -6,8 +6,6 @@ and the re-asks here (malformed JSON, schema violations, grounding failures).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import copy
 import functools
 import hashlib
@@ -46,6 +44,7 @@ from service.schema import (
     VerifyRequest,
 )
 from service.settings import Settings
+from service.tasks import alongside
 
 EngineName = Literal["openai", "local", "extractive"]
 
@@ -258,13 +257,8 @@ class Pipeline:
 
     async def _with_llm(self, llm: LLMClient, template: PromptTemplate, run: _Run) -> Digest:
         """Ask, repair and ground; the grounding helper analyses the article meanwhile."""
-        warm = asyncio.create_task(self.grounder.warm(run.article.text, language=run.request.language))
-        try:
+        async with alongside(self.grounder.warm(run.article.text, language=run.request.language)):
             return await self._ask(llm, template, run)
-        finally:
-            warm.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await warm
 
     async def _ask(self, llm: LLMClient, template: PromptTemplate, run: _Run) -> Digest:
         variables = _variables(run)
