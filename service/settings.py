@@ -55,7 +55,7 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = Field(2 * 1024 * 1024, ge=1024)
     max_article_chars: int = Field(400_000, ge=1000)  # ~65,000 words; 40,000 words are ~240k chars
-    # --- long articles (service/longform.py) ---
+    # --- long articles (service/pipeline/longform.py) ---
     # The model's context window in tokens. None: `local_ctx_tokens` for the embedded model,
     # 128000 (gpt-4o class) for the openai engine; set it for a smaller vLLM/Ollama model.
     context_tokens: int | None = Field(None, ge=1024)
@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     log_level: str = "info"
 
-    # --- hardening: limits, circuit breaker, metrics, tracing (issue 5) ---
+    # --- the gate, the circuit breaker, shutdown, metrics and tracing ---
     rate_limit_per_min: int = Field(600, ge=0)  # per API key (per client IP without keys); 0: off
     max_in_flight: int = Field(512, ge=0)  # requests being served at once; beyond it a fast 503; 0: off
     # Consecutive failed LLM calls (a call fails once its retries are used up) that open the circuit.
@@ -82,7 +82,7 @@ class Settings(BaseSettings):
         None, validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT")
     )
 
-    # --- connections and slow clients (issue 15) ---
+    # --- connections and slow clients ---
     # A request head (line and headers) must arrive within this long of the connection's start
     # or the end of the previous response: a silent socket is closed, a partial head gets 408.
     header_timeout_s: float = Field(10.0, gt=0)
@@ -99,7 +99,7 @@ class Settings(BaseSettings):
     # An upstream answer (success or error body) larger than this is a bad answer, never read whole.
     llm_max_answer_bytes: int = Field(1024 * 1024, ge=4096)
 
-    # --- jobs, webhooks, callbacks, Redis (issue 6) ---
+    # --- jobs, webhooks, callbacks, Redis ---
     job_concurrency: int = Field(16, ge=1, le=1024)
     # Runs per job, crashed runs included: a job that kills the process every time stops here.
     job_max_runs: int = Field(3, ge=1, le=100)

@@ -114,7 +114,7 @@ def service(fake_llm: FakeLLM) -> Iterator[ServiceFactory]:
             "llm_backoff_max_s": 0.0,
             "llm_timeout_s": 5.0,
             "deadline_s": 20.0,
-            "grounding_workers": 0,  # in the event loop; tests/test_offload.py runs the helper process
+            "grounding_workers": 0,  # in the event loop; tests/test_grounding_pool.py runs the helper process
         }
         values.update(overrides)
         base_url = stack.enter_context(running_service(Settings(**values), like_cli=like_cli))

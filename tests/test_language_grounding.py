@@ -1,4 +1,4 @@
-"""Numbers by the article's language on the LLM path (issue 10 item 5).
+"""Numbers by the article's language on the LLM path.
 
 Unit tests of ``service.grounding`` with a language given or detected, and (below) the whole
 LLM path over real HTTP with the fake OpenAI-compatible server.  The articles are written here.

@@ -1,4 +1,4 @@
-"""Full-width and other-script digits (issue 15 item 14): found, parsed, grounded; spans unchanged.
+"""Full-width and other-script digits: found, parsed, grounded; spans unchanged.
 
 "４２" (full-width), "٤٢" (Arabic-Indic) and "४२" (Devanagari) read as 42; "１，６００" as 1,600.
 Spans index the original text, so ``text[start:end]`` is still the full-width form.

@@ -1,4 +1,5 @@
-"""Inputs that used to answer 500: each is now the right 4xx problem+json (issue 15 item 13).
+"""Odd inputs (lone surrogates, non-ASCII version digits, CMS fields of the wrong type): each is the right
+4xx problem+json, never a 500.
 
 (Upstream bodies with negative usage or `choices` as an object: tests/test_malformed_upstream.py.)
 """

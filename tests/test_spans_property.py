@@ -1,4 +1,4 @@
-"""Property: every span is exact and unpadded on any text (issue 10 item 6).
+"""Property: every span is exact and unpadded on any text.
 
 Generated texts mix words, names, tokenised punctuation (``Tottenham 's``, `` .``), lower-casing,
 numbers in the formats of en/es/de/fr, full-width and Arabic-Indic digits, CJK, emoji,
