@@ -41,7 +41,7 @@ def _short_file(path: str) -> str:
 
 
 def _area(file: str) -> str:
-    """Which library or project module a frame belongs to (`service/grounding.py`, `pydantic`, ...)."""
+    """Which library or project module a frame belongs to (`service/grounding/locate.py`, `pydantic`, ...)."""
     if file.startswith("service/"):
         return file
     head = file.split("/", 1)[0]

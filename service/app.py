@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Built here, not in the lifespan: the gate (a middleware) needs its rate-limit store now.
     backends = Backends.choose(settings)
     rate_limits = backends.rate_limits()
-    drain = Drain(settings.drain_grace_s)  # `newsbrief serve` begins it at SIGTERM (service/drain.py)
+    drain = Drain(settings.drain_grace_s)  # `newsbrief serve` begins it at SIGTERM (service/http/drain.py)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ):
             app.state.runtime = runtime
             app.state.jobs = jobs
-            async with paced_collections():  # the garbage collector on a clock (gcpolicy.py)
+            async with paced_collections():  # the garbage collector on a clock (service/http/gcpolicy.py)
                 yield
         await rate_limits.aclose()
         await backends.aclose()

@@ -39,7 +39,7 @@ def serve(
 ) -> None:
     """Run the HTTP API (one uvicorn worker; the engine comes from the environment).
 
-    On SIGTERM uvicorn stops accepting connections and the drain begins (service/drain.py):
+    On SIGTERM uvicorn stops accepting connections and the drain begins (service/http/drain.py):
     in-flight requests get `NEWSBRIEF_SHUTDOWN_GRACE_S` to finish, then each one still running
     is answered 503 problem+json `shutting-down` with `Retry-After`; the lifespan shutdown
     closes the clients and puts running jobs back in the queue, and the process exits 0.
@@ -67,7 +67,7 @@ def serve(
         port=port,
         # Only a backstop: the drain answers what is left at the grace, this cancels after that.
         timeout_graceful_shutdown=math.ceil(settings.drain_grace_s + BACKSTOP_S),
-        # header deadline, connection cap, keep-alive, trusted proxies (service/connections.py)
+        # header deadline, connection cap, keep-alive, trusted proxies (service/http/connections.py)
         **uvicorn_options(settings),
     )
     server = Server(config)

@@ -141,7 +141,7 @@ class Metrics:
             child = self._http_children[key] = self._http.labels(method, route, str(status))
         child.observe(seconds)
 
-    # -- LLM (called from llm.py, once per HTTP attempt)
+    # -- LLM (called from service.llm.client, once per HTTP attempt)
 
     def llm_attempt(self, outcome: str) -> None:
         self._attempts[outcome].inc()

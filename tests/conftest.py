@@ -54,7 +54,7 @@ def _free_port() -> int:
 def running_service(settings: Settings, *, like_cli: bool = False) -> Iterator[str]:
     """Serve `create_app(settings)` with uvicorn on a loopback port; yields the base URL.
 
-    `like_cli`: with the server options of `newsbrief serve` (service/connections.py).
+    `like_cli`: with the server options of `newsbrief serve` (service/http/connections.py).
     """
     options: dict[str, Any] = {"lifespan": "on"}
     if like_cli:

@@ -14,7 +14,7 @@ lost to a network partition costs one duplicate LLM call, never a wrong answer.
 Both are best effort the other way too: a cache is never a reason to fail a request or
 a job. While Redis is unreachable a read is a miss, a write is skipped and single-flight
 is local to the process; each error is counted and the outage is logged once when it
-starts and once when it ends (`service.redisstate.outage`). Between failures Redis is
+starts and once when it ends (`service.outage`). Between failures Redis is
 not even tried until the backoff pause has run, so a down server costs a request nothing.
 """
 

@@ -5,7 +5,7 @@ long as it liked (~530 of them filled every slot). Here the gate reads the body 
 only then does the request take a slot:
 
 - time: the whole body within `NEWSBRIEF_BODY_TIMEOUT_S` of its head, else 408 problem+json
-  and the connection closes (its head was bounded by `service/connections.py`);
+  and the connection closes (its head was bounded by `service/http/connections.py`);
 - size: over `NEWSBRIEF_MAX_BODY_BYTES` -> 413 (chunked bodies included) and a close;
 - memory: the bytes of every body being read, together, within
   `NEWSBRIEF_MAX_BUFFERED_BODY_BYTES`, else 503 with `Retry-After`; a slow client holds

@@ -13,7 +13,7 @@ request fails. `GuardedHttpTools` closes that gap:
   problem+json and is closed at once, below the descriptor limit (logged, at most once per
   `LOG_EVERY_S`, with how many were refused and how many are open).
 
-The body's read time is bounded by the gate (`service/bodies.py`), where a 408 can carry
+The body's read time is bounded by the gate (`service/http/bodies.py`), where a 408 can carry
 the request id. `uvicorn_options` is the one place `newsbrief serve` (and the tests that
 serve like it) take their server options from.
 """

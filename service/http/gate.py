@@ -12,7 +12,7 @@ including routers added later:
    `/v1` -> 429 with `Retry-After`; every `/v1` answer carries `RateLimit-Limit`,
    `RateLimit-Remaining`, `RateLimit-Reset` and `RateLimit-Policy`;
 3. body: a webhook's signature headers are checked before its body is read (401/404 at
-   once); a body is read whole in bounded time and memory (`service/bodies.py`: 408, 413, 503);
+   once); a body is read whole in bounded time and memory (`service/http/bodies.py`: 408, 413, 503);
 4. in flight: more than `NEWSBRIEF_MAX_IN_FLIGHT` requests being served -> 503 at once
    with `Retry-After` (health and metrics are exempt and never counted); a request counts
    only once its body is in, so slow senders cannot fill the slots;
@@ -151,7 +151,7 @@ class Gate:
             if refusal is None and path not in EXEMPT_PATHS and has_body(scope):
                 refusal = self._before_body(scope, path)
                 if refusal is None:
-                    # Read in bounded time before the request counts as in flight (service/bodies.py).
+                    # Read in bounded time before the request counts as in flight (service/http/bodies.py).
                     body_receive = await self.bodies.read(scope, receive, send_and_note)
                     if body_receive is None:
                         return  # refused (408/413/503) or the client left

@@ -1,6 +1,6 @@
 """Routes of the job system: `/v1/jobs` (API key) and `/v1/hooks/{source}` (Standard Webhooks).
 
-API keys are checked by the gate in front of every `/v1` path (`service/limits.py`);
+API keys are checked by the gate in front of every `/v1` path (`service/http/gate.py`);
 jobs belong to the key that made them (its id, `ClientKeyDep`). The hooks router is
 separate and takes no key: a CMS authenticates by signing the body with
 `NEWSBRIEF_WEBHOOK_SECRET`, so `/v1/hooks/` must stay exempt from the key check.

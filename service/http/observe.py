@@ -1,6 +1,6 @@
 """Per-request context: request id, timing, LLM time, and the one log line per request.
 
-A pure ASGI middleware opens a `RequestContext` in a context variable; `llm.py` adds
+A pure ASGI middleware opens a `RequestContext` in a context variable; `service.llm.client` adds
 the time it spends waiting on the LLM, the route adds what it learned (engine,
 attempts, tokens, cache), and the middleware sets `X-Request-ID` and `X-Overhead-Ms`
 (service time minus LLM time) on the response and logs one JSON line. Neither the

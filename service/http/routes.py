@@ -33,7 +33,7 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 async def client_key_id(request: Request) -> str | None:
     """The id of the caller's API key (a short hash; None when `NEWSBRIEF_API_KEYS` is unset).
 
-    API keys are checked for every `/v1` path by the ASGI gate (`service/limits.py`), before
+    API keys are checked for every `/v1` path by the ASGI gate (`service/http/gate.py`), before
     routing, so no route can forget them; this only reads the gate's result.
     """
     key_id: str | None = getattr(request.state, "key_id", None)

@@ -1,19 +1,22 @@
 """Asynchronous jobs: `POST /v1/jobs`, CMS webhooks and signed callbacks, durable by default.
 
     service.jobs
-    ├── model      Job, Delivery, the request (`JobRequest`) and view (`JobView`) models
-    ├── store      the `JobStore` and `Dispatcher` protocols: the seams a Redis backend fills
-    ├── sqlite     `SqliteJobStore`: the embedded store (SQLite, WAL) under NEWSBRIEF_DATA_DIR
-    ├── worker     `JobRunner` (one job -> result + callback) and `EmbeddedQueue` (in-process)
-    ├── callbacks  `Deliverer`: Standard Webhooks signing, tenacity retries, attempts recorded
-    └── ssrf       which callback URLs we connect to, and at which address
+    ├── model          Job, Delivery, the request (`JobRequest`) and view (`JobView`) models
+    ├── store/
+    │   ├── base       the `JobStore` and `Dispatcher` protocols: the seams both backends fill
+    │   ├── sqlite     `SqliteJobStore`: the embedded store (SQLite, WAL) under NEWSBRIEF_DATA_DIR
+    │   └── redis      `RedisJobStore`: shared by every replica and worker (Lua scripts in lua/)
+    ├── queue/redis    the task queue of a Redis deployment (taskiq over a Redis stream)
+    ├── runner         `JobRunner` (one job -> result + callback) and `EmbeddedQueue` (in-process)
+    ├── worker         `newsbrief worker`: runs the jobs of a Redis deployment
+    ├── callbacks      `Deliverer`: Standard Webhooks signing, tenacity retries, attempts recorded
+    └── ssrf           which callback URLs we connect to, and at which address
 
 `Jobs` below is what the routes see: they never touch a store or a queue directly. It
 turns a store that cannot be reached or written (Redis down, a full disk) into a 503
-problem with Retry-After (`service.jobs.store.storage_problem`).
+problem with Retry-After (`service.jobs.store.base.storage_problem`).
 `open_embedded_jobs` builds the embedded pair; with `NEWSBRIEF_REDIS_URL`, `service.backends`
-builds the Redis pair instead (`store.redis`, `queue.redis`; `worker` is `newsbrief worker`),
-and the API code stays as it is.
+builds the Redis pair instead, and the API code stays as it is.
 """
 
 from __future__ import annotations

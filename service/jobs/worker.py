@@ -20,7 +20,7 @@ It touches a heartbeat file (`HEARTBEAT`) every lease renewal: the container hea
 
 While Redis is unreachable each of its loops (queue reader, lease keeper, cancel
 listener) logs one warning when Redis goes away and one line when it is back, and
-retries after a capped, jittered backoff (`service.redisstate.outage`), never in a
+retries after a capped, jittered backoff (`service.outage`), never in a
 tight loop; a job whose result cannot be stored yet keeps retrying the write
 (`JobRunner`), its lease simply runs out if the worker dies meanwhile.
 """

@@ -6,7 +6,7 @@
     half_open  after `cooldown_s`, exactly one call (the probe) goes through; others are
                refused until it ends; success closes the circuit, failure re-opens it
 
-`llm.py` asks `admit()` before every HTTP attempt and reports with `record(ok, probe)`:
+`service.llm.client` asks `admit()` before every HTTP attempt and reports with `record(ok, probe)`:
 every successful attempt, the probe's attempt whatever its outcome, and otherwise one
 failure per *call* whose retries are used up. Counting failed attempts instead would open
 the circuit in front of an upstream that is flaky but working: failures come back at once

@@ -1,6 +1,6 @@
 """Article in, digest out: prompt -> LLM -> validate -> ground -> repair (-> degrade).
 
-One `Budget` covers every LLM call of a request: transient retries inside `llm.py`
+One `Budget` covers every LLM call of a request: transient retries inside `service.llm.client`
 and the re-asks here (malformed JSON, schema violations, grounding failures).
 """
 

@@ -11,7 +11,7 @@ route, even those that need nothing from Redis (`GET /v1/prompts`); failing open
 remove the abuse bound exactly when the service is weakest. The local quota keeps a
 bound (at most N times the limit across N replicas, for the length of the outage) and
 costs no Redis round trip: during the backoff pause after a failure Redis is not tried
-at all (`service.redisstate.outage`), so a request never waits for a server that is
+at all (`service.outage`), so a request never waits for a server that is
 not there. The in-flight bound of the gate still holds in every case.
 """
 

@@ -21,7 +21,7 @@ stream, group, message format and receiver and changes three things:
 While Redis is unreachable the reader does not let the error out to taskiq's receiver
 (which restarts at once and logs a traceback each time: ~1,000 in 22 s measured): it
 logs once when Redis goes away and once when it is back, and reconnects after a capped,
-jittered backoff (`service.redisstate.outage`). Connect and read timeouts are bounded
+jittered backoff (`service.outage`). Connect and read timeouts are bounded
 (`NEWSBRIEF_REDIS_TIMEOUT_S`, plus the `XREADGROUP` block for reads).
 
 Acknowledgement is manual: a worker acks a job's message only once the job is final

@@ -10,7 +10,7 @@ Keys (all under `NEWSBRIEF_REDIS_PREFIX`, shown as `P`):
     P:item:<sha>            hash: content hash and last job of one CMS item; P:item:<sha>:jobs its live jobs
     P:delivery:<id>         hash: one callback (body, state, lease); P:delivery:<id>:attempts its attempts
     P:deliveries:pending    zset: pending deliveries by lease expiry (0: unleased)
-    P:queue                 the task queue's stream (`service.jobs.redis_queue`)
+    P:queue                 the task queue's stream (`service.jobs.queue.redis`)
 
 Every step that the contract (`service.jobs.store`) wants atomic is one Lua script:
 `submit` checks the webhook receipt, the idempotency key and unchanged content,

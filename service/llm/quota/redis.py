@@ -1,4 +1,4 @@
-"""`RedisLimiter`: the LLM budget of `service.llm_budget`, shared by every process through Redis.
+"""`RedisLimiter`: the upstream quota of `service.llm.quota`, shared by every process through Redis.
 
 One Lua script per admission over two sorted sets (attempts and tokens, scored by the
 server's `TIME` in ms) and a running token sum: expire what left the window, then admit
@@ -7,7 +7,7 @@ atomically, so two replicas can never both take the last slot.
 
 While Redis is unreachable the budget fails over to this process's own `MemoryLimiter`
 (same quotas, per process), for the reasons the rate limit store gives
-(`service.redisstate.ratelimit`): a Redis blip must not stop every LLM call, and the
+(`service.ratelimit.redis`): a Redis blip must not stop every LLM call, and the
 upstream's own 429s (retried, with `Retry-After`) still bound what an N-fold budget costs.
 """
 
