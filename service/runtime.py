@@ -125,7 +125,7 @@ async def open_runtime(
     grounder = Grounder(settings.resolved_grounding_workers())
     if engine.llm is not None:
         await grounder.start()
-    pipeline = Pipeline(settings, catalogue, engine, cache, grounder)
+    pipeline = Pipeline(settings, catalogue, engine, cache, grounder=grounder, metrics=metrics)
     runtime = Runtime(settings, catalogue, engine, pipeline)
     runtime.breaker, runtime.metrics, runtime.backends = breaker, metrics, backends
     task = None

@@ -26,6 +26,17 @@ def settle(client: httpx2.Client, location: str, **kw: Any) -> dict[str, Any]:
     return result
 
 
+def test_a_jobs_digest_counts_in_the_metrics(
+    service: ServiceFactory, fake_llm: FakeLLM, seed_text: str
+) -> None:
+    fake_llm.default(ok(GOOD))
+    client = service()
+    location = client.post("/v1/jobs", json={"text": seed_text, "prompt": V1}).headers["location"]
+    assert settle(client, location)["status"] == "succeeded"
+    metrics = client.get("/metrics").text
+    assert 'newsbrief_digests_total{cache="miss",engine="openai"} 1.0' in metrics
+
+
 def test_job_is_accepted_then_succeeds_with_the_digest_of_a_sync_request(
     service: ServiceFactory, fake_llm: FakeLLM, seed_text: str
 ) -> None:

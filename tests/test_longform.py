@@ -13,6 +13,7 @@ import pytest
 
 from service.errors import ArticleTooLong
 from service.llm import tokens
+from service.llm.attempts import Budget
 from service.pipeline import longform
 from service.pipeline.longform import Part, Planner, merge_digests, split_text
 from service.prompts import Catalogue
@@ -20,7 +21,7 @@ from service.schema import Actor, Digest, KeyFigure, Options, Provenance, Summar
 from service.settings import Settings
 from tests.answers import GOOD
 from tests.conftest import ServiceFactory, assert_grounded
-from tests.fakellm import Call, FakeLLM, Reply, ok
+from tests.fakellm import Call, FakeLLM, Reply, error, ok
 
 # ----------------------------------------------------------------------------- a long article
 
@@ -312,21 +313,22 @@ def test_merge_shifts_dedupes_and_takes_every_part_first() -> None:
     assert merged.sentences[0].support == [[0, 8]]  # the first part starts at 0
     second_first = merge_digests([parts[1], parts[0]], [second, first], Options()).sentences[0]
     assert second_first.support == [[len(a) + 4, len(a) + 8]]  # shifted by its part's offset
-    assert merged.attempts == 2
-    assert (merged.input_tokens, merged.output_tokens) == (20, 10)
     assert merged.warnings == [merged.warnings[0]]  # part 2's summary note does not apply
     assert "2 parts" in merged.warnings[0]
 
 
-def test_a_failing_part_fails_the_request() -> None:
-    async def digest(part: Part) -> Digest:
-        if part.start:
-            raise ArticleTooLong("boom")
-        await asyncio.sleep(0)
-        return _digest([], [], "first")
-
-    with pytest.raises(ArticleTooLong, match="boom"):
-        asyncio.run(longform.digest_parts([Part(0, "a"), Part(5, "b"), Part(9, "c")], digest, 2))
+def test_a_part_spends_its_own_attempts_and_counts_in_the_request() -> None:
+    request = Budget(max_attempts=2, deadline=time.monotonic() + 60)
+    first, second = request.part(), request.part()
+    for part in (first, second, second):
+        part.attempted()
+    first.used(10, 5)
+    second.used(7, 3)
+    assert (first.attempts, second.attempts) == (1, 2)
+    assert first.can_attempt()
+    assert not second.can_attempt()  # attempts per part: one part's repairs do not starve another
+    assert (request.attempts, request.input_tokens, request.output_tokens) == (3, 17, 8)
+    assert first.deadline == second.deadline == request.deadline
 
 
 # ----------------------------------------------------------------------------- over HTTP
@@ -370,6 +372,20 @@ def test_a_40000_word_article_is_digested_in_parts(
     assert len(starmer) == 1  # one actor, mentions merged from every part
     assert {part_of(m[0]) for m in starmer[0]["mentions"]} == set(range(len(calls)))
     assert digest["summary"].startswith("The regional council approved money")
+
+
+def test_a_failing_part_fails_the_request(service: ServiceFactory, fake_llm: FakeLLM, seed_text: str) -> None:
+    article = long_article(seed_text, words=6_000)
+
+    def reply(call: Call) -> Reply:  # the provider refuses every part but the first (400: no retry)
+        return _answer_from_the_part(call) if article.startswith(_part_of(call)) else error(400)
+
+    fake_llm.default(reply)
+    client = service(context_tokens=4096, deadline_s=60.0)
+    r = client.post("/v1/summaries", json={"text": article})
+    assert r.status_code == 502, r.text
+    assert r.json()["type"].endswith("/llm-failed")
+    assert len(fake_llm.calls) >= 2
 
 
 def test_normal_article_is_one_call(service: ServiceFactory, fake_llm: FakeLLM, seed_text: str) -> None:

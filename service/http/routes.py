@@ -68,8 +68,6 @@ async def create_summary(body: SummarizeRequest, runtime: RuntimeDep) -> Respons
         cached=p.cached,
         degraded=p.degraded,
     )
-    if runtime.metrics is not None:
-        runtime.metrics.record_digest(digest, runtime.engine.name)
     # Serialised once by pydantic's Rust core; a `response_model` would validate it all again.
     return Response(digest.model_dump_json(), media_type="application/json")
 

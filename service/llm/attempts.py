@@ -22,10 +22,31 @@ class Budget:
     attempts: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
+    parent: Budget | None = None  # the whole request's, when this one is for a part of a long article
 
     @classmethod
     def start(cls, settings: Settings) -> Budget:
         return cls(settings.llm_max_attempts, time.monotonic() + settings.request_deadline_s)
+
+    def part(self) -> Budget:
+        """The budget of one part of a long article: as many attempts, the same deadline; what the
+        part spends counts in this budget too, so the request's provenance adds up by itself."""
+        return Budget(self.max_attempts, self.deadline, parent=self)
+
+    def attempted(self) -> None:
+        """One LLM call is being made."""
+        budget: Budget | None = self
+        while budget is not None:
+            budget.attempts += 1
+            budget = budget.parent
+
+    def used(self, input_tokens: int, output_tokens: int) -> None:
+        """The tokens an answer reports."""
+        budget: Budget | None = self
+        while budget is not None:
+            budget.input_tokens += input_tokens
+            budget.output_tokens += output_tokens
+            budget = budget.parent
 
     def remaining_s(self) -> float:
         return self.deadline - time.monotonic()

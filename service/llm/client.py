@@ -202,7 +202,7 @@ class LLMClient:
             probe = self._admit()  # CircuitOpen is no OpenAIError: never retried, never translated
             if self._limiter is not None:  # the shared upstream quota (service.llm.quota)
                 ticket = await self._spend(messages, body["max_tokens"], budget, probe)
-            budget.attempts += 1
+            budget.attempted()
             timeout_s = max(0.001, min(self._settings.attempt_timeout_s, budget.remaining_s()))
             return await self._post(content, timeout_s, probe)
 
@@ -241,8 +241,7 @@ class LLMClient:
 
     def _result(self, completion: Completion, budget: Budget) -> ChatResult:
         """The answer's usage added to the budget and metrics; the content for the pipeline."""
-        budget.input_tokens += completion.input_tokens
-        budget.output_tokens += completion.output_tokens
+        budget.used(completion.input_tokens, completion.output_tokens)
         if self._metrics is not None:
             self._metrics.llm_tokens(completion.input_tokens, completion.output_tokens)
         return ChatResult(

@@ -36,10 +36,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-
-import anyio
 
 from service.engines.local import tokenize_url
 from service.errors import ArticleTooLong
@@ -267,33 +265,6 @@ class Merged:
     warnings: list[str]
     degraded: bool
     model: str
-    attempts: int
-    input_tokens: int
-    output_tokens: int
-
-
-async def digest_parts(
-    parts: Sequence[Part], digest: Callable[[Part], Awaitable[Digest]], concurrency: int
-) -> list[Digest]:
-    """Every part through `digest`, `concurrency` at a time; the first failure cancels the rest."""
-    results: list[Digest | None] = [None] * len(parts)
-    failures: list[BaseException] = []
-    limiter = anyio.Semaphore(concurrency)
-
-    async def one(index: int) -> None:
-        async with limiter:
-            try:
-                results[index] = await digest(parts[index])
-            except Exception as exc:  # re-raised below, as if there had been one call
-                failures.append(exc)
-                group.cancel_scope.cancel()
-
-    async with anyio.create_task_group() as group:
-        for index in range(len(parts)):
-            group.start_soon(one, index)
-    if failures:
-        raise failures[0]
-    return [r for r in results if r is not None]
 
 
 def _shift(span: Sequence[int], by: int) -> list[int]:
@@ -355,7 +326,4 @@ def merge_digests(parts: Sequence[Part], digests: Sequence[Digest], options: Opt
         warnings=list(dict.fromkeys(warnings)),
         degraded=first.provenance.degraded,
         model=first.provenance.model,
-        attempts=sum(d.provenance.attempts for d in digests),
-        input_tokens=sum(d.provenance.usage.input_tokens for d in digests),
-        output_tokens=sum(d.provenance.usage.output_tokens for d in digests),
     )

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Any, Literal, NamedTuple
 
+import anyio
 import anyio.to_thread
 import jsonschema
 import jsonschema_rs
@@ -27,6 +28,7 @@ from service.grounding.pool import Grounder
 from service.http import observe
 from service.llm.attempts import Budget
 from service.llm.client import LLMClient, Message
+from service.metrics import Metrics
 from service.pipeline import candidates, longform
 from service.pipeline.prepare import Article, prepare
 from service.prompts import Catalogue, PromptTemplate
@@ -117,9 +119,12 @@ class Pipeline:
         catalogue: Catalogue,
         engine: Engine,
         cache: DigestCache,
+        *,
         grounder: Grounder | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.settings = settings
+        self.metrics = metrics  # every digest counts, a route's or a job's
         self.grounder = grounder or Grounder(0)
         self.cache = cache
         self.catalogue = catalogue
@@ -184,6 +189,12 @@ class Pipeline:
 
     async def summarize(self, request: SummarizeRequest) -> Digest:
         """One digest; identical requests are served from the cache or share one computation."""
+        digest = await self._summarize(request)
+        if self.metrics is not None:
+            self.metrics.record_digest(digest, self.engine.name)
+        return digest
+
+    async def _summarize(self, request: SummarizeRequest) -> Digest:
         started = time.monotonic()
         template = (
             None if self.engine.llm is None else self.catalogue.resolve(request.prompt, self.engine.name)
@@ -232,19 +243,29 @@ class Pipeline:
     async def _long(
         self, llm: LLMClient, template: PromptTemplate, run: _Run, parts: list[longform.Part]
     ) -> Digest:
-        """Each part through `_with_llm` against its own text, same deadline; then merged."""
+        """Each part through `_with_llm` against its own text, `longform_concurrency` at a time, with
+        its own attempts and the request's deadline (`Budget.part`); then merged. The first part
+        that fails cancels the others and fails the request, as one call would."""
+        digests: list[Digest | None] = [None] * len(parts)
+        failures: list[Exception] = []
+        limiter = anyio.Semaphore(self.settings.longform_concurrency)
 
-        async def one(part: longform.Part) -> Digest:
-            article = replace(run.article, text=part.text, from_html=False)
-            budget = Budget(run.budget.max_attempts, run.budget.deadline)  # attempts per part
-            part_run = _Run(run.request, article, budget, run.started, template)
-            return await self._with_llm(llm, template, part_run)
+        async def one(index: int) -> None:
+            article = replace(run.article, text=parts[index].text, from_html=False)
+            part_run = _Run(run.request, article, run.budget.part(), run.started, template)
+            async with limiter:
+                try:
+                    digests[index] = await self._with_llm(llm, template, part_run)
+                except Exception as exc:  # re-raised below
+                    failures.append(exc)
+                    group.cancel_scope.cancel()
 
-        digests = await longform.digest_parts(parts, one, self.settings.longform_concurrency)
-        merged = longform.merge_digests(parts, digests, run.options)
-        run.budget.attempts += merged.attempts
-        run.budget.input_tokens += merged.input_tokens
-        run.budget.output_tokens += merged.output_tokens
+        async with anyio.create_task_group() as group:
+            for index in range(len(parts)):
+                group.start_soon(one, index)
+        if failures:
+            raise failures[0]
+        merged = longform.merge_digests(parts, [d for d in digests if d is not None], run.options)
         return self._digest(
             run,
             sentences=merged.sentences,
