@@ -24,8 +24,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 
+from service.nlp.rank import stop_words
 from service.nlp.roles import title_words
-from service.nlp.support_lexicon import lexicon, words
 
 Span = tuple[int, int]
 
@@ -40,6 +40,11 @@ _OPEN_CONTEXT = re.compile(r"(?:^|[\s(\[{—–\-:/])$")
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d+")
 _CAPITAL = re.compile(r"[^\W\d_a-zß-ÿ]")
+
+
+def words(text: str) -> frozenset[str]:
+    """The set of the space-separated words of ``text``."""
+    return frozenset(text.split())
 
 
 def _alternation(words: str) -> str:
@@ -159,7 +164,7 @@ def _rules(language: str) -> _Rules:
         pronoun=re.compile(rf"^\s*(?:{_alternation(_PRONOUNS[lang])})\s*$", flags),
         a_pronoun=re.compile(rf"\b(?:{_alternation(_PRONOUNS[lang])})\b", flags),
         titles=title_words(lang),
-        stops=lexicon(lang).stops,
+        stops=stop_words(lang),
     )
 
 
