@@ -32,10 +32,14 @@ Span = tuple[int, int]
 MIN_UNATTRIBUTED_WORDS = 5  # a quoted phrase shorter than this needs an attribution to count
 MAX_SPEAKER_WORDS = 12  # words between a sentence start and an attribution verb
 MAX_PARTIAL_GAP_WORDS = 8  # "X described the plan as" before a partial quote
+MAX_TITLE_WORDS = 3  # "executive producer" between a show's name and its producer's
 
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
-_MARK = re.compile(r"[\"“”„‟«»‘’‹›]")
-_CLOSERS = {"“": "”“", "„": "“”", "«": "»", "»": "«", "‘": "’", '"': '"', "‹": "›", "‟": "”"}
+_MARK = re.compile(r"[\"'“”„‟«»‘’‹›]")
+_CLOSERS = {"“": "”“", "„": "“”", "«": "»", "»": "«", "‘": "’", '"': '"', "'": "'", "‹": "›", "‟": "”"}
+# A quotation mark, but not an apostrophe inside a word ("BP's", "don’t").
+_QUOTE_MARK = re.compile(r"[\"“”„‟«»‹›]|(?<!\w)['‘’]|['‘’](?![^\W\d_])")
+_AMBIGUOUS = "‘'\""  # also apostrophes or closing marks: they open only where a quote can open
 _OPEN_CONTEXT = re.compile(r"(?:^|[\s(\[{—–\-:/])$")
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d+")
@@ -127,6 +131,7 @@ class _Piece:
     span: Span
     runs_on: bool
     continues: bool  # the paragraph's first piece, going on from a quote left open before it
+    unclosed: bool = False  # ended by the next quote's opening mark, not a closing one
 
 
 @dataclass(frozen=True)
@@ -155,6 +160,7 @@ def _rules(language: str) -> _Rules:
         # X said: | X said that | according to X, | X:
         before=re.compile(
             rf"(?:(?P<pre>[^.!?\n\"“”«»]*?)\b(?:{verbs})\b(?:\s+(?:that|que|dass|qu['’]))?"
+            rf"(?:[^.!?\n\"“”«»:]{{0,80}}(?=:))?"
             rf"|(?P<acc>{according})\s+(?P<who>[^.!?\n\"“”«»,]*),|(?P<colon>[^.!?\n\"“”«»:]*)):?\s*$",
             flags,
         ),
@@ -191,7 +197,7 @@ def _opens(text: str, at: int, mark: str, paragraph_start: int) -> bool:
     after = text[at + 1 : at + 2]
     if not after or (after.isspace() and mark not in "«»„"):
         return False
-    if mark in '‘"':  # ambiguous with an apostrophe or a closing mark: only where a quote can open
+    if mark in _AMBIGUOUS:
         return bool(_OPEN_CONTEXT.search(text, max(paragraph_start, at - 1), at)) or at == paragraph_start
     if mark == "»":  # »…« (German style) opens only before a word
         return after.isalnum()
@@ -201,10 +207,24 @@ def _opens(text: str, at: int, mark: str, paragraph_start: int) -> bool:
 def _closes(text: str, at: int, mark: str, opener: str) -> bool:
     if mark not in _CLOSERS[opener]:
         return False
-    if mark == "’":  # an apostrophe ("don’t", "Ukraine’s") is followed by a letter
+    if mark in "’'":  # an apostrophe ("don’t", "Ukraine’s") is followed by a letter
         after = text[at + 1 : at + 2]
-        return not after.isalpha()
+        return not after.isalpha() and not text[at - 1 : at].isspace()
     return True
+
+
+def _reopens(text: str, at: int, mark: str, opener: str, paragraph_start: int) -> bool:
+    """A mark inside a quote that opens the next one: the writer left the first one unclosed.
+
+    '"I won the race. "That is when he came past' is two quotes: a closing mark follows a word,
+    this one follows a space and comes before one.
+    """
+    return (
+        mark == opener
+        and mark in _AMBIGUOUS
+        and text[at - 1 : at].isspace()
+        and _opens(text, at, mark, paragraph_start)
+    )
 
 
 def _pieces(text: str) -> list[_Piece]:
@@ -223,7 +243,13 @@ def _pieces(text: str) -> list[_Piece]:
                 if _opens(text, at, mark, start):
                     opener, open_at = mark, at
                 continue
-            if _closes(text, at, mark, opener):
+            if _reopens(text, at, mark, opener, start):
+                span = _trim(text, open_at + 1, at)
+                if span[0] < span[1]:
+                    pieces.append(_Piece(open_at, at, span, False, first and running_on, unclosed=True))
+                first = False
+                open_at = at
+            elif _closes(text, at, mark, opener):
                 span = _trim(text, open_at + 1, at)
                 if span[0] < span[1]:
                     pieces.append(_Piece(open_at, at, span, False, first and running_on))
@@ -248,7 +274,7 @@ def _sentence_before(text: str, at: int, floor: int) -> tuple[int, str]:
     start = floor
     for match in _SENTENCE_END.finditer(text, floor, at):
         start = match.end()
-    for match in _MARK.finditer(text, start, at):
+    for match in _QUOTE_MARK.finditer(text, start, at):
         start = match.end()  # another quote's mark: what is before it is not about this quote
     return start, text[start:at]
 
@@ -310,6 +336,10 @@ def _speaker_in(text: str, start: int, end: int, rules: _Rules) -> tuple[Span, b
     The speaker is the first name of the phrase, unless that name only owns or titles the next one.
     """
     chunk = text[start:end]
+    last_comma = chunk.rstrip().rfind(",")
+    if last_comma >= 0 and rules.pronoun.match(chunk[last_comma + 1 :]):  # "Earlier, she said"
+        start += last_comma + 1
+        chunk = text[start:end]
     if rules.pronoun.match(chunk):
         s, e = _trim(text, start, end)
         return (s, e), True
@@ -346,14 +376,19 @@ def _opens_phrase(text: str, start: int, run: Span, rules: _Rules) -> bool:
 def _owner_or_title(text: str, run: Span, following: Span, rules: _Rules) -> bool:
     """Is ``run`` only the owner or title of the name after it?
 
-    "Amazon's Robin Terrell", "LSE chief executive Clara Furse", "The UK's top diplomat, Jane Doe":
-    yes; "Jeremy Philpott of the UK Patent Office", "Bob Dudley, BP's chief executive": no.
+    "Amazon's Robin Terrell", "LSE chief executive Clara Furse", "Richard and Judy executive producer
+    Amanda Ross": yes; "Jeremy Philpott of the UK Patent Office", "Bob Dudley, BP's chief
+    executive": no.
     """
     between = text[run[1] : following[0]]
     if between.startswith(("'s", "’s")):
         return True
     words = [w.lower() for w in _WORD.findall(between)]
-    return bool(words) and "," not in between and all(w in rules.titles for w in words)
+    return (
+        0 < len(words) <= MAX_TITLE_WORDS
+        and not re.search(r"[,;:()]", between)
+        and all(w in rules.titles or (w not in rules.stops and w.isalpha()) for w in words)
+    )
 
 
 def _clean_run(text: str, run: Span, rules: _Rules) -> Span | None:
@@ -382,7 +417,7 @@ def _attribution(text: str, piece: _Piece, paragraph_start: int, rules: _Rules) 
         assert word is not None
         return (inverted.start() + word.start(), inverted.end()), True
     match = rules.after.match(after)
-    if match and not piece.runs_on:
+    if match and not piece.runs_on and not piece.unclosed:
         if match.group("verb"):
             found = _speaker_in(text, after_at + match.start("post"), after_at + match.end("post"), rules)
             if found:
@@ -391,7 +426,7 @@ def _attribution(text: str, piece: _Piece, paragraph_start: int, rules: _Rules) 
             found = _speaker_in(text, after_at + match.start("who"), after_at + match.end("who"), rules)
             if found:
                 return found
-        elif match.group("pre") is not None and len(match.group("pre").split()) <= 6:
+        elif match.group("pre") is not None and len(match.group("pre").split()) <= MAX_SPEAKER_WORDS:
             found = _speaker_in(text, after_at + match.start("pre"), after_at + match.end("pre"), rules)
             if found:
                 return found
@@ -426,11 +461,31 @@ def _partial_attribution(
     return _speaker_in(text, chunk_start + match.start("pre"), chunk_start + match.end("pre"), rules)
 
 
+def _previous_sentence(
+    text: str, piece: _Piece, paragraph_start: int, rules: _Rules
+) -> tuple[Span, bool] | None:
+    """'She added that progress had been made. "The average woman ..."': the sentence before says who.
+
+    Only for a quote that opens its sentence, after a sentence of reported speech with no quote.
+    """
+    chunk_start, before = _sentence_before(text, piece.open_at, paragraph_start)
+    if before.strip() or chunk_start <= paragraph_start:
+        return None
+    previous_start, previous = _sentence_before(text, chunk_start - 1, paragraph_start)
+    if _QUOTE_MARK.search(previous):
+        return None
+    match = rules.partial.search(previous + " ")
+    if not match or len(match.group("pre").split()) > MAX_SPEAKER_WORDS:
+        return None
+    return _speaker_in(text, previous_start + match.start("pre"), previous_start + match.end("pre"), rules)
+
+
 def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
     """The article's direct quotes in order, each with the words that name its speaker (or None)."""
     rules = _rules_for(language)
     paragraph_starts = [0] + [m.end() for m in _PARAGRAPH.finditer(text)]
     found: list[FoundQuote] = []
+    pieces_unclosed: list[bool] = []
     for piece in _pieces(text):
         floor = paragraph_starts[bisect_right(paragraph_starts, piece.open_at) - 1]
         said = _attribution(text, piece, floor, rules) or _partial_attribution(text, piece, floor, rules)
@@ -441,7 +496,11 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
             said is None
             and previous is not None
             and previous.speaker is not None
-            and ((piece.continues and previous.runs_on) or _consecutive(text, previous, piece, floor))
+            and (
+                (piece.continues and previous.runs_on)
+                or _consecutive(text, previous, piece, floor)
+                or _opens_paragraph_after(text, previous, piece, floor, paragraph_starts)
+            )
         ):
             said = (previous.speaker, previous.pronoun)
         words_quoted = len(text[piece.span[0] : piece.span[1]].split())
@@ -451,8 +510,31 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
         if piece.continues and previous is not None and previous.runs_on and previous.speaker is None:
             # the attribution came in the paragraph the quote ran on into: it is the first part's too
             found[-1] = replace(previous, speaker=speaker, pronoun=pronoun)
+        if speaker is None:
+            said = _previous_sentence(text, piece, floor, rules)
+            speaker, pronoun = said if said else (None, False)
         found.append(FoundQuote(piece.span, speaker, pronoun, piece.runs_on))
+        pieces_unclosed.append(piece.unclosed)
+    # '"A. "B," she said.': a quote its writer left unclosed is the next one's speaker's
+    for i in range(len(found) - 2, -1, -1):
+        if found[i].speaker is None and pieces_unclosed[i] and found[i + 1].speaker is not None:
+            found[i] = replace(found[i], speaker=found[i + 1].speaker, pronoun=found[i + 1].pronoun)
     return found
+
+
+def _opens_paragraph_after(
+    text: str, previous: FoundQuote, piece: _Piece, floor: int, paragraph_starts: list[int]
+) -> bool:
+    """Does ``piece`` open the paragraph right after the one that ends with ``previous``?
+
+    News style goes on with a speaker's words in a new paragraph without saying again who speaks.
+    """
+    if piece.open_at != floor or previous.span[1] >= floor:
+        return False
+    before = paragraph_starts[bisect_right(paragraph_starts, floor - 1) - 1]
+    tail = text[previous.span[1] + 1 : floor].strip()  # at most the attribution: '", she said.'
+    ends = [m for m in _SENTENCE_END.finditer(tail) if m.group() != "\n"]
+    return previous.span[0] >= before and len(ends) <= 1 and len(tail.split()) <= MAX_SPEAKER_WORDS
 
 
 def _consecutive(text: str, previous: FoundQuote, piece: _Piece, floor: int) -> bool:
@@ -460,4 +542,4 @@ def _consecutive(text: str, previous: FoundQuote, piece: _Piece, floor: int) -> 
     if previous.span[1] < floor:
         return False  # another paragraph
     _, before = _sentence_before(text, piece.open_at, floor)
-    return not before.strip() and not _MARK.search(text, previous.span[1] + 1, piece.open_at)
+    return not before.strip() and not _QUOTE_MARK.search(text, previous.span[1] + 1, piece.open_at)
