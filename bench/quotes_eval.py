@@ -58,8 +58,8 @@ def main() -> int:
         for line in (args.data / source).read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             texts[(source, row["id"])] = row["article"]
-    counts = dict(gold=0, found=0, matched_gold=0, matched_found=0, with_speaker=0, speaker_right=0)
-    counts |= dict(wrong_speaker=0, missing_speaker=0)
+    names = "gold found matched_gold matched_found with_speaker speaker_right wrong_speaker missing_speaker"
+    counts = dict.fromkeys(names.split(), 0)
     started = time.perf_counter()
     for n, row in enumerate(gold_rows, 1):
         text = texts[(row["source"], row["id"])]
@@ -89,6 +89,8 @@ def main() -> int:
                     counts["speaker_right"] += 1
                 elif found.speaker is None:
                     counts["missing_speaker"] += 1
+                    if args.verbose:
+                        print(f"  NOSPEAKER {row['id']} {found.text[:50]!r}: gold {g['speaker']!r}")
             if found.speaker is not None and not same_speaker(found.speaker, g["speaker"]):
                 counts["wrong_speaker"] += 1
                 if args.verbose:
