@@ -43,6 +43,7 @@ class _Speakers:
     actors: list[Actor]
     language: str
     titles: frozenset[str]  # words that may stand before a name: titles, honorifics, articles
+    quoted: list[Span]  # the quotes' spans: a name inside a quote is not who speaks next
 
     def by_mention(self, span: Span) -> tuple[int, Span] | None:
         for i, actor in enumerate(self.actors):
@@ -75,7 +76,14 @@ class _Speakers:
                 continue
             for start, end in actor.mentions:
                 later = best is None or start > best[1][0]
-                if at - PRONOUN_REACH_CHARS <= start and end <= at and later and self._subject(start):
+                inside = any(s <= start < e for s, e in self.quoted)
+                if (
+                    at - PRONOUN_REACH_CHARS <= start
+                    and end <= at
+                    and later
+                    and not inside
+                    and self._subject(start)
+                ):
                     best = (i, (start, end))
         if best is None or at - best[1][0] > PRONOUN_REACH_CHARS:
             return None
@@ -92,9 +100,17 @@ class _Speakers:
         known = {(s, e) for actor in self.actors for s, e in actor.mentions}
         for match in _NAME.finditer(self.text, start, end):
             covered = any(s <= match.start() < e for s, e in known)
-            if not covered and " " in match.group() and not _sentence_opening(self.text, match.start()):
-                return True  # "Anna Lopez met John Smith. She said": who is she?
+            name_start = self._name_start(match.start(), match.end())
+            if not covered and name_start is not None and self._subject(name_start):
+                return True  # "Anna Lopez won. Then John Smith spoke. She said": who is she?
         return False
+
+    def _name_start(self, start: int, end: int) -> int | None:
+        """Where the full name in the capitalised run ``text[start:end]`` starts (titles skipped)."""
+        words = list(_LEAD_WORD.finditer(self.text, start, end))
+        while words and words[0].group().lower().rstrip(".") in self.titles:
+            words = words[1:]
+        return words[0].start() if len(words) >= 2 else None
 
     def add(self, span: Span) -> tuple[int, Span] | None:
         """A new actor named by the article words at ``span``, if they look like a name."""
@@ -110,11 +126,6 @@ class _Speakers:
             mentions = sorted({*mentions, span})
         self.actors.append(Actor(name=canonical, kind=kind, role=None, mentions=[list(m) for m in mentions]))
         return len(self.actors) - 1, span
-
-
-def _sentence_opening(text: str, at: int) -> bool:
-    before = text[max(0, at - 3) : at].rstrip(" \"“'‘")
-    return not before or before[-1] in ".!?\n"
 
 
 def _kind_of(name: str, language: str) -> ActorKind | None:
@@ -149,10 +160,13 @@ def attach_quotes(
 ) -> tuple[list[Quote], list[Actor]]:
     """The article's quotes with their speakers, and the actors with any new speaker added at the end."""
     titles = title_words(language) | {"the", "el", "la", "le", "der", "die", "das", "les", "los", "las"}
-    speakers = _Speakers(text, [a.model_copy() for a in actors], language, frozenset(titles))
+    items = find_quotes(text, language) if found is None else list(found)
+    speakers = _Speakers(
+        text, [a.model_copy() for a in actors], language, frozenset(titles), [item.span for item in items]
+    )
     quotes: list[Quote] = []
     last: tuple[int, Span] | None = None
-    for item in find_quotes(text, language) if found is None else found:
+    for item in items:
         resolved = _resolve(item, speakers, last)
         last = resolved or last
         start, end = item.span

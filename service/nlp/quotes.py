@@ -32,6 +32,8 @@ Span = tuple[int, int]
 MIN_UNATTRIBUTED_WORDS = 5  # a quoted phrase shorter than this needs an attribution to count
 MAX_SPEAKER_WORDS = 12  # words between a sentence start and an attribution verb
 MAX_PARTIAL_GAP_WORDS = 8  # "X described the plan as" before a partial quote
+MAX_DESCRIPTION_WORDS = 5  # "the world indoor champion"
+_DEFINITE = frozenset({"the", "el", "la", "le", "der", "die", "das"})
 MAX_TITLE_WORDS = 3  # "executive producer" between a show's name and its producer's
 
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
@@ -351,7 +353,7 @@ def _speaker_in(text: str, start: int, end: int, rules: _Rules) -> tuple[Span, b
         pronoun = rules.a_pronoun.search(chunk)
         if pronoun and len(chunk.split()) <= 2:
             return (start + pronoun.start(), start + pronoun.end()), True
-        return None
+        return _description(text, start, end, rules)
     first = next((i for i, run in enumerate(runs) if _opens_phrase(text, start, run, rules)), None)
     if first is None:
         return None  # "A message sent to Finnish firm F-Secure by Google's team said": unclear
@@ -389,6 +391,21 @@ def _owner_or_title(text: str, run: Span, following: Span, rules: _Rules) -> boo
         and not re.search(r"[,;:()]", between)
         and all(w in rules.titles or (w not in rules.stops and w.isalpha()) for w in words)
     )
+
+
+def _description(text: str, start: int, end: int, rules: _Rules) -> tuple[Span, bool] | None:
+    """ "The world indoor champion said": a definite description of a person named before.
+
+    It stands for someone like a pronoun does; "a spokeswoman" (someone new, unnamed) and "the
+    company" (a body, not a person) do not.
+    """
+    words = list(_WORD.finditer(text, start, end))
+    if not 2 <= len(words) <= MAX_DESCRIPTION_WORDS or words[0].group().lower() not in _DEFINITE:
+        return None
+    head = words[-1].group().lower()
+    if head in BODY_NOUNS or head in _REPRESENTATIVES or any(_CAPITAL.match(w.group()) for w in words[1:]):
+        return None
+    return (words[0].start(), words[-1].end()), True
 
 
 def _clean_run(text: str, run: Span, rules: _Rules) -> Span | None:
