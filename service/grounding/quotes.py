@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from service.grounding.locate import actor_mentions
 from service.nlp.countries import country_code
@@ -26,6 +27,7 @@ from service.schema import Actor, ActorKind, Quote
 
 Span = tuple[int, int]
 
+ARTICLE_CACHE = 128  # articles whose quotes are kept found
 PRONOUN_REACH_CHARS = 1500  # a pronoun's person is named at most this far before the quote
 _NAME = re.compile(r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+)*")
 _LEAD_WORD = re.compile(r"[^\s'’]+")
@@ -153,6 +155,40 @@ def _resolve(
     if surname is not None:
         return surname, found.speaker
     return speakers.add(found.speaker)
+
+
+@lru_cache(maxsize=ARTICLE_CACHE)
+def article_quotes(text: str, language: str) -> tuple[FoundQuote, ...]:
+    """``find_quotes`` once per article text (the helper finds them while the LLM answers)."""
+    return tuple(find_quotes(text, language))
+
+
+def digest_quotes(
+    text: str, actors: Sequence[Actor], *, language: str, max_actors: int
+) -> tuple[list[Quote], list[Actor]]:
+    """The digest's quotes and actors: speakers the actors lacked are added within ``max_actors``.
+
+    A new speaker takes the place of the lowest-ranked actor no quote names; a quote whose speaker
+    cannot be kept loses its speaker rather than naming someone absent from ``actors``.
+    """
+    quotes, grown = attach_quotes(text, actors, language=language, found=article_quotes(text, language))
+    named = {q.speaker for q in quotes if q.speaker is not None}
+    kept = list(grown[: len(actors)])
+    for speaker in grown[len(actors) :]:
+        kept.append(speaker)
+    while len(kept) > max_actors:
+        unnamed = [i for i, a in enumerate(kept) if a.name not in named]
+        drop = unnamed[-1] if unnamed else len(kept) - 1
+        named.discard(kept[drop].name)
+        del kept[drop]
+    names = {a.name for a in kept}
+    quotes = [
+        q
+        if q.speaker is None or q.speaker in names
+        else q.model_copy(update={"speaker": None, "speaker_mention": None})
+        for q in quotes
+    ]
+    return quotes, kept
 
 
 def attach_quotes(

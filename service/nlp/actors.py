@@ -220,7 +220,9 @@ def build_actors(
         name = " ".join(text[start:end].split())
         if len(name) < 2 or _SKIP_WORDS.search(name):
             continue
-        keyed = (f"person:{name}", "person") if person else _key(entity, name, language)
+        keyed: tuple[str, ActorKind] | None = (
+            (f"person:{name}", "person") if person else _key(entity, name, language)
+        )
         if keyed is None:
             continue
         key, kind = keyed

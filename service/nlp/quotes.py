@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
+from typing import Any
 
 from service.nlp.rank import stop_words
 from service.nlp.roles import title_words
@@ -465,17 +466,23 @@ def _attribution(text: str, piece: _Piece, paragraph_start: int, rules: _Rules) 
     return None
 
 
-def _partial_attribution(
-    text: str, piece: _Piece, paragraph_start: int, rules: _Rules
-) -> tuple[Span, bool] | None:
-    """``X called the plan "a disaster"``: a short quote inside a sentence that reports speech."""
+_REPORTED = object()  # a reporting verb governs the quote, but no name says who spoke
+
+
+def _partial_attribution(text: str, piece: _Piece, paragraph_start: int, rules: _Rules) -> Any:
+    """``X called the plan "a disaster"``: a short quote inside a sentence that reports speech.
+
+    The speaker's words and whether they are a pronoun; ``_REPORTED`` when the sentence reports
+    speech without naming anyone ("A spokeswoman said work would start "as soon as possible"").
+    """
     chunk_start, before = _sentence_before(text, piece.open_at, paragraph_start)
     match = rules.partial.search(before)
     if not match or len(match.group("gap").split()) > MAX_PARTIAL_GAP_WORDS:
         return None
     if len(match.group("pre").split()) > MAX_SPEAKER_WORDS:
-        return None
-    return _speaker_in(text, chunk_start + match.start("pre"), chunk_start + match.end("pre"), rules)
+        return _REPORTED
+    found = _speaker_in(text, chunk_start + match.start("pre"), chunk_start + match.end("pre"), rules)
+    return found or _REPORTED
 
 
 def _previous_sentence(
@@ -506,6 +513,9 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
     for piece in _pieces(text):
         floor = paragraph_starts[bisect_right(paragraph_starts, piece.open_at) - 1]
         said = _attribution(text, piece, floor, rules) or _partial_attribution(text, piece, floor, rules)
+        reported = said is not None
+        if said is _REPORTED:
+            said = None
         previous = found[-1] if found else None
         # A quote run over from the paragraph before, or the next sentence of the same speech
         # ('"A," he said. "B."'): the same speaker.
@@ -521,7 +531,7 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
         ):
             said = (previous.speaker, previous.pronoun)
         words_quoted = len(text[piece.span[0] : piece.span[1]].split())
-        if said is None and words_quoted < MIN_UNATTRIBUTED_WORDS and not piece.continues:
+        if not reported and said is None and words_quoted < MIN_UNATTRIBUTED_WORDS and not piece.continues:
             continue  # a scare quote, a title or a term, not anyone's words
         speaker, pronoun = said if said else (None, False)
         if piece.continues and previous is not None and previous.runs_on and previous.speaker is None:
