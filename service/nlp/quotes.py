@@ -140,8 +140,10 @@ class _Piece:
 @dataclass(frozen=True)
 class _Rules:
     after: re.Pattern[str]  # attribution after the closing mark
-    before: re.Pattern[str]  # attribution before the opening mark
-    partial: re.Pattern[str]  # "X called it" before a partial quote
+    verb: re.Pattern[str]  # a verb that reports speech
+    any_verb: re.Pattern[str]  # that, or one that characterises it ("called", "described")
+    before_tail: re.Pattern[str]  # what may follow the verb up to the quote: "that", "the BBC:"
+    according: re.Pattern[str]  # "according to X," just before the quote
     pronoun: re.Pattern[str]  # a chunk that is just a pronoun
     a_pronoun: re.Pattern[str]  # a pronoun anywhere in a chunk
     titles: frozenset[str]  # words before a name that are not part of it ("Prime Minister", "Mr")
@@ -160,16 +162,13 @@ def _rules(language: str) -> _Rules:
             rf"|(?P<pre>[^.!?\n\"“”«»]*?)\b(?:{verbs})\b)",
             flags,
         ),
-        # X said: | X said that | according to X, | X:
-        before=re.compile(
-            rf"(?:(?P<pre>[^.!?\n\"“”«»]*?)\b(?:{verbs})\b(?:\s+(?:that|que|dass|qu['’]))?"
-            rf"(?:[^.!?\n\"“”«»:]{{0,80}}(?=:))?"
-            rf"|(?P<acc>{according})\s+(?P<who>[^.!?\n\"“”«»,]*),|(?P<colon>[^.!?\n\"“”«»:]*)):?\s*$",
-            flags,
+        # X said: | X said that | X told the BBC: | according to X, | X:
+        verb=re.compile(rf"{verbs}\b", flags),
+        any_verb=re.compile(rf"(?:{verbs}|{partial_verbs})\b", flags),
+        before_tail=re.compile(
+            r"(?:\s+(?:that|que|dass|qu['’]))?(?:[^.!?\n\"“”«»:]{0,80}(?=:))?:?\s*", flags
         ),
-        partial=re.compile(
-            rf"(?P<pre>[^.!?\n\"“”«»]*?)\b(?:{verbs}|{partial_verbs})\b(?P<gap>[^.!?\n\"“”«»]*)$", flags
-        ),
+        according=re.compile(rf"(?P<acc>{according})\s+(?P<who>[^.!?\n\"“”«»,]*),\s*$", flags),
         pronoun=re.compile(rf"^\s*(?:{_alternation(_PRONOUNS[lang])})\s*$", flags),
         a_pronoun=re.compile(rf"\b(?:{_alternation(_PRONOUNS[lang])})\b", flags),
         titles=title_words(lang),
@@ -449,20 +448,22 @@ def _attribution(text: str, piece: _Piece, paragraph_start: int, rules: _Rules) 
             if found:
                 return found
     chunk_start, before = _sentence_before(text, piece.open_at, paragraph_start)
-    match = rules.before.search(before)
-    if match:
-        if match.group("pre") is not None and len(match.group("pre").split()) <= MAX_SPEAKER_WORDS:
-            return _speaker_in(text, chunk_start + match.start("pre"), chunk_start + match.end("pre"), rules)
-        if match.group("acc"):
-            return _speaker_in(text, chunk_start + match.start("who"), chunk_start + match.end("who"), rules)
-        colon = match.group("colon")
-        if colon is not None and before.rstrip().endswith(":") and 0 < len(colon.split()) <= 4:
-            return _speaker_in(
-                text,
-                chunk_start + match.start("colon"),
-                chunk_start + match.end("colon"),
-                rules,
-            )
+    # The verbs are found first and the words before one taken as its subject: a pattern with the
+    # subject as a lazy prefix costs quadratic time in the sentence's length.
+    for verb in reversed(list(rules.verb.finditer(before))):
+        if rules.before_tail.fullmatch(before, verb.end()):
+            if len(before[: verb.start()].split()) > MAX_SPEAKER_WORDS:
+                return None
+            return _speaker_in(text, chunk_start, chunk_start + verb.start(), rules)
+    according = rules.according.search(before)
+    if according:
+        return _speaker_in(
+            text, chunk_start + according.start("who"), chunk_start + according.end("who"), rules
+        )
+    if before.rstrip().endswith(":"):
+        colon = before.rstrip()[:-1]
+        if 0 < len(colon.split()) <= 4:  # "Jane Doe: "
+            return _speaker_in(text, chunk_start, chunk_start + len(colon), rules)
     return None
 
 
@@ -476,13 +477,12 @@ def _partial_attribution(text: str, piece: _Piece, paragraph_start: int, rules: 
     speech without naming anyone ("A spokeswoman said work would start "as soon as possible"").
     """
     chunk_start, before = _sentence_before(text, piece.open_at, paragraph_start)
-    match = rules.partial.search(before)
-    if not match or len(match.group("gap").split()) > MAX_PARTIAL_GAP_WORDS:
+    verb = rules.any_verb.search(before)
+    if not verb or len(before[verb.end() :].split()) > MAX_PARTIAL_GAP_WORDS:
         return None
-    if len(match.group("pre").split()) > MAX_SPEAKER_WORDS:
+    if len(before[: verb.start()].split()) > MAX_SPEAKER_WORDS:
         return _REPORTED
-    found = _speaker_in(text, chunk_start + match.start("pre"), chunk_start + match.end("pre"), rules)
-    return found or _REPORTED
+    return _speaker_in(text, chunk_start, chunk_start + verb.start(), rules) or _REPORTED
 
 
 def _previous_sentence(
@@ -498,10 +498,10 @@ def _previous_sentence(
     previous_start, previous = _sentence_before(text, chunk_start - 1, paragraph_start)
     if _QUOTE_MARK.search(previous):
         return None
-    match = rules.partial.search(previous + " ")
-    if not match or len(match.group("pre").split()) > MAX_SPEAKER_WORDS:
+    verb = rules.any_verb.search(previous)
+    if not verb or len(previous[: verb.start()].split()) > MAX_SPEAKER_WORDS:
         return None
-    return _speaker_in(text, previous_start + match.start("pre"), previous_start + match.end("pre"), rules)
+    return _speaker_in(text, previous_start, previous_start + verb.start(), rules)
 
 
 def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
