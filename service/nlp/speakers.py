@@ -24,9 +24,6 @@ MAX_TITLE_WORDS = 3  # "executive producer" between a show's name and its produc
 WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d+")
 CAPITAL = re.compile(r"[^\W\d_a-zß-ÿ]")
 
-WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d+")
-CAPITAL = re.compile(r"[^\W\d_a-zß-ÿ]")
-
 
 def words(text: str) -> frozenset[str]:
     """The set of the space-separated words of ``text``."""
