@@ -20,6 +20,7 @@ from service.grounding.locate import (
     prepare_article,
     summary_problems,
 )
+from service.grounding.quotes import article_quotes
 from service.grounding.support.check import check_sentence, prepare_support, split_summary
 from service.nlp.numbers import parse_number
 from service.schema import (
@@ -109,6 +110,7 @@ def warm_article(article: str, language: str | None = None) -> None:
     language = article_language(article, language)
     prepare_article(article, language)
     prepare_support(article, language)
+    article_quotes(article, language)
 
 
 def _judge(article: str, sentence: str, language: str) -> SentenceVerdict:

@@ -31,7 +31,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from service.nlp import language as languages
-from service.nlp.numbers import ParsedNumber, ascii_digits, find_numbers, parse_number
+from service.nlp.numbers import ParsedNumber, article_numbers, ascii_digits, find_numbers, parse_number
 
 Span = tuple[int, int]
 
@@ -157,7 +157,7 @@ def prepare_article(article: str, language: str) -> None:
 def _article_numbers(article: str, language: str) -> tuple[tuple[Span, ParsedNumber], ...]:
     return tuple(
         ((start, end), parse_number(article[start:end], language))
-        for start, end in find_numbers(article, language)
+        for start, end, _ in article_numbers(article, language)
     )
 
 
@@ -230,30 +230,9 @@ def _value_match(article: str, wanted: ParsedNumber, language: str) -> Span | No
     return best[0]
 
 
-_NEAR_CHARS = 160  # far longer than any numeric expression ("one hundred and twenty-five thousand")
-_WHITESPACE = re.compile(r"\s")
-
-
 def _numbers_overlapping(article: str, start: int, end: int, language: str) -> list[Span]:
-    """Numeric expressions of the article that overlap ``[start, end)``.
-
-    Only a window around the span is scanned, starting at a whitespace so that the scan is in
-    step with a scan of the whole article well before ``start``: the article's full scan is
-    needed only when a figure is not found by its text.
-    """
-    low = max(0, start - _NEAR_CHARS)
-    if low:
-        space = _WHITESPACE.search(article, low, start)
-        low = space.end() if space else low
-    high = min(len(article), end + _NEAR_CHARS)
-    spans: list[Span] = []
-    for local_start, local_end in find_numbers(article[low:high], language):
-        number_start, number_end = local_start + low, local_end + low
-        if number_start >= end:
-            break
-        if number_end > start:
-            spans.append((number_start, number_end))
-    return spans
+    """Numeric expressions of the article (its one cached scan) that overlap ``[start, end)``."""
+    return [(s, e) for s, e, _ in article_numbers(article, language) if s < end and e > start]
 
 
 def ground_figure(article: str, text: str, *, language: str | None = None) -> tuple[str, Span] | None:

@@ -33,7 +33,9 @@ from typing import Any
 import structlog
 
 from service.grounding.answer import Grounded, ground_answer, verify_summary, warm_article
-from service.schema import Verification
+from service.grounding.locate import article_language
+from service.grounding.quotes import digest_quotes
+from service.schema import Actor, Quote, Verification
 
 log = structlog.get_logger("newsbrief.offload")
 
@@ -61,13 +63,18 @@ def _verify(article: str, summary: Any, language: str | None) -> Verification:
     return verify_summary(article, str(summary), language=language)
 
 
+def _quotes(article: str, work: Any, language: str | None) -> tuple[list[Quote], list[Actor]]:
+    actors, max_actors = work
+    return digest_quotes(article, actors, language=article_language(article, language), max_actors=max_actors)
+
+
 def _warm(article: str, _: Any, language: str | None) -> None:
     warm_article(article, language)
 
 
 # What a helper can be asked: analyse an article ahead of its answer, ground a model answer,
 # or verify a summary written elsewhere.
-_TASKS = {"warm": _warm, "ground": _ground, "verify": _verify}
+_TASKS = {"warm": _warm, "ground": _ground, "verify": _verify, "quotes": _quotes}
 
 
 def _serve(sock: socket.socket) -> None:
@@ -229,6 +236,15 @@ class Grounder:
         """A model answer grounded in the article (figures, actors, summary sentences)."""
         grounded: Grounded = await self._run("ground", article, answer, language)
         return grounded
+
+    async def quotes(
+        self, article: str, actors: list[Actor], *, language: str | None = None, max_actors: int
+    ) -> tuple[list[Quote], list[Actor]]:
+        """The article's quotes with their speakers, and the actors with new speakers added (capped)."""
+        found: tuple[list[Quote], list[Actor]] = await self._run(
+            "quotes", article, (actors, max_actors), language
+        )
+        return found
 
     async def verify(self, article: str, summary: str, *, language: str | None = None) -> Verification:
         """A summary written elsewhere, checked sentence by sentence against the article."""

@@ -266,7 +266,7 @@ class Pipeline:
         if failures:
             raise failures[0]
         merged = longform.merge_digests(parts, [d for d in digests if d is not None], run.options)
-        return self._digest(
+        return await self._digest(
             run,
             sentences=merged.sentences,
             figures=merged.figures,
@@ -345,7 +345,7 @@ class Pipeline:
             reasons = best.summary_issues or ["no sentence of the summary is supported by the article"]
             sentences, degraded = await self._lead(run), True
             warnings.append("summary replaced by leading sentences: " + "; ".join(reasons))
-        return self._digest(
+        return await self._digest(
             run,
             sentences=sentences,
             figures=figures,
@@ -379,7 +379,7 @@ class Pipeline:
             language=run.request.language,
         )
         result = await anyio.to_thread.run_sync(call)  # CPU work (NER, ranking) off the event loop
-        return self._digest(
+        return await self._digest(
             run,
             sentences=result.sentences,
             figures=result.figures,
@@ -390,7 +390,7 @@ class Pipeline:
             engine="extractive",
         )
 
-    def _digest(
+    async def _digest(
         self,
         run: _Run,
         *,
@@ -403,12 +403,16 @@ class Pipeline:
         engine: EngineName | None = None,
     ) -> Digest:
         t = run.template
+        quotes, actors = await self.grounder.quotes(
+            run.article.text, actors, language=run.request.language, max_actors=run.options.max_actors
+        )
         return Digest(
             id=_new_id(),
             summary=" ".join(s.text for s in sentences),
             sentences=sentences,
             key_figures=figures,
             actors=actors,
+            quotes=quotes,
             text=run.article.text if run.article.from_html else None,
             provenance=Provenance(
                 engine=engine or self.engine.name,

@@ -6,16 +6,17 @@ checking the 3-6 sentences of a summary costs one pass over the article.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from service.grounding.support.lexicon import Lexicon, lexicon
-from service.grounding.support.text import Span, Token, clauses, sentences, tokens
+from service.grounding.support.text import Span, Token, clauses, sentences, tokens, words_of
 from service.nlp.countries import country_code, demonym_code
-from service.nlp.numbers import ParsedNumber, scan_numbers
+from service.nlp.numbers import ParsedNumber, article_numbers
 
 ARTICLE_CACHE = 128  # articles kept analysed
 NEGATION_SCOPE_AFTER = 1  # content words after a negation cue that it may negate ("not approve")
@@ -23,18 +24,27 @@ NEGATION_SCOPE_AFTER = 1  # content words after a negation cue that it may negat
 NEGATION_SCOPE_BEFORE = {"de": 2}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Unit:
     """An article sentence, analysed."""
 
     span: Span
-    tokens: tuple[Token, ...]
     stems: frozenset[str]
     lows: frozenset[str]
     numbers: tuple[tuple[str, ParsedNumber], ...]
     cues: tuple[tuple[str, frozenset[str]], ...]  # negation cues with the stems in their scope
     names: frozenset[str]  # lower-case words written with a capital inside the sentence
     referring: bool  # has a pronoun or role noun that may stand for an earlier name
+    text: str  # the article's text (the unit is ``text[span[0]:span[1]]``)
+    lex: Lexicon
+    _tokens: tuple[Token, ...] | None = None
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        """The sentence's tokens, made when a check needs them (only aligned sentences do)."""
+        if self._tokens is None:
+            self._tokens = tuple(tokens(self.text, self.span[0], self.span[1], self.lex))
+        return self._tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,17 +100,65 @@ def value_key(text: str, parsed: ParsedNumber) -> str:
     return "date:" + "-".join("".join(c if c.isdigit() else " " for c in text).split())
 
 
-def _unit(text: str, span: Span, lex: Lexicon, numbers: list[tuple[str, ParsedNumber]]) -> Unit:
-    toks = tuple(tokens(text, span[0], span[1], lex))
+@dataclass(slots=True)
+class _Words:
+    """What the article's sentences say about its words as a whole (filled unit by unit)."""
+
+    lows: set[str] = field(default_factory=set)
+    lower_lows: set[str] = field(default_factory=set)
+    capitalised: set[str] = field(default_factory=set)
+    name_pairs: set[tuple[str, str]] = field(default_factory=set)
+
+
+def _unit(text: str, span: Span, lex: Lexicon, numbers: list[tuple[str, ParsedNumber]], seen: _Words) -> Unit:
+    analysed = words_of(text, span[0], span[1], lex)
+    if analysed is None:  # a bracket token: the slow path judges it by its neighbours
+        return _unit_from_tokens(text, span, lex, numbers, seen)
+    infos, gaps = analysed
+    lows = frozenset([w.low for w in infos])
+    seen.lows |= lows
+    seen.lower_lows.update([w.low for w in infos if not w.cap])
+    seen.capitalised.update([w.low for w in infos if w.cap])
+    seen.name_pairs.update(
+        [(a.low, b.low) for a, b, gap in zip(infos, infos[1:], gaps, strict=False) if gap and a.cap and b.cap]
+    )
+    with_cue = any(w.cue for w in infos)
     return Unit(
         span=span,
-        tokens=toks,
+        stems=frozenset([w.stem for w in infos if w.content]),
+        lows=lows,
+        numbers=tuple(numbers),
+        cues=cues(text, span, tuple(tokens(text, span[0], span[1], lex)), lex) if with_cue else (),
+        names=frozenset([w.low for w in infos[1:] if w.name]),
+        referring=any(w.referring for w in infos),
+        text=text,
+        lex=lex,
+    )
+
+
+def _unit_from_tokens(
+    text: str, span: Span, lex: Lexicon, numbers: list[tuple[str, ParsedNumber]], seen: _Words
+) -> Unit:
+    toks = tuple(tokens(text, span[0], span[1], lex))
+    seen.lows.update(t.low for t in toks)
+    seen.lower_lows.update(t.low for t in toks if not t.cap)
+    seen.capitalised.update(t.low for t in toks if t.cap)
+    seen.name_pairs.update(
+        (a.low, b.low)
+        for a, b in itertools.pairwise(toks)
+        if a.cap and b.cap and text[a.end : b.start] == " "
+    )
+    return Unit(
+        span=span,
         stems=frozenset(t.stem for t in toks if content(t, lex)),
         lows=frozenset(t.low for t in toks),
         numbers=tuple(numbers),
         cues=cues(text, span, toks, lex),
         names=frozenset(t.low for k, t in enumerate(toks) if t.cap and k > 0 and t.low not in lex.stops),
         referring=any(t.stem in lex.role_stems or t.low in lex.role_stems for t in toks),
+        text=text,
+        lex=lex,
+        _tokens=toks,
     )
 
 
@@ -109,7 +167,7 @@ def analyse(text: str, language: str) -> Article:
     """Sentences, stems, numbers and names of an article: once per article text."""
     lex = lexicon(language)
     spans = sentences(text)
-    found = scan_numbers(text, language)
+    found = article_numbers(text, language)
     by_unit: list[list[tuple[str, ParsedNumber]]] = [[] for _ in spans]
     cursor = 0
     for start, end, parsed in found:
@@ -117,25 +175,17 @@ def analyse(text: str, language: str) -> Article:
             cursor += 1
         if cursor < len(spans):
             by_unit[cursor].append((value_key(text[start:end], parsed), parsed))
-    units = tuple(_unit(text, span, lex, nums) for span, nums in zip(spans, by_unit, strict=True))
+    seen = _Words()
+    units = tuple(_unit(text, span, lex, nums, seen) for span, nums in zip(spans, by_unit, strict=True))
     index: dict[str, list[int]] = defaultdict(list)
     for i, unit in enumerate(units):
         for stem in unit.stems:
             index[stem].append(i)
     n = max(len(units), 1)
     idf = {stem: math.log(1 + n / len(where)) for stem, where in index.items()}
-    name_lows: set[str] = set()
-    lows: set[str] = set()
-    lower_lows: set[str] = set()
-    for unit in units:
-        for k, tok in enumerate(unit.tokens):
-            lows.add(tok.low)
-            if not tok.cap:
-                lower_lows.add(tok.low)
-            if tok.cap and k > 0 and tok.low not in lex.stops:
-                name_lows.add(tok.low)
-    capitalised = {t.low for unit in units for t in unit.tokens if t.cap}
-    countries = {code for word in capitalised if (code := country_code(word, language) or demonym_code(word))}
+    countries = {
+        code for word in seen.capitalised if (code := country_code(word, language) or demonym_code(word))
+    }
     return Article(
         text=text,
         lex=lex,
@@ -143,14 +193,9 @@ def analyse(text: str, language: str) -> Article:
         index={stem: tuple(where) for stem, where in index.items()},
         idf=idf,
         unknown_idf=math.log(1 + n) + 1.0,
-        lows=frozenset(lows),
-        name_lows=frozenset(name_lows),
-        lower_lows=frozenset(lower_lows),
+        lows=frozenset(seen.lows),
+        name_lows=frozenset().union(*(unit.names for unit in units)),
+        lower_lows=frozenset(seen.lower_lows),
         countries=frozenset(countries),
-        name_pairs=frozenset(
-            (a.low, b.low)
-            for unit in units
-            for a, b in zip(unit.tokens, unit.tokens[1:], strict=False)
-            if a.cap and b.cap and text[a.end : b.start] == " "
-        ),
+        name_pairs=frozenset(seen.name_pairs),
     )

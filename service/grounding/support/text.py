@@ -144,6 +144,63 @@ _WORDS: dict[tuple[str, str], tuple[str, str, bool, bool]] = {}
 MAX_CACHED_WORDS = 200_000
 
 
+class Word(NamedTuple):
+    """What the checker needs to know of one word form, whatever its position."""
+
+    low: str
+    stem: str
+    cap: bool
+    negative: bool
+    content: bool  # counts for alignment and coverage (not a stop word, digit or negation)
+    name: bool  # capitalised and not a stop word: a name when it is not the first word
+    referring: bool  # a pronoun or role noun that may stand for an earlier name ("the minister")
+    cue: bool  # may negate what follows ("not", "refused")
+
+
+_INFO: dict[str, dict[str, Word]] = {}  # language -> word form -> Word
+
+
+def word_info(word: str, lex: Lexicon) -> Word:
+    """The ``Word`` of a word form (cached per language, bounded like the token cache)."""
+    cache = _INFO.setdefault(lex.language, {})
+    known = cache.get(word)
+    if known is None:
+        if len(cache) >= MAX_CACHED_WORDS:
+            cache.clear()
+        low, stem, cap, negative = _analyse_word(word, lex)
+        known = cache[word] = Word(
+            low,
+            stem,
+            cap,
+            negative,
+            content=low not in lex.stops and not negative and len(low) > 1 and not low.isdigit(),
+            name=cap and low not in lex.stops,
+            referring=stem in lex.role_stems or low in lex.role_stems,
+            cue=negative or (stem in lex.negative_stems and not cap),
+        )
+    return known
+
+
+# A token and, when exactly one space and a letter follow it, that space: "Anna Lopez" is a pair of
+# adjacent capitalised words without building a Token for every word of the article.
+_TOKEN_GAP = re.compile(rf"({_TOKEN.pattern})( (?=[^\W\d_]))?")
+
+
+def words_of(text: str, start: int, end: int, lex: Lexicon) -> tuple[list[Word], list[str]] | None:
+    """The ``Word`` of every token of ``text[start:end]``, and what joins each to the next.
+
+    The second list holds " " where exactly one space and a letter follow the token, else "".
+    None when the piece has a Penn-Treebank bracket token, which ``tokens`` judges in context.
+    """
+    found = _TOKEN_GAP.findall(text, start, end)
+    forms = [form for form, _ in found]
+    if not _BRACKET_TOKENS.isdisjoint(forms):
+        return None
+    cache = _INFO.get(lex.language) or {}
+    infos = [cache.get(form) or word_info(form, lex) for form in forms]
+    return infos, [gap for _, gap in found]
+
+
 def tokens(text: str, start: int, end: int, lex: Lexicon) -> Iterator[Token]:
     """Word tokens of ``text[start:end]``."""
     language = lex.language

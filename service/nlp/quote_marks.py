@@ -1,0 +1,129 @@
+"""Quotation marks of an article, paired: the quoted stretches of every paragraph, in order.
+
+“…” and „…“ / „…”, «…» and »…«, ‘…’ (an opening ‘ at a word start, a closing ’ not followed by a
+letter, so "don’t" is not a mark), straight "…" and '…' (opening where a quote can open: after white
+space or an opening bracket). A quote left open at the end of its paragraph runs over into the next
+one, as news style writes long quotes; a mark that opens a new quote while one is open ends it there
+(the writer left it unclosed). ``service.nlp.quotes`` decides which stretches are someone's words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+Span = tuple[int, int]
+
+PARAGRAPH = re.compile(r"\n\s*\n|\n")
+_MARK = re.compile(r"[\"'“”„‟«»‘’‹›]")
+_CLOSERS = {"“": "”“", "„": "“”", "«": "»", "»": "«", "‘": "’", '"': '"', "'": "'", "‹": "›", "‟": "”"}
+# A quotation mark, but not an apostrophe inside a word ("BP's", "don’t").
+QUOTE_MARK = re.compile(r"[\"“”„‟«»‹›]|(?<!\w)['‘’]|['‘’](?![^\W\d_])")
+_AMBIGUOUS = "‘'\""  # also apostrophes or closing marks: they open only where a quote can open
+_OPEN_CONTEXT = re.compile(r"(?:^|[\s(\[{—–\-:/])$")
+SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    open_at: int  # the opening mark
+    close_at: int  # the closing mark, or the end of the paragraph when the quote runs on
+    span: Span
+    runs_on: bool
+    continues: bool  # the paragraph's first piece, going on from a quote left open before it
+    unclosed: bool = False  # ended by the next quote's opening mark, not a closing one
+
+
+def trim(text: str, start: int, end: int) -> Span:
+    while start < end and (text[start].isspace() or text[start] in "\u200b\u200e\u200f"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in "\u200b\u200e\u200f"):
+        end -= 1
+    return start, end
+
+
+def _opens(text: str, at: int, mark: str, paragraph_start: int) -> bool:
+    """Can the mark at ``at`` open a quote?"""
+    after = text[at + 1 : at + 2]
+    if not after or (after.isspace() and mark not in "«»„"):
+        return False
+    if mark in _AMBIGUOUS:
+        return bool(_OPEN_CONTEXT.search(text, max(paragraph_start, at - 1), at)) or at == paragraph_start
+    if mark == "»":  # »…« (German style) opens only before a word
+        return after.isalnum()
+    return mark in _CLOSERS
+
+
+def _closes(text: str, at: int, mark: str, opener: str) -> bool:
+    if mark not in _CLOSERS[opener]:
+        return False
+    if mark in "’'":  # an apostrophe ("don’t", "Ukraine’s") is followed by a letter
+        after = text[at + 1 : at + 2]
+        return not after.isalpha() and not text[at - 1 : at].isspace()
+    return True
+
+
+def _reopens(text: str, at: int, mark: str, opener: str, paragraph_start: int) -> bool:
+    """A mark inside a quote that opens the next one: the writer left the first one unclosed.
+
+    '"I won the race. "That is when he came past' is two quotes: a closing mark follows a word,
+    this one follows a space and comes before one.
+    """
+    return (
+        mark == opener
+        and mark in _AMBIGUOUS
+        and text[at - 1 : at].isspace()
+        and _opens(text, at, mark, paragraph_start)
+    )
+
+
+def pieces(text: str) -> list[Piece]:
+    """Every quoted stretch of every paragraph, in order."""
+    pieces: list[Piece] = []
+    starts = [0] + [m.end() for m in PARAGRAPH.finditer(text)]
+    ends = [m.start() for m in PARAGRAPH.finditer(text)] + [len(text)]
+    running_on = False
+    for start, end in zip(starts, ends, strict=True):
+        opener: str | None = None
+        open_at = -1
+        first = True
+        for match in _MARK.finditer(text, start, end):
+            at, mark = match.start(), match.group()
+            if opener is None:
+                if _opens(text, at, mark, start):
+                    opener, open_at = mark, at
+                continue
+            if _reopens(text, at, mark, opener, start):
+                span = trim(text, open_at + 1, at)
+                if span[0] < span[1]:
+                    pieces.append(Piece(open_at, at, span, False, first and running_on, unclosed=True))
+                first = False
+                open_at = at
+            elif _closes(text, at, mark, opener):
+                span = trim(text, open_at + 1, at)
+                if span[0] < span[1]:
+                    pieces.append(Piece(open_at, at, span, False, first and running_on))
+                first = False
+                opener = None
+        running_on = False
+        if opener is not None:
+            span = trim(text, open_at + 1, end)
+            if span[0] < span[1]:
+                pieces.append(Piece(open_at, end, span, True, first and running_on))
+                running_on = True
+    return pieces
+
+
+def sentence_after(text: str, at: int) -> str:
+    end = SENTENCE_END.search(text, at)
+    return text[at : end.start() + 1 if end else len(text)]
+
+
+def sentence_before(text: str, at: int, floor: int) -> tuple[int, str]:
+    """The sentence's text before ``at`` (from its start, or the last closing quote mark)."""
+    start = floor
+    for match in SENTENCE_END.finditer(text, floor, at):
+        start = match.end()
+    for match in QUOTE_MARK.finditer(text, start, at):
+        start = match.end()  # another quote's mark: what is before it is not about this quote
+    return start, text[start:at]

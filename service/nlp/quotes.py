@@ -1,0 +1,205 @@
+"""Direct quotes of an article and who the article says spoke them, by rules (en, es, de, fr).
+
+* **Marks.** Quotation marks are paired paragraph by paragraph: “…” and „…“ / „…”, «…» and »…«,
+  ‘…’ (an opening ‘ at a word start, a closing ’ not followed by a letter, so "don’t" is not a
+  mark) and straight "…" (opening where a quote can open: after white space or an opening bracket).
+  A quote left open at the end of its paragraph runs over into the next one, as news style writes
+  long quotes; each paragraph's part is its own quote.
+* **Attribution.** The words after the closing mark (``"…," she said``, ``"…", sagte Merz``,
+  ``« … », a déclaré le ministre``) or before the opening one (``X said: "…"``, ``according to X,
+  "…"``, ``X: "…"``, ``Sánchez afirmó que "…"``) name the speaker: a name, a pronoun or a body ("the
+  Scottish government").  A quote with no attribution of its own continues the speaker of the quote
+  just before it in the same paragraph, or of the paragraph it runs over from.
+* **Scare quotes** ("the 'coalition of the willing'") are not quotes of anyone: a short quoted
+  phrase counts only when the sentence attributes it (``X called the plan "a disaster"``).
+
+Marks are paired by ``quote_marks``, the speaker's words found by ``speakers``; ``find_quotes``
+answers spans only and ``service.grounding.quotes`` turns the speaker's words into one of the
+digest's actors.  A speaker the rules cannot name is ``None``: a missing speaker is better
+than a wrong one.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+from typing import Any
+
+from service.nlp.quote_marks import (
+    PARAGRAPH,
+    QUOTE_MARK,
+    SENTENCE_END,
+    Piece,
+    pieces,
+    sentence_after,
+    sentence_before,
+)
+from service.nlp.speakers import BODY_NOUNS, INVERTED, Rules, rules_for, speaker_in
+
+__all__ = ["BODY_NOUNS", "FoundQuote", "find_quotes"]
+
+Span = tuple[int, int]
+
+MIN_UNATTRIBUTED_WORDS = 5  # a quoted phrase shorter than this needs an attribution to count
+MAX_SPEAKER_WORDS = 12  # words between a sentence start and an attribution verb
+MAX_PARTIAL_GAP_WORDS = 8  # "X described the plan as" before a partial quote
+
+
+@dataclass(frozen=True, slots=True)
+class FoundQuote:
+    """A quote of the article: the quoted words, and the words that name who said them."""
+
+    span: Span  # the quoted words, without the marks, never padded with white space
+    speaker: Span | None  # the article's words that name the speaker for this quote
+    pronoun: bool = False  # the speaker is named by a pronoun ("she said")
+    runs_on: bool = False  # the quote goes on in the next paragraph (no closing mark here)
+
+
+def _attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) -> tuple[Span, bool] | None:
+    """Who the words around the quote say spoke it."""
+    after_at = piece.close_at + 1
+    after = sentence_after(text, after_at)
+    if INVERTED.search(after[:40]):
+        inverted = INVERTED.search(text, after_at, after_at + 40)
+        assert inverted is not None
+        word = re.search(r"(il|elle|er|sie)$", inverted.group(), re.IGNORECASE)
+        assert word is not None
+        return (inverted.start() + word.start(), inverted.end()), True
+    match = rules.after.match(after)
+    if match and not piece.runs_on and not piece.unclosed:
+        if match.group("verb"):
+            found = speaker_in(text, after_at + match.start("post"), after_at + match.end("post"), rules)
+            if found:
+                return found
+        elif match.group("acc"):
+            found = speaker_in(text, after_at + match.start("who"), after_at + match.end("who"), rules)
+            if found:
+                return found
+        elif match.group("pre") is not None and len(match.group("pre").split()) <= MAX_SPEAKER_WORDS:
+            found = speaker_in(text, after_at + match.start("pre"), after_at + match.end("pre"), rules)
+            if found:
+                return found
+    chunk_start, before = sentence_before(text, piece.open_at, paragraph_start)
+    # The verbs are found first and the words before one taken as its subject: a pattern with the
+    # subject as a lazy prefix costs quadratic time in the sentence's length.
+    for verb in reversed(list(rules.verb.finditer(before))):
+        if rules.before_tail.fullmatch(before, verb.end()):
+            if len(before[: verb.start()].split()) > MAX_SPEAKER_WORDS:
+                return None
+            return speaker_in(text, chunk_start, chunk_start + verb.start(), rules)
+    according = rules.according.search(before)
+    if according:
+        return speaker_in(
+            text, chunk_start + according.start("who"), chunk_start + according.end("who"), rules
+        )
+    if before.rstrip().endswith(":"):
+        colon = before.rstrip()[:-1]
+        if 0 < len(colon.split()) <= 4:  # "Jane Doe: "
+            return speaker_in(text, chunk_start, chunk_start + len(colon), rules)
+    return None
+
+
+_REPORTED = object()  # a reporting verb governs the quote, but no name says who spoke
+
+
+def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) -> Any:
+    """``X called the plan "a disaster"``: a short quote inside a sentence that reports speech.
+
+    The speaker's words and whether they are a pronoun; ``_REPORTED`` when the sentence reports
+    speech without naming anyone ("A spokeswoman said work would start "as soon as possible"").
+    """
+    chunk_start, before = sentence_before(text, piece.open_at, paragraph_start)
+    verb = rules.any_verb.search(before)
+    if not verb or len(before[verb.end() :].split()) > MAX_PARTIAL_GAP_WORDS:
+        return None
+    if len(before[: verb.start()].split()) > MAX_SPEAKER_WORDS:
+        return _REPORTED
+    return speaker_in(text, chunk_start, chunk_start + verb.start(), rules) or _REPORTED
+
+
+def _previous_sentence(
+    text: str, piece: Piece, paragraph_start: int, rules: Rules
+) -> tuple[Span, bool] | None:
+    """'She added that progress had been made. "The average woman ..."': the sentence before says who.
+
+    Only for a quote that opens its sentence, after a sentence of reported speech with no quote.
+    """
+    chunk_start, before = sentence_before(text, piece.open_at, paragraph_start)
+    if before.strip() or chunk_start <= paragraph_start:
+        return None
+    previous_start, previous = sentence_before(text, chunk_start - 1, paragraph_start)
+    if QUOTE_MARK.search(previous):
+        return None
+    verb = rules.any_verb.search(previous)
+    if not verb or len(previous[: verb.start()].split()) > MAX_SPEAKER_WORDS:
+        return None
+    return speaker_in(text, previous_start, previous_start + verb.start(), rules)
+
+
+def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
+    """The article's direct quotes in order, each with the words that name its speaker (or None)."""
+    rules = rules_for(language)
+    paragraph_starts = [0] + [m.end() for m in PARAGRAPH.finditer(text)]
+    found: list[FoundQuote] = []
+    pieces_unclosed: list[bool] = []
+    for piece in pieces(text):
+        floor = paragraph_starts[bisect_right(paragraph_starts, piece.open_at) - 1]
+        said = _attribution(text, piece, floor, rules) or _partial_attribution(text, piece, floor, rules)
+        reported = said is not None
+        if said is _REPORTED:
+            said = None
+        previous = found[-1] if found else None
+        # A quote run over from the paragraph before, or the next sentence of the same speech
+        # ('"A," he said. "B."'): the same speaker.
+        if (
+            said is None
+            and previous is not None
+            and previous.speaker is not None
+            and (
+                (piece.continues and previous.runs_on)
+                or _consecutive(text, previous, piece, floor)
+                or _opens_paragraph_after(text, previous, piece, floor, paragraph_starts)
+            )
+        ):
+            said = (previous.speaker, previous.pronoun)
+        words_quoted = len(text[piece.span[0] : piece.span[1]].split())
+        if not reported and said is None and words_quoted < MIN_UNATTRIBUTED_WORDS and not piece.continues:
+            continue  # a scare quote, a title or a term, not anyone's words
+        speaker, pronoun = said if said else (None, False)
+        if piece.continues and previous is not None and previous.runs_on and previous.speaker is None:
+            # the attribution came in the paragraph the quote ran on into: it is the first part's too
+            found[-1] = replace(previous, speaker=speaker, pronoun=pronoun)
+        if speaker is None:
+            said = _previous_sentence(text, piece, floor, rules)
+            speaker, pronoun = said if said else (None, False)
+        found.append(FoundQuote(piece.span, speaker, pronoun, piece.runs_on))
+        pieces_unclosed.append(piece.unclosed)
+    # '"A. "B," she said.': a quote its writer left unclosed is the next one's speaker's
+    for i in range(len(found) - 2, -1, -1):
+        if found[i].speaker is None and pieces_unclosed[i] and found[i + 1].speaker is not None:
+            found[i] = replace(found[i], speaker=found[i + 1].speaker, pronoun=found[i + 1].pronoun)
+    return found
+
+
+def _opens_paragraph_after(
+    text: str, previous: FoundQuote, piece: Piece, floor: int, paragraph_starts: list[int]
+) -> bool:
+    """Does ``piece`` open the paragraph right after the one that ends with ``previous``?
+
+    News style goes on with a speaker's words in a new paragraph without saying again who speaks.
+    """
+    if piece.open_at != floor or previous.span[1] >= floor:
+        return False
+    before = paragraph_starts[bisect_right(paragraph_starts, floor - 1) - 1]
+    tail = text[previous.span[1] + 1 : floor].strip()  # at most the attribution: '", she said.'
+    ends = [m for m in SENTENCE_END.finditer(tail) if m.group() != "\n"]
+    return previous.span[0] >= before and len(ends) <= 1 and len(tail.split()) <= MAX_SPEAKER_WORDS
+
+
+def _consecutive(text: str, previous: FoundQuote, piece: Piece, floor: int) -> bool:
+    """Does ``piece`` open the sentence right after the one that quoted ``previous``?"""
+    if previous.span[1] < floor:
+        return False  # another paragraph
+    _, before = sentence_before(text, piece.open_at, floor)
+    return not before.strip() and not QUOTE_MARK.search(text, previous.span[1] + 1, piece.open_at)
