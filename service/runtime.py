@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 import anyio.to_thread
 import structlog
 
+from service import engines
 from service.backends import Backends
-from service.engines.local import LocalServer, model_label, model_path
-from service.engines.openai_engine import make_client, openai_llm
+from service.engines.base import Engine
+from service.engines.local import LocalServer
 from service.grounding.pool import Grounder
 from service.llm.breaker import CircuitBreaker
 from service.llm.client import LLMClient
 from service.metrics import Metrics
 from service.outage import OutageCollector
-from service.pipeline.summarize import Engine, Pipeline
+from service.pipeline.summarize import Pipeline
 from service.prompts import Catalogue
 from service.settings import Settings
 from service.tasks import cancel_and_wait
@@ -76,20 +77,6 @@ def _warm_up_nlp() -> None:
     language.detect("warm up the language identifier with a short sentence")
 
 
-def _engine(settings: Settings, kind: str) -> tuple[Engine, LocalServer | None]:
-    """The engine of this process, and the embedded model server it needs (None: it needs none)."""
-    if kind == "extractive":
-        return Engine("extractive", "rules", None, ready=True), None
-    if kind == "openai":
-        return Engine("openai", settings.model, openai_llm(settings), ready=True), None
-    path = model_path(settings)
-    server = LocalServer(settings, path)
-    client = make_client(settings, base_url=server.base_url, api_key="local")
-    label = model_label(path)
-    llm = LLMClient(client, model=label, settings=settings, use_local_params=True, label=label)
-    return Engine("local", llm.model, llm, ready=False), server
-
-
 def _bind_metrics(metrics: Metrics, breaker: CircuitBreaker) -> None:
     """Scrape-time readers: the breaker's state and the errors of the shared state (Redis, job store)."""
     metrics.bind_circuit(lambda: breaker.state)
@@ -111,7 +98,8 @@ async def open_runtime(
     kind = settings.resolved_engine()
     if kind == "extractive" or settings.on_llm_failure == "degrade":
         await anyio.to_thread.run_sync(_warm_up_nlp)
-    engine, server = _engine(settings, kind)
+    engine = engines.build(settings)
+    server = engine.server
     breaker = CircuitBreaker(
         settings.breaker_failures,
         settings.breaker_cooldown_s,

@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+EngineName = Literal["openai", "local", "extractive"]  # the engines of `service.engines.ENGINES`
+
 SCHEMA_VERSION = "2"  # 2: `sentences` with their support spans
 
 FigureKind = Literal["money", "percent", "count", "quantity", "date", "other"]
@@ -126,7 +128,7 @@ class Usage(BaseModel):
 
 
 class Provenance(BaseModel):
-    engine: Literal["openai", "local", "extractive"]
+    engine: EngineName
     model: str
     prompt: PromptRef | None
     schema_version: str = SCHEMA_VERSION

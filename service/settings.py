@@ -13,9 +13,9 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from service.schema import EngineName
 
-EngineName = Literal["auto", "openai", "local", "extractive"]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 class Settings(BaseSettings):
@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     openai_api_key: str | None = Field(None, validation_alias=AliasChoices("OPENAI_API_KEY"))
     openai_base_url: str | None = Field(None, validation_alias=AliasChoices("OPENAI_BASE_URL"))
 
-    engine: EngineName = "auto"
+    engine: Literal["auto"] | EngineName = "auto"
     model: str = "gpt-4o-mini"
     local_model: Path | None = None
     local_threads: int = Field(2, ge=1)
@@ -178,7 +178,7 @@ class Settings(BaseSettings):
 
         return default_workers()
 
-    def resolved_engine(self) -> Literal["openai", "local", "extractive"]:
+    def resolved_engine(self) -> EngineName:
         """`auto` means `openai` when an endpoint or key is configured, else the embedded model."""
         if self.engine != "auto":
             return self.engine

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from service.engines.base import Engine
 from service.nlp import language as lang
 from service.nlp import ner
 from service.nlp.actors import build_actors
@@ -23,6 +24,7 @@ from service.nlp.figures import rank_figures
 from service.nlp.rank import SALIENCE, Salience, analyze, rank
 from service.nlp.sentences import Sentence, split
 from service.schema import Actor, KeyFigure, Options, SummarySentence
+from service.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -104,3 +106,8 @@ def candidates(
     figures = rank_figures(text, sentences, language=code, salience=salience, limit=max_figures)
     actors, warnings = _actors(text, sentences, code, max_actors, salience)
     return figures, actors, warnings
+
+
+def build(settings: Settings) -> Engine:
+    """The `extractive` engine: no LLM, ready at once."""
+    return Engine("extractive", "rules", None)

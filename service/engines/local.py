@@ -12,6 +12,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
+from service.engines.base import Engine
 from service.settings import Settings
 
 DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -81,3 +82,16 @@ class LocalServer:
 
     def stop(self) -> None:
         self._server = None  # the server shuts down when the object is released
+
+
+def build(settings: Settings) -> Engine:
+    """The `local` engine: not ready until its server has loaded the model (the runtime starts it)."""
+    from service.engines.openai_engine import make_client  # noqa: PLC0415 - the SDK, only for this engine
+    from service.llm.client import LLMClient  # noqa: PLC0415
+
+    path = model_path(settings)
+    server = LocalServer(settings, path)
+    client = make_client(settings, base_url=server.base_url, api_key="local")
+    label = model_label(path)
+    llm = LLMClient(client, model=label, settings=settings, use_local_params=True, label=label)
+    return Engine("local", llm.model, llm, ready=False, server=server)

@@ -9,6 +9,7 @@ from typing import cast
 import httpx2
 import openai
 
+from service.engines.base import Engine
 from service.http import observe
 from service.llm.client import LLMClient
 from service.llm.completion import AnswerTooLarge
@@ -91,3 +92,8 @@ def make_client(settings: Settings, *, base_url: str | None, api_key: str | None
 def openai_llm(settings: Settings) -> LLMClient:
     client = make_client(settings, base_url=settings.openai_base_url, api_key=settings.openai_api_key)
     return LLMClient(client, model=settings.model, settings=settings)
+
+
+def build(settings: Settings) -> Engine:
+    """The `openai` engine: `NEWSBRIEF_MODEL` at `OPENAI_BASE_URL` (or OpenAI's own endpoint)."""
+    return Engine("openai", settings.model, openai_llm(settings))

@@ -12,7 +12,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import get_args
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -29,11 +29,11 @@ from service.evaluation.scoring import (
     score_summary,
 )
 from service.runtime import open_runtime
-from service.schema import Digest, SummarizeRequest
+from service.schema import Digest, EngineName, SummarizeRequest
 from service.settings import Settings
 
-EvalEngine = Literal["extractive", "local", "openai"]
-ENGINES: tuple[EvalEngine, ...] = ("extractive", "local", "openai")
+EvalEngine = EngineName
+ENGINES: tuple[EvalEngine, ...] = tuple(sorted(get_args(EngineName)))  # extractive, local, openai
 BASELINE = "lead-3"
 DEFAULT_PROMPT = "summarize"
 Summarizer = Callable[[SummarizeRequest], Awaitable[Digest]]

@@ -12,7 +12,7 @@ import hashlib
 import time
 import uuid
 from dataclasses import dataclass, replace
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 import anyio
 import anyio.to_thread
@@ -22,6 +22,7 @@ import orjson
 
 from service.cache.base import DigestCache, cache_key
 from service.engines import extractive
+from service.engines.base import Engine
 from service.errors import LLMBadAnswer, LLMError, LLMUnavailable
 from service.grounding.answer import Grounded, merge
 from service.grounding.pool import Grounder
@@ -35,6 +36,7 @@ from service.prompts import Catalogue, PromptTemplate
 from service.schema import (
     Actor,
     Digest,
+    EngineName,
     KeyFigure,
     Options,
     PromptRef,
@@ -47,18 +49,6 @@ from service.schema import (
 )
 from service.settings import Settings
 from service.tasks import alongside
-
-EngineName = Literal["openai", "local", "extractive"]
-
-
-@dataclass
-class Engine:
-    """What produces digests in this process: its name, model label and LLM client (None: rules only)."""
-
-    name: EngineName
-    model: str
-    llm: LLMClient | None
-    ready: bool = True
 
 
 @dataclass
