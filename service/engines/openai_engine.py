@@ -9,8 +9,8 @@ from typing import cast
 import httpx2
 import openai
 
+from service import logs
 from service.engines.base import Engine
-from service.http import observe
 from service.llm.client import LLMClient
 from service.llm.completion import AnswerTooLarge
 from service.settings import Settings
@@ -34,7 +34,7 @@ class TimedTransport(httpx2.AsyncBaseTransport):
         try:
             response = await self._inner.handle_async_request(request)
         finally:
-            observe.add_llm_time(time.perf_counter() - started)
+            logs.add_llm_time(time.perf_counter() - started)
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self._max_answer_bytes:
             await response.aclose()

@@ -17,8 +17,8 @@ import asyncio
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service import logs
 from service.errors import ShuttingDown
-from service.http import observe
 from service.http.problems import problem
 
 log = structlog.get_logger("newsbrief.shutdown")
@@ -107,5 +107,5 @@ class DrainGuard:
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send) -> None:
-        observe.annotate(problem=ShuttingDown.slug)
+        logs.annotate(problem=ShuttingDown.slug)
         await problem(ShuttingDown(_SHUTTING_DOWN), headers=_HEADERS)(scope, receive, send)

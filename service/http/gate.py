@@ -34,6 +34,7 @@ from typing import Any
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service import logs
 from service.errors import (
     BodyTooLarge,
     CircuitOpen,
@@ -46,7 +47,6 @@ from service.errors import (
     UnsupportedMediaType,
 )
 from service.hooks import check_before_body
-from service.http import observe
 from service.http.bodies import BodyReader, has_body
 from service.http.problems import problem_for
 from service.metrics import Metrics
@@ -188,7 +188,7 @@ class Gate:
             if identity is None:
                 return Unauthorized("send a valid key as `Authorization: Bearer <key>`")
             scope.setdefault("state", {})["key_id"] = identity
-            observe.annotate(key_id=identity)  # who called, on the access-log line (never the key)
+            logs.annotate(key_id=identity)  # who called, on the access-log line (never the key)
         if not is_v1 or not self.rate_limit:
             return None
         if identity is None:

@@ -9,12 +9,9 @@ article text nor any key is ever logged.
 
 from __future__ import annotations
 
-import contextvars
 import re
 import time
 import uuid
-from dataclasses import dataclass, field
-from typing import Any
 
 import orjson
 import structlog
@@ -23,42 +20,11 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.errors import NewsbriefError
+from service.logs import RequestContext, request_context
 
 log = structlog.get_logger("newsbrief.access")
 _QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-
-
-@dataclass
-class RequestContext:
-    request_id: str
-    started: float = field(default_factory=time.perf_counter)
-    llm_s: float = 0.0
-    fields: dict[str, Any] = field(default_factory=dict)
-
-    def overhead_ms(self) -> float:
-        return max(0.0, (time.perf_counter() - self.started - self.llm_s) * 1000)
-
-
-_current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
-    "newsbrief_request", default=None
-)
-
-
-def current() -> RequestContext | None:
-    return _current.get()
-
-
-def add_llm_time(seconds: float) -> None:
-    ctx = _current.get()
-    if ctx is not None:
-        ctx.llm_s += seconds
-
-
-def annotate(**fields: Any) -> None:
-    ctx = _current.get()
-    if ctx is not None:
-        ctx.fields.update(fields)
 
 
 async def _internal_error(scope: Scope, receive: Receive, send: Send) -> None:
@@ -79,7 +45,7 @@ class RequestObserver:
             return
         incoming = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), "")
         ctx = RequestContext(incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex)
-        token = _current.set(ctx)
+        token = request_context.set(ctx)
         status = 500
 
         async def send_with_headers(message: Message) -> None:
@@ -112,7 +78,7 @@ class RequestObserver:
             log.exception("unhandled_error", request_id=ctx.request_id, path=scope["path"])
             await _internal_error(scope, receive, send_noting_start)
         finally:
-            _current.reset(token)
+            request_context.reset(token)
             route = scope.get("route")
             quiet = scope["path"] in _QUIET_PATHS and status < 400
             (log.debug if quiet else log.info)(

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service import logs
 from service.errors import (
     BadRequest,
     BodyTooLarge,
@@ -29,7 +30,6 @@ from service.errors import (
     Unauthorized,
     UnsupportedMediaType,
 )
-from service.http import observe
 
 PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger("newsbrief.errors")
@@ -58,7 +58,7 @@ def problem_for(exc: NewsbriefError, method: str = "POST") -> Response:
         headers = {"Retry-After": str(max(1, math.ceil(exc.retry_after_s or 1.0)))}
     elif isinstance(exc, Unauthorized):
         headers = {"WWW-Authenticate": "Bearer"}
-    observe.annotate(problem=exc.slug)  # lands on the request's one access-log line
+    logs.annotate(problem=exc.slug)  # lands on the request's one access-log line
     return problem(exc, method=method, headers=headers)
 
 

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
+from service import logs
 from service.errors import LLMUnavailable, StorageUnavailable, UnknownPrompt
-from service.http import observe
 from service.metrics import CONTENT_TYPE, Metrics
 from service.runtime import Runtime
 from service.schema import (
@@ -60,7 +60,7 @@ async def create_summary(body: SummarizeRequest, runtime: RuntimeDep) -> Respons
     """Summarize one article synchronously."""
     digest = await runtime.pipeline.summarize(body)
     p = digest.provenance
-    observe.annotate(
+    logs.annotate(
         engine=p.engine,
         attempts=p.attempts,
         input_tokens=p.usage.input_tokens,

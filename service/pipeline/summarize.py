@@ -20,13 +20,13 @@ import jsonschema
 import jsonschema_rs
 import orjson
 
+from service import logs
 from service.cache.base import DigestCache, cache_key
 from service.engines import extractive
 from service.engines.base import Engine
 from service.errors import LLMBadAnswer, LLMError, LLMUnavailable
 from service.grounding.answer import Grounded, merge
 from service.grounding.pool import Grounder
-from service.http import observe
 from service.llm.attempts import Budget
 from service.llm.client import LLMClient, Message
 from service.metrics import Metrics
@@ -203,7 +203,7 @@ class Pipeline:
         digest, reused = await self.cache.get_or_compute(key, lambda: self._compute(run))
         if not reused:
             return digest
-        observe.add_llm_time(time.perf_counter() - waited)  # a shared computation is LLM time here too
+        logs.add_llm_time(time.perf_counter() - waited)  # a shared computation is LLM time here too
         provenance = digest.provenance.model_copy(
             update={
                 "cached": True,
