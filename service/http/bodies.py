@@ -1,8 +1,8 @@
 """The gate's body reader: a request body is read whole, in bounded time, before it counts as in flight.
 
-A client that sends its body a byte a second used to hold one of the in-flight slots for as
-long as it liked (~530 of them filled every slot). Here the gate reads the body first, and
-only then does the request take a slot:
+Rule: a request takes one of the in-flight slots only once its body is in, so clients that
+send a byte a second cannot fill the slots (bench/slow_clients.py drives 1,000 of them). The
+gate reads the body first:
 
 - time: the whole body within `NEWSBRIEF_BODY_TIMEOUT_S` of its head, else 408 problem+json
   and the connection closes (its head was bounded by `service/http/connections.py`);

@@ -3,10 +3,10 @@
 Under load the event loop holds a few hundred requests that each live ~1 s (the LLM's
 latency) with ~170 container objects apiece. CPython's automatic collections are driven by
 allocations minus deallocations, so while old requests finish and new ones start the
-youngest generation grows unnoticed, and every second or so a collection walks 50,000-80,000
-young objects in one go: 25-40 ms during which no request in flight moves (measured with
-`gc.callbacks` at 230 req/s). The hot path makes no reference cycles, so those passes find
-almost nothing.
+youngest generation grows unnoticed until one collection walks tens of thousands of young
+objects in one go, tens of milliseconds during which no request in flight moves (see the
+p99 of bench/run.py). The hot path makes no reference cycles, so those passes find almost
+nothing.
 
 Here automatic collection is off while the app runs; the youngest generation is collected
 every 100 ms (a few thousand objects, about a millisecond) and everything every 10 s, which

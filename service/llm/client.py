@@ -181,10 +181,10 @@ class LLMClient:
         }
         if self._use_local_params:
             body.update(local_params)
-        # The SDK's generic `post` (auth, headers, status errors) with our own serialized body and
-        # an unparsed answer: `chat.completions.create` walks every message and the whole JSON
-        # Schema against its typed params, then builds a pydantic model of the answer; together
-        # that was ~35% of the service's CPU per request, for a body we already know is valid.
+        # Rule: the SDK's generic `post` (auth, headers, status errors) with our own serialized body
+        # and an unparsed answer, never `chat.completions.create`, which checks every message and
+        # the whole JSON Schema against its typed params and builds a pydantic model of the answer:
+        # the largest CPU cost of a request, for a body we know is valid (profile: bench/spy.py).
         content = orjson.dumps(body)
         retrying = AsyncRetrying(
             retry=retry_if_exception(is_transient),
@@ -215,10 +215,10 @@ class LLMClient:
                 self._breaker.record(False, probe=False)
             raise translate(exc, budget.attempts, budget) from exc
         finally:
-            # tenacity keeps its pending actions (bound methods of `retrying`) in `iter_state`: a
-            # reference cycle per call that only the garbage collector could free. These calls
-            # live ~1 s, so each cycle reached the oldest generation, and its full collections
-            # (every ~0.5 s at 250 req/s) paused every request in flight for up to ~150 ms.
+            # Rule: a call leaves no reference cycle. tenacity keeps its pending actions (bound
+            # methods of `retrying`) in `iter_state`, a cycle only the garbage collector frees; calls
+            # live ~1 s, so it would reach the oldest generation, whose collections pause every
+            # request in flight (service/http/gcpolicy.py; bench/run.py measures the p99).
             retrying.iter_state.reset()
         if ticket is None or self._limiter is None:
             return self._result(completion, budget)
