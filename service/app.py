@@ -11,10 +11,11 @@ from fastapi_offline import FastAPIOffline
 
 from service.backends import Backends
 from service.http.drain import Drain, DrainGuard
-from service.http.gate import Gate, document
+from service.http.gate import Gate
 from service.http.gcpolicy import paced_collections
 from service.http.jobs import hooks_router, jobs_router
 from service.http.observe import RequestObserver
+from service.http.openapi import document
 from service.http.problems import RequestGuard, install_handlers
 from service.http.routes import ops, v1
 from service.http.tracing import instrument_app

@@ -18,40 +18,32 @@ including routers added later:
    only once its body is in, so slow senders cannot fill the slots;
 5. metrics: latency by method, route template and status.
 
-`document()` adds what the gate can answer to the OpenAPI document, so every route
-declares it (and every 4xx/5xx is declared as problem+json).
+API keys are matched by `service.http.keys`; `service.http.openapi` declares what the gate
+can answer on every operation of the OpenAPI document.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import math
 import time
 from collections.abc import Sequence
-from typing import Any
 
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import logs
 from service.errors import (
-    BodyTooLarge,
-    CircuitOpen,
-    LLMUnavailable,
     NewsbriefError,
     Overloaded,
     RateLimited,
-    ShuttingDown,
     Unauthorized,
-    UnsupportedMediaType,
 )
 from service.hooks import check_before_body
 from service.http.bodies import BodyReader, has_body
+from service.http.keys import authenticate, key_table
 from service.http.problems import problem_for
 from service.metrics import Metrics
 from service.ratelimit.base import Decision, RateLimitStore
-from service.schema import Problem
 from service.settings import Settings
 
 EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
@@ -59,29 +51,6 @@ EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 SIGNED_PREFIXES = ("/v1/hooks/",)
 WINDOW_S = 60.0
 _UNMATCHED = "unmatched"  # route label of paths no route knows (bounded label cardinality)
-
-
-def key_id(key: str) -> str:
-    """A short, stable, non-reversible name for an API key (logs, quotas, job ownership)."""
-    return "key_" + hashlib.sha256(key.encode()).hexdigest()[:12]
-
-
-def key_table(keys: Sequence[str]) -> list[tuple[bytes, str]]:
-    return [(k.encode(), key_id(k)) for k in keys]
-
-
-def authenticate(authorization: bytes, keys: Sequence[tuple[bytes, str]]) -> str | None:
-    """The id of the key in an `Authorization: Bearer <key>` value, or None.
-
-    Every key is compared, in constant time, so the time taken does not tell which matched.
-    """
-    scheme, _, token = authorization.partition(b" ")
-    token = token.strip()
-    matched = None
-    for key, kid in keys:
-        if hmac.compare_digest(token, key):
-            matched = kid
-    return matched if scheme.lower() == b"bearer" else None
 
 
 def _header(scope: Scope, name: bytes) -> bytes:
@@ -231,50 +200,3 @@ class Gate:
     @staticmethod
     async def _refuse(exc: NewsbriefError, scope: Scope, receive: Receive, send: Send) -> None:
         await problem_for(exc, scope["method"])(scope, receive, send)
-
-
-# What the gate (and every `/v1` route behind it) may answer besides the route's own statuses; the
-# descriptions are the classes' titles.
-_GATE_ERRORS: dict[int, tuple[type[NewsbriefError], ...]] = {
-    401: (Unauthorized,),
-    413: (BodyTooLarge,),
-    415: (UnsupportedMediaType,),
-    429: (RateLimited,),
-    503: (Overloaded, LLMUnavailable, CircuitOpen, ShuttingDown),
-}
-_SEE = {429: " (see Retry-After and the RateLimit-* headers)", 503: " (see Retry-After)"}
-
-
-def _description(status: int) -> str:
-    return "; ".join(cls.title for cls in _GATE_ERRORS[status]) + _SEE.get(status, "")
-
-
-def document(schema: dict[str, Any]) -> dict[str, Any]:
-    """Declare the gate's answers on every operation, and every 4xx/5xx as problem+json (idempotent)."""
-    components = schema.setdefault("components", {})
-    schemas = components.setdefault("schemas", {})
-    schemas.setdefault("Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}"))
-    components.setdefault("securitySchemes", {})["bearer"] = {"type": "http", "scheme": "bearer"}
-    problem_content = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    for path, operations in schema.get("paths", {}).items():
-        is_v1 = path.startswith("/v1/")
-        for method, op in operations.items():
-            responses = op.setdefault("responses", {})
-            statuses = set()
-            if is_v1:
-                statuses |= {429, 503}
-                if not path.startswith(SIGNED_PREFIXES):
-                    statuses.add(401)
-                    op["security"] = [{"bearer": []}]
-            elif path == "/metrics":
-                statuses.add(401)
-            elif path not in EXEMPT_PATHS:
-                statuses.add(503)
-            if method in {"post", "put", "patch"}:
-                statuses |= {413, 415} if is_v1 else {413}
-            for status in statuses:
-                responses.setdefault(str(status), {"description": _description(status)})
-            for status, response in responses.items():
-                if status[:1] in {"4", "5"}:
-                    response["content"] = problem_content
-    return schema
