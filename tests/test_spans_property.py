@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service.engines.extractive import extract
-from service.grounding import locate as grounding
+from service.grounding.locate import actor_mentions, ground_figure
 from service.nlp.sentences import split
 from service.schema import Options
 
@@ -164,13 +164,13 @@ def _check_spans(text: str, tally: Tally) -> None:
     needles = [n for n in NUMBERS if n.lower() in text.lower()] + [f.text for f in digest.figures]
     for needle in dict.fromkeys(needles):
         for figure_language in (None, "es"):
-            found = grounding.ground_figure(text, needle, language=figure_language)
+            found = ground_figure(text, needle, language=figure_language)
             if found is not None:
                 _check(tally, "grounded figure", text, found[1], found[0])
     names = [n for n in NAMES if n.lower() in text.lower()] + [a.name for a in digest.actors]
     for name in dict.fromkeys(names):
         for candidate in (name, name + " 's", f" {name}{NBSP}", f"{RLM}{name}"):
-            mentioned = grounding.actor_mentions(text, candidate, "organization")
+            mentioned = actor_mentions(text, candidate, "organization")
             if mentioned is None:
                 continue
             canonical, spans = mentioned
@@ -225,7 +225,7 @@ def test_the_fc_tokyo_actor_is_not_padded() -> None:
     actors = extract(text, Options(), language="en").actors
     tokyo = next(a for a in actors if a.name == "FC Tokyo")
     assert [text[s:e] for s, e in tokyo.mentions] == ["FC Tokyo", "FC Tokyo"]
-    found = grounding.actor_mentions(text, "FC Tokyo 's", "organization")
+    found = actor_mentions(text, "FC Tokyo 's", "organization")
     assert found is not None
     assert found[0] == "FC Tokyo"
 
