@@ -113,9 +113,12 @@ def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: R
     verb = rules.any_verb.search(before)
     if not verb or len(before[verb.end() :].split()) > MAX_PARTIAL_GAP_WORDS:
         return None
+    # "called", "dubbed" also name things ("an initiative called the “coalition of the willing”"):
+    # only a reporting verb makes an unnamed speaker's words a quote
+    reported = _REPORTED if rules.verb.fullmatch(verb.group()) else None
     if len(before[: verb.start()].split()) > MAX_SPEAKER_WORDS:
-        return _REPORTED
-    return speaker_in(text, chunk_start, chunk_start + verb.start(), rules) or _REPORTED
+        return reported
+    return speaker_in(text, chunk_start, chunk_start + verb.start(), rules) or reported
 
 
 def _previous_sentence(
