@@ -20,6 +20,7 @@ from service.metrics import Metrics
 from service.observe import RequestObserver
 from service.problems import RequestGuard, install_handlers
 from service.ratelimit import MemoryRateLimitStore, RateLimitStore
+from service.review import router as review_router
 from service.runtime import open_runtime
 from service.schema import Digest
 from service.settings import Settings
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(jobs_router)
     app.include_router(hooks_router)
     app.include_router(ops)
+    app.include_router(review_router)  # GET /review: the editor's page (static; it calls /v1)
     install_handlers(app)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
     # In-flight bound, API keys, rate limits and HTTP metrics for every route, later routers included.

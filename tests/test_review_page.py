@@ -1,0 +1,513 @@
+"""`GET /review` in a real headless Chromium (Debian's `chromium` + `chromium-driver`, via Selenium).
+
+The service runs on loopback against the fake LLM, with API keys on. The browser pastes the
+seed article, submits, and the tests read the page the way an editor's browser built it:
+every `<mark>` holds exactly the article's `text[start:end]` (spans count code points; the
+page slices UTF-16), there is one mark per figure, actor mention and quote, hovering a
+summary sentence lights exactly its support spans, a 401 and a 422 show their problem's
+title and detail, nothing is requested from another origin (Chromium's network log and
+the page's resource entries) and the CSP refuses it, `/docs` renders offline, and
+`?job=<id>` opens a job's digest.
+
+Without Chromium the module skips, except where `NEWSBRIEF_REQUIRE_CHROMIUM=1` (CI, set by
+`.ci/run`, which installs the packages): there a missing browser fails the tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx2
+import pytest
+
+from service.settings import Settings
+from tests.answers import GOOD, HALLUCINATED
+from tests.conftest import running_service, wait_for
+from tests.fakellm import FakeLLM, ok
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+KEY = "sk-review-page-key"
+V1 = "summarize@1"  # the scripted answers follow the free-form v1 shape
+
+if not (CHROMIUM and CHROMEDRIVER):
+    reason = "headless Chromium tests need Debian's chromium and chromium-driver (apt-get install)"
+    if os.environ.get("NEWSBRIEF_REQUIRE_CHROMIUM") == "1":
+        pytest.fail(f"NEWSBRIEF_REQUIRE_CHROMIUM=1 but {reason}", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+from selenium import webdriver  # noqa: E402  (after the skip: only needed with a browser)
+from selenium.webdriver.chrome.service import Service as DriverService  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
+
+WebDriver = webdriver.Chrome
+
+WAIT_S = 20.0
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeLLM]:
+    with FakeLLM() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def base(fake: FakeLLM, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    settings = Settings(
+        engine="openai",
+        openai_base_url=fake.base_url,
+        openai_api_key="test-key",
+        model="fake-model",
+        llm_backoff_initial_s=0.0,
+        llm_backoff_max_s=0.0,
+        llm_timeout_s=5.0,
+        grounding_workers=0,
+        api_keys=(KEY,),
+        data_dir=tmp_path_factory.mktemp("review-data"),
+    )
+    with running_service(settings) as url:
+        yield url
+
+
+def chromium(width: int = 1280, height: int = 900) -> WebDriver:
+    """Headless Chromium as root (`--no-sandbox`), logging the network and the console."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",  # the browser's own update/safe-browsing calls are not the page's
+        f"--window-size={width},{height}",
+    ):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    return webdriver.Chrome(options=options, service=DriverService(executable_path=str(CHROMEDRIVER)))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[WebDriver]:
+    driver = chromium()
+    driver.set_page_load_timeout(WAIT_S)
+    driver.set_script_timeout(WAIT_S)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def until(driver: WebDriver, predicate: Any, message: str) -> Any:
+    return WebDriverWait(driver, WAIT_S, poll_frequency=0.05).until(predicate, message)
+
+
+def browser_log(driver: WebDriver, kind: str) -> list[dict[str, Any]]:
+    """Chromium's `browser` (console) or `performance` (DevTools) log since the last read (it empties)."""
+    entries: list[dict[str, Any]] = driver.get_log(kind)  # type: ignore[no-untyped-call]
+    return entries
+
+
+def console_errors(driver: WebDriver) -> list[str]:
+    """SEVERE console entries since the last call."""
+    return [e["message"] for e in browser_log(driver, "browser") if e["level"] == "SEVERE"]
+
+
+def requested_urls(driver: WebDriver) -> list[str]:
+    """Every URL the page asked the network for since the last call (Chromium's DevTools log)."""
+    urls = []
+    for entry in browser_log(driver, "performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def open_page(driver: WebDriver, url: str) -> None:
+    driver.get(url)
+    until(
+        driver, lambda d: d.execute_script("return !!window.newsbriefReview"), "the page script did not start"
+    )
+
+
+def paste(driver: WebDriver, element_id: str, text: str) -> None:
+    """What a paste does: the whole value at once (send_keys types one key at a time, BMP only)."""
+    driver.execute_script(
+        "const e = document.getElementById(arguments[0]); e.value = arguments[1];"
+        "e.dispatchEvent(new Event('input', {bubbles: true}));",
+        element_id,
+        text,
+    )
+
+
+def set_key(driver: WebDriver, key: str) -> None:
+    field = driver.find_element(By.ID, "api-key")
+    field.clear()
+    field.send_keys(key)
+    driver.find_element(By.ID, "article").click()  # leaving the field stores it (change event)
+
+
+def marks(driver: WebDriver) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = driver.execute_script(
+        "return [...document.querySelectorAll('#article-view mark')].map(m => ({kind: m.dataset.kind,"
+        " start: +m.dataset.start, end: +m.dataset.end, part: m.dataset.part || null,"
+        " whole: m.dataset.whole || null, text: m.textContent, tabindex: m.tabIndex,"
+        " description: document.getElementById(m.getAttribute('aria-describedby')).textContent}))"
+    )
+    return found
+
+
+def summarize(driver: WebDriver) -> None:
+    driver.execute_script("document.getElementById('status').textContent = ''")
+    driver.find_element(By.ID, "summarize").click()
+
+
+def wait_for_digest(driver: WebDriver) -> None:
+    until(driver, lambda d: d.find_element(By.ID, "status").text.startswith("Digest "), "no digest shown")
+
+
+def problem_shown(driver: WebDriver) -> tuple[str, str]:
+    until(driver, lambda d: d.find_element(By.ID, "problem").is_displayed(), "no problem shown")
+    box = driver.find_element(By.ID, "problem")
+    title = box.find_element(By.CLASS_NAME, "problem-title").text
+    return title, box.find_element(By.CLASS_NAME, "problem-detail").text
+
+
+def expected_marks(digest: dict[str, Any]) -> list[tuple[str, int, int]]:
+    spans = [("figure", *f["span"]) for f in digest["key_figures"]]
+    spans += [("actor", *m) for a in digest["actors"] for m in a["mentions"]]
+    spans += [("quote", *q["span"]) for q in digest.get("quotes", [])]
+    return sorted(spans)
+
+
+def api_digest(base: str, text: str) -> dict[str, Any]:
+    """The same request the page makes, over HTTP: a cache hit after the page's call."""
+    answer = httpx2.post(
+        f"{base}/v1/summaries",
+        json={"text": text, "prompt": V1},
+        headers={"Authorization": f"Bearer {KEY}"},
+        timeout=30,
+    )
+    assert answer.status_code == 200, answer.text
+    digest: dict[str, Any] = answer.json()
+    return digest
+
+
+def same_origin(base: str, url: str) -> bool:
+    if url.startswith(("data:", "about:", "blob:")):
+        return False  # the page uses none of these either
+    ours, theirs = urlsplit(base), urlsplit(url)
+    return (theirs.scheme, theirs.netloc) == (ours.scheme, ours.netloc)
+
+
+def test_page_is_served_with_a_strict_csp_and_cacheable_assets(base: str) -> None:
+    with httpx2.Client(base_url=base, timeout=30) as client:
+        page = client.get("/review")  # public: the page holds nothing; its /v1 calls need the key
+        assert page.status_code == 200
+        assert page.headers["content-type"].startswith("text/html")
+        csp = page.headers["content-security-policy"]
+        assert "default-src 'self'" in csp
+        assert "frame-ancestors 'none'" in csp
+        assert "'unsafe-inline'" not in csp
+        assert page.headers["cache-control"] == "no-cache"
+        assert client.get("/review", headers={"If-None-Match": page.headers["etag"]}).status_code == 304
+        assert "http://" not in page.text
+        assert "https://" not in page.text
+        assets = [a for a in page.text.split('"') if a.startswith("/review/assets/")]
+        assert len(assets) == 3, assets  # the stylesheet, the script, the icon
+        for path in assets:
+            asset = client.get(path)
+            assert asset.status_code == 200, path
+            assert "immutable" in asset.headers["cache-control"]
+        missing = client.get("/review/assets/review.000000000000.js")
+        assert missing.status_code == 404
+        assert missing.headers["content-type"] == "application/problem+json"
+        # The API still needs a key.
+        assert client.post("/v1/summaries", json={"text": "x"}).status_code == 401
+
+
+def test_seed_digest_marks_are_exact_and_sentences_light_their_support(
+    browser: WebDriver, base: str, fake: FakeLLM, seed_text: str
+) -> None:
+    fake.default(ok(HALLUCINATED))  # one invented figure and actor: dropped with warnings
+    # A line with characters outside the BMP first: the API counts code points, the DOM UTF-16 units.
+    article = "Live 📰 update 𝟚: the coalition\n\n" + seed_text
+    open_page(browser, f"{base}/review")
+    console_errors(browser)
+    requested_urls(browser)
+    set_key(browser, KEY)
+    paste(browser, "article", article)
+    browser.find_element(By.ID, "prompt").clear()
+    browser.find_element(By.ID, "prompt").send_keys(V1)
+    summarize(browser)
+    wait_for_digest(browser)
+    digest = api_digest(base, article)
+
+    shown = marks(browser)
+    assert shown
+    for mark in shown:
+        assert mark["text"] == article[mark["start"] : mark["end"]], mark
+        assert mark["tabindex"] == 0  # reachable with the keyboard
+        assert mark["description"].lower().startswith(mark["kind"])  # described for a screen reader
+        assert mark["part"] is None  # nothing crosses in this digest
+    assert sorted((m["kind"], m["start"], m["end"]) for m in shown) == expected_marks(digest)
+    assert len(shown) == len(digest["key_figures"]) + sum(len(a["mentions"]) for a in digest["actors"])
+
+    warnings = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#warnings li")]
+    assert warnings == digest["warnings"]
+    assert any("£2 billion" in w for w in warnings)
+    provenance = browser.find_element(By.ID, "provenance").text
+    assert "fake-model" in provenance
+    assert "summarize@1" in provenance
+    shown_json = json.loads(browser.find_element(By.ID, "json").get_attribute("textContent") or "")
+    assert shown_json["key_figures"] == digest["key_figures"]
+
+    sentences = browser.find_elements(By.CSS_SELECTOR, "#sentences .sentence")
+    assert [s.text for s in sentences] == [s["text"] for s in digest["sentences"]]
+    for element, sentence in zip(sentences, digest["sentences"], strict=True):
+        ActionChains(browser).move_to_element(element).perform()
+        lit = browser.execute_script(
+            "return [...document.querySelectorAll('#article-view .seg.lit')]"
+            ".map(s => [+s.dataset.start, +s.dataset.end, s.textContent])"
+        )
+        assert lit
+        for start, end, text in lit:
+            assert text == article[start:end]
+            assert any(s <= start and end <= e for s, e in sentence["support"])
+        covered = sum(end - start for start, end, _ in lit)
+        assert covered == sum(e - s for s, e in sentence["support"])  # every support char lit, once
+    ActionChains(browser).move_to_element(browser.find_element(By.ID, "digest-h")).perform()
+    assert not browser.find_elements(By.CSS_SELECTOR, "#article-view .seg.lit")
+
+    # Keyboard: focus a sentence (Tab order) and it lights; Enter pins it.
+    browser.execute_script("document.querySelector('#sentences .sentence').focus()")
+    assert browser.find_elements(By.CSS_SELECTOR, "#article-view .seg.lit")
+
+    assert console_errors(browser) == []
+    urls = requested_urls(browser)
+    assert any(u.endswith("/v1/summaries") for u in urls)
+    assert [u for u in urls if not same_origin(base, u)] == []
+    resources = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert resources
+    assert [u for u in resources if not same_origin(base, u)] == []
+    fake.default(fake.initial_default)
+
+
+def test_wrong_key_and_invalid_request_show_their_problem(
+    browser: WebDriver, base: str, fake: FakeLLM
+) -> None:
+    fake.default(ok(GOOD))
+    open_page(browser, f"{base}/review")
+    console_errors(browser)
+    set_key(browser, "sk-not-a-key")
+    paste(browser, "article", "The council approved 12 new buses on Monday.")
+    summarize(browser)
+    with httpx2.Client(base_url=base, timeout=30) as client:  # the same requests, straight to the API
+        unauthorized = client.post(
+            "/v1/summaries", json={"text": "x"}, headers={"Authorization": "Bearer no"}
+        )
+        invalid = client.post(
+            "/v1/summaries", json={"text": "   \n "}, headers={"Authorization": f"Bearer {KEY}"}
+        )
+    assert (unauthorized.status_code, invalid.status_code) == (401, 422)
+    assert problem_shown(browser) == (unauthorized.json()["title"], unauthorized.json()["detail"])
+    assert "Authorization: Bearer" in unauthorized.json()["detail"]
+    assert "(401)" in browser.find_element(By.ID, "problem").text
+
+    set_key(browser, KEY)
+    paste(browser, "article", "   \n ")
+    summarize(browser)
+    until(browser, lambda d: "(422)" in d.find_element(By.ID, "problem").text, "no 422 shown")
+    assert problem_shown(browser) == (invalid.json()["title"], invalid.json()["detail"])
+    assert "the article is empty" in invalid.json()["detail"]
+    errors_listed = browser.find_elements(By.CSS_SELECTOR, "#problem .problem-errors li")
+    assert len(errors_listed) == len(invalid.json()["errors"])
+    # The only console errors are Chromium's own lines for the two refused requests.
+    errors = console_errors(browser)
+    assert len(errors) == 2, errors
+    assert all("Failed to load resource" in e for e in errors), errors
+    assert "401" in errors[0]
+    assert "422" in errors[1]
+    fake.default(fake.initial_default)
+
+
+def test_verify_form_names_the_unsupported_sentence(browser: WebDriver, base: str, seed_text: str) -> None:
+    open_page(browser, f"{base}/review")
+    set_key(browser, KEY)
+    paste(browser, "article", seed_text)
+    dek = "The UK announced a £1.6 billion missile deal. Brazil sent 40 warships to the Arctic."
+    paste(browser, "verify-summary", dek)
+    browser.find_element(By.ID, "verify").click()
+    until(browser, lambda d: d.find_element(By.ID, "verify-verdict").text, "no verdict")
+    with httpx2.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {KEY}"}) as client:
+        verdict = client.post("/v1/verify", json={"text": seed_text, "summary": dek}).json()
+    assert not verdict["supported"]
+    assert browser.find_element(By.ID, "verify-verdict").text.startswith("Not supported")
+    items = browser.find_elements(By.CSS_SELECTOR, "#verdicts > li")
+    assert len(items) == len(verdict["sentences"])
+    for item, sentence in zip(items, verdict["sentences"], strict=True):
+        assert item.find_element(By.CLASS_NAME, "sentence").text == sentence["text"]
+        assert ("unsupported" if not sentence["supported"] else "supported") in item.text
+        for problem in sentence["problems"]:
+            assert problem in item.text
+    unsupported = [s for s in verdict["sentences"] if not s["supported"]]
+    assert unsupported
+    assert "Brazil" in unsupported[0]["text"]
+    assert console_errors(browser) == []
+
+
+def test_job_link_opens_the_jobs_digest(browser: WebDriver, base: str, fake: FakeLLM, seed_text: str) -> None:
+    fake.default(ok(GOOD))
+    paragraphs = "".join(f"<p>{p}</p>" for p in seed_text.split("\n\n") if p.strip())
+    html = f"<html><head><title>Seed</title></head><body><article>{paragraphs}</article></body></html>"
+    auth = {"Authorization": f"Bearer {KEY}"}
+    with httpx2.Client(base_url=base, timeout=30, headers=auth) as client:
+        accepted = client.post("/v1/jobs", json={"html": html, "prompt": V1})
+        assert accepted.status_code == 202, accepted.text
+        job_id = accepted.json()["id"]
+
+        def finished() -> dict[str, Any] | None:
+            view: dict[str, Any] = client.get(f"/v1/jobs/{job_id}").json()
+            return view if view["status"] in {"succeeded", "failed"} else None
+
+        view = wait_for(finished, timeout_s=WAIT_S)
+    assert view["status"] == "succeeded", view
+    digest, text = view["digest"], view["digest"]["text"]
+    open_page(browser, f"{base}/review")  # the key stays in this tab's sessionStorage
+    open_page(browser, f"{base}/review?job={job_id}")
+    assert browser.find_element(By.ID, "api-key").get_attribute("value") == KEY
+    until(
+        browser, lambda d: d.find_element(By.ID, "status").text.startswith(f"Digest {digest['id']}"), "no job"
+    )
+    shown = marks(browser)
+    assert sorted((m["kind"], m["start"], m["end"]) for m in shown) == expected_marks(digest)
+    assert all(m["text"] == text[m["start"] : m["end"]] for m in shown)
+    assert console_errors(browser) == []
+    fake.default(fake.initial_default)
+
+
+def test_quotes_and_crossing_highlights_keep_every_mark_exact(browser: WebDriver, base: str) -> None:
+    """The renderer on a digest built here: quotes (issue 11's shape), a figure inside a quote, an
+    actor mention crossing a quote's end, an equal-span figure and actor, astral characters."""
+    text = "Mayor 🙂 Ana Ruiz said “we will hire 40 more 𝐝rivers by May” Ana Ruiz Group added 3 routes."
+    cp = list(text)
+
+    def span(needle: str, nth: int = 0) -> list[int]:
+        at = -1
+        for _ in range(nth + 1):
+            at = text.index(needle, at + 1)
+        start = len(text[:at])
+        return [start, start + len(needle)]
+
+    assert cp  # offsets below are Python code points, like the API's
+    quote = span("we will hire 40 more 𝐝rivers by May")
+    crossing = [quote[1] - 3, quote[1] + 2]  # "May” A": starts inside the quote, ends after it
+    digest = {
+        "id": "dg_constructed",
+        "summary": "Ana Ruiz plans 40 more drivers.",
+        "sentences": [{"text": "Ana Ruiz plans 40 more drivers.", "support": [[0, quote[1] + 1]]}],
+        "key_figures": [
+            {
+                "text": "40",
+                "span": span("40"),
+                "value": 40.0,
+                "unit": "drivers",
+                "kind": "count",
+                "context": "x",
+            },
+            {"text": "3", "span": span("3"), "value": 3.0, "unit": "routes", "kind": "count", "context": "y"},
+        ],
+        "actors": [
+            {"name": "Ana Ruiz", "kind": "person", "role": "mayor", "mentions": [span("Ana Ruiz")]},
+            {"name": "May", "kind": "other", "role": None, "mentions": [crossing]},
+            {"name": "Ruiz Group", "kind": "organization", "role": None, "mentions": [span("Ruiz Group")]},
+        ],
+        "quotes": [
+            {
+                "text": text[quote[0] : quote[1]],
+                "span": quote,
+                "speaker": "Ana Ruiz",
+                "speaker_mention": span("Ana Ruiz"),
+            }
+        ],
+        "provenance": {
+            "engine": "extractive",
+            "model": "none",
+            "prompt": None,
+            "attempts": 1,
+            "usage": {"input_tokens": 0, "output_tokens": 0},
+            "latency_ms": 1,
+        },
+        "warnings": [],
+    }
+    open_page(browser, f"{base}/review")
+    browser.execute_script("window.newsbriefReview.showDigest(arguments[0], arguments[1])", digest, text)
+    shown = marks(browser)
+    for mark in shown:
+        assert mark["text"] == text[mark["start"] : mark["end"]], mark
+    wholes = {(m["kind"], *map(int, (m["whole"] or f"{m['start']}-{m['end']}").split("-"))) for m in shown}
+    assert sorted(wholes) == expected_marks(digest)  # one item each (a split item counted once)
+    parts = [m for m in shown if m["part"]]
+    assert [(p["start"], p["end"], p["part"]) for p in parts] == [
+        (crossing[0], quote[1], "1"),
+        (quote[1], crossing[1], "2"),
+    ]
+    nested = browser.execute_script(
+        "return [...document.querySelectorAll('mark[data-kind=quote] mark')].map(m => m.dataset.kind)"
+    )
+    assert nested == ["figure", "actor"]  # the figure and the crossing mention's head inside the quote
+    quotes = browser.find_elements(By.CSS_SELECTOR, "#quotes li")
+    assert len(quotes) == 1
+    assert "Ana Ruiz" in quotes[0].text
+
+
+def test_page_fits_a_phone_and_refuses_other_origins(base: str) -> None:
+    driver = chromium(width=375, height=800)
+    try:
+        open_page(driver, f"{base}/review")
+        overflow = driver.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0  # no sideways scrolling at 375 px
+        assert driver.find_element(By.ID, "summarize").is_displayed()
+        # The CSP refuses a fetch to another origin (were the script ever made to try one).
+        refused = driver.execute_async_script(
+            "const done = arguments[0];"
+            "document.addEventListener('securitypolicyviolation',"
+            " e => done(e.effectiveDirective), {once: true});"
+            "fetch('http://127.0.0.2:9/x').catch(() => {});"
+        )
+        assert refused == "connect-src"
+    finally:
+        driver.quit()
+
+
+def test_docs_render_offline_in_the_browser(browser: WebDriver, base: str) -> None:
+    requested_urls(browser)
+    console_errors(browser)
+    browser.get(f"{base}/docs")
+    until(
+        browser,
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".swagger-ui .opblock"),
+        "Swagger UI did not render",
+    )
+    assert browser.find_elements(By.CSS_SELECTOR, '.opblock-summary-path[data-path="/v1/summaries"]')
+    urls = requested_urls(browser)
+    assert any(u.endswith("/openapi.json") for u in urls)
+    assert [u for u in urls if not same_origin(base, u)] == []
+    assert console_errors(browser) == []
+
+
+def test_static_files_ship_in_the_package() -> None:
+    import service
+
+    folder = Path(service.__file__).parent / "static" / "review"
+    assert {p.name for p in folder.iterdir()} >= {"index.html", "review.css", "review.js", "icon.svg"}
