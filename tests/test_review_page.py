@@ -46,6 +46,7 @@ from selenium import webdriver  # noqa: E402  (after the skip: only needed with 
 from selenium.webdriver.chrome.service import Service as DriverService  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
 
 WebDriver = webdriver.Chrome
@@ -181,6 +182,33 @@ def problem_shown(driver: WebDriver) -> tuple[str, str]:
     return title, box.find_element(By.CLASS_NAME, "problem-detail").text
 
 
+def lit_spans(driver: WebDriver) -> list[tuple[int, int]]:
+    """The article offsets of the lit segments, merged where they touch."""
+    segments = driver.execute_script(
+        "return [...document.querySelectorAll('#article-view .seg.lit')]"
+        ".map(s => [+s.dataset.start, +s.dataset.end])"
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(segments):
+        if merged and merged[-1][1] == start:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def covered_by(support: list[list[int]], text: str) -> list[tuple[int, int]]:
+    """Support spans as `lit_spans` reports them (sorted, touching ones merged)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted((s, e) for s, e in support):
+        if merged and merged[-1][1] == start:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    assert all(text[s:e].strip() for s, e in merged)
+    return merged
+
+
 def expected_marks(digest: dict[str, Any]) -> list[tuple[str, int, int]]:
     spans = [("figure", *f["span"]) for f in digest["key_figures"]]
     spans += [("actor", *m) for a in digest["actors"] for m in a["mentions"]]
@@ -199,6 +227,21 @@ def api_digest(base: str, text: str) -> dict[str, Any]:
     assert answer.status_code == 200, answer.text
     digest: dict[str, Any] = answer.json()
     return digest
+
+
+def run_job(client: httpx2.Client, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Submit a job over the API and wait until it succeeded; its id and its final view."""
+    accepted = client.post("/v1/jobs", json=body)
+    assert accepted.status_code == 202, accepted.text
+    job_id: str = accepted.json()["id"]
+
+    def finished() -> dict[str, Any] | None:
+        view: dict[str, Any] = client.get(f"/v1/jobs/{job_id}").json()
+        return view if view["status"] in {"succeeded", "failed", "cancelled"} else None
+
+    view = wait_for(finished, timeout_s=WAIT_S)
+    assert view["status"] == "succeeded", view
+    return job_id, view
 
 
 def same_origin(base: str, url: str) -> bool:
@@ -287,9 +330,30 @@ def test_seed_digest_marks_are_exact_and_sentences_light_their_support(
     ActionChains(browser).move_to_element(browser.find_element(By.ID, "digest-h")).perform()
     assert not browser.find_elements(By.CSS_SELECTOR, "#article-view .seg.lit")
 
-    # Keyboard: focus a sentence (Tab order) and it lights; Enter pins it.
-    browser.execute_script("document.querySelector('#sentences .sentence').focus()")
-    assert browser.find_elements(By.CSS_SELECTOR, "#article-view .seg.lit")
+    # Keyboard: a focused sentence lights its support; Enter pins it, so it stays lit after blur.
+    first = sentences[0]
+    browser.execute_script("arguments[0].focus()", first)
+    assert lit_spans(browser) == covered_by(digest["sentences"][0]["support"], article)
+    first.send_keys(Keys.ENTER)
+    assert first.get_attribute("aria-pressed") == "true"
+    browser.execute_script("arguments[0].blur()", first)
+    assert lit_spans(browser) == covered_by(digest["sentences"][0]["support"], article)
+
+    # Copy JSON puts the digest on the clipboard (permission granted as a user would).
+    browser.execute_cdp_cmd(
+        "Browser.grantPermissions",
+        {"origin": base, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]},
+    )
+    browser.find_element(By.ID, "copy-json").click()
+    until(browser, lambda d: d.find_element(By.ID, "copy-status").text == "Copied.", "not copied")
+    copied = browser.execute_async_script("navigator.clipboard.readText().then(arguments[0])")
+    assert json.loads(copied) == shown_json
+
+    # The prompt field offers the catalogue once a call has worked.
+    choices = browser.execute_script(
+        "return [...document.querySelectorAll('#prompt-list option')].map(o => o.value)"
+    )
+    assert {"summarize", "summarize@1", "summarize@canary"} <= set(choices)
 
     assert console_errors(browser) == []
     urls = requested_urls(browser)
@@ -370,16 +434,7 @@ def test_job_link_opens_the_jobs_digest(browser: WebDriver, base: str, fake: Fak
     html = f"<html><head><title>Seed</title></head><body><article>{paragraphs}</article></body></html>"
     auth = {"Authorization": f"Bearer {KEY}"}
     with httpx2.Client(base_url=base, timeout=30, headers=auth) as client:
-        accepted = client.post("/v1/jobs", json={"html": html, "prompt": V1})
-        assert accepted.status_code == 202, accepted.text
-        job_id = accepted.json()["id"]
-
-        def finished() -> dict[str, Any] | None:
-            view: dict[str, Any] = client.get(f"/v1/jobs/{job_id}").json()
-            return view if view["status"] in {"succeeded", "failed"} else None
-
-        view = wait_for(finished, timeout_s=WAIT_S)
-    assert view["status"] == "succeeded", view
+        job_id, view = run_job(client, {"html": html, "prompt": V1})
     digest, text = view["digest"], view["digest"]["text"]
     open_page(browser, f"{base}/review")  # the key stays in this tab's sessionStorage
     open_page(browser, f"{base}/review?job={job_id}")
@@ -394,22 +449,42 @@ def test_job_link_opens_the_jobs_digest(browser: WebDriver, base: str, fake: Fak
     fake.default(fake.initial_default)
 
 
-def test_quotes_and_crossing_highlights_keep_every_mark_exact(browser: WebDriver, base: str) -> None:
-    """The renderer on a digest built here: quotes (issue 11's shape), a figure inside a quote, an
-    actor mention crossing a quote's end, an equal-span figure and actor, astral characters."""
-    text = "Mayor 🙂 Ana Ruiz said “we will hire 40 more 𝐝rivers by May” Ana Ruiz Group added 3 routes."
-    cp = list(text)
+def test_job_sent_as_text_is_shown_once_its_article_is_pasted(
+    browser: WebDriver, base: str, fake: FakeLLM, seed_text: str
+) -> None:
+    fake.default(ok(GOOD))
+    article = seed_text + "\n\nUpdated at 09:00."  # not in the cache: a new job runs
+    with httpx2.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {KEY}"}) as client:
+        job_id, view = run_job(client, {"text": article, "prompt": V1})
+    digest = view["digest"]
+    assert digest["text"] is None  # a text job's view does not carry its article
+    open_page(browser, f"{base}/review?job={job_id}")
+    until(browser, lambda d: "paste that article" in d.find_element(By.ID, "status").text, "no paste prompt")
+    paste(browser, "article", "Another article altogether, with 3 figures.")
+    browser.find_element(By.ID, "show-job").click()
+    assert problem_shown(browser)[0] == "Not the job's article"
+    paste(browser, "article", article)
+    browser.find_element(By.ID, "show-job").click()
+    wait_for_digest(browser)
+    shown = marks(browser)
+    assert sorted((m["kind"], m["start"], m["end"]) for m in shown) == expected_marks(digest)
+    assert all(m["text"] == article[m["start"] : m["end"]] for m in shown)
+    fake.default(fake.initial_default)
 
-    def span(needle: str, nth: int = 0) -> list[int]:
-        at = -1
-        for _ in range(nth + 1):
-            at = text.index(needle, at + 1)
-        start = len(text[:at])
+
+def test_quotes_and_crossing_highlights_keep_every_mark_exact(browser: WebDriver, base: str) -> None:
+    """The renderer on a digest built here: quotes (issue 11's shape), figures inside a quote, an
+    actor mention crossing a quote's end (split), a figure with the same span as the mention's
+    first part (nested inside it), characters outside the BMP before them all."""
+    text = "Mayor 🙂 Ana Ruiz said “we will hire 40 more 𝐝rivers by May” Ana Ruiz Group added 3 routes."
+
+    def span(needle: str) -> list[int]:  # Python code points, like the API's spans
+        start = text.index(needle)
         return [start, start + len(needle)]
 
-    assert cp  # offsets below are Python code points, like the API's
     quote = span("we will hire 40 more 𝐝rivers by May")
     crossing = [quote[1] - 3, quote[1] + 2]  # "May” A": starts inside the quote, ends after it
+    may = [quote[1] - 3, quote[1]]  # the quote's last word ("Mayor" comes first in the text)
     digest = {
         "id": "dg_constructed",
         "summary": "Ana Ruiz plans 40 more drivers.",
@@ -424,6 +499,7 @@ def test_quotes_and_crossing_highlights_keep_every_mark_exact(browser: WebDriver
                 "context": "x",
             },
             {"text": "3", "span": span("3"), "value": 3.0, "unit": "routes", "kind": "count", "context": "y"},
+            {"text": "May", "span": may, "value": None, "unit": None, "kind": "date", "context": "z"},
         ],
         "actors": [
             {"name": "Ana Ruiz", "kind": "person", "role": "mayor", "mentions": [span("Ana Ruiz")]},
@@ -463,21 +539,50 @@ def test_quotes_and_crossing_highlights_keep_every_mark_exact(browser: WebDriver
     nested = browser.execute_script(
         "return [...document.querySelectorAll('mark[data-kind=quote] mark')].map(m => m.dataset.kind)"
     )
-    assert nested == ["figure", "actor"]  # the figure and the crossing mention's head inside the quote
+    # Inside the quote: the figure "40", the crossing mention's first part, and inside that part the
+    # figure "May" of the same span (equal spans nest quote > actor > figure).
+    assert nested == ["figure", "actor", "figure"]
+    parent = browser.execute_script(
+        "const m = document.querySelector('mark[data-kind=figure][data-start=\"' + arguments[0] + '\"]');"
+        "return [m.parentElement.dataset.kind, m.parentElement.dataset.part]",
+        may[0],
+    )
+    assert parent == ["actor", "1"]
     quotes = browser.find_elements(By.CSS_SELECTOR, "#quotes li")
     assert len(quotes) == 1
     assert "Ana Ruiz" in quotes[0].text
 
 
-def test_page_fits_a_phone_and_refuses_other_origins(base: str) -> None:
+def test_html_article_on_a_phone_fits_and_other_origins_are_refused(
+    base: str, fake: FakeLLM, seed_text: str
+) -> None:
+    fake.default(ok(GOOD))
+    paragraphs = "".join(f"<p>{p}</p>" for p in seed_text.split("\n\n") if p.strip())
+    html = f"<html><body><nav>Home | World</nav><article>{paragraphs}</article></body></html>"
     driver = chromium(width=375, height=800)
     try:
         open_page(driver, f"{base}/review")
+        set_key(driver, KEY)
+        driver.find_element(By.CSS_SELECTOR, "input[name=source][value=html]").click()
+        paste(driver, "article", html)
+        driver.find_element(By.ID, "prompt").clear()
+        driver.find_element(By.ID, "prompt").send_keys(V1)
+        summarize(driver)
+        wait_for_digest(driver)
+        with httpx2.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {KEY}"}) as client:
+            digest = client.post("/v1/summaries", json={"html": html, "prompt": V1}).json()
+        text = digest["text"]  # spans index the extracted text, which the page shows
+        shown = marks(driver)
+        assert sorted((m["kind"], m["start"], m["end"]) for m in shown) == expected_marks(digest)
+        assert all(m["text"] == text[m["start"] : m["end"]] for m in shown)
+        assert driver.find_element(By.ID, "article-view").text.replace("\n", "") == text.replace("\n", "")
         overflow = driver.execute_script(
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
-        assert overflow <= 0  # no sideways scrolling at 375 px
-        assert driver.find_element(By.ID, "summarize").is_displayed()
+        assert overflow <= 0  # no sideways scrolling at 375 px, digest shown
+        view, panel = (driver.find_element(By.CSS_SELECTOR, c).rect for c in (".article-view", ".digest"))
+        assert panel["y"] >= view["y"] + view["height"]  # one column: the digest under the article
+        assert console_errors(driver) == []
         # The CSP refuses a fetch to another origin (were the script ever made to try one).
         refused = driver.execute_async_script(
             "const done = arguments[0];"
@@ -488,6 +593,7 @@ def test_page_fits_a_phone_and_refuses_other_origins(base: str) -> None:
         assert refused == "connect-src"
     finally:
         driver.quit()
+        fake.default(fake.initial_default)
 
 
 def test_docs_render_offline_in_the_browser(browser: WebDriver, base: str) -> None:

@@ -506,6 +506,8 @@
       return;
     }
     hideProblem();
+    state.jobDigest = null;
+    $("show-job").hidden = true;
     showDigest(digest, text);
   }
 
