@@ -349,6 +349,13 @@ def test_seed_digest_marks_are_exact_and_sentences_light_their_support(
     copied = browser.execute_async_script("navigator.clipboard.readText().then(arguments[0])")
     assert json.loads(copied) == shown_json
 
+    # The figure list jumps to its mark.
+    browser.find_element(By.CSS_SELECTOR, "#figures .jump").click()
+    focused = browser.execute_script(
+        "const m = document.activeElement; return [m.dataset.kind, +m.dataset.start]"
+    )
+    assert focused == ["figure", digest["key_figures"][0]["span"][0]]
+
     # The prompt field offers the catalogue once a call has worked.
     choices = browser.execute_script(
         "return [...document.querySelectorAll('#prompt-list option')].map(o => o.value)"
