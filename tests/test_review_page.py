@@ -9,8 +9,8 @@ title and detail, nothing is requested from another origin (Chromium's network l
 the page's resource entries) and the CSP refuses it, `/docs` renders offline, and
 `?job=<id>` opens a job's digest.
 
-Without Chromium the module skips, except where `NEWSBRIEF_REQUIRE_CHROMIUM=1` (CI, set by
-`.ci/run`, which installs the packages): there a missing browser fails the tests.
+Without Chromium the browser tests skip, except where `NEWSBRIEF_REQUIRE_CHROMIUM=1` (CI, set
+by `.ci/run`, which installs the packages): there a missing browser fails them.
 """
 
 from __future__ import annotations
@@ -25,32 +25,22 @@ from urllib.parse import urlsplit
 
 import httpx2
 import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service as DriverService
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.wait import WebDriverWait
 
 from service.settings import Settings
 from tests.answers import GOOD, HALLUCINATED
 from tests.conftest import running_service, wait_for
 from tests.fakellm import FakeLLM, ok
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 KEY = "sk-review-page-key"
 V1 = "summarize@1"  # the scripted answers follow the free-form v1 shape
 
-if not (CHROMIUM and CHROMEDRIVER):
-    reason = "headless Chromium tests need Debian's chromium and chromium-driver (apt-get install)"
-    if os.environ.get("NEWSBRIEF_REQUIRE_CHROMIUM") == "1":
-        pytest.fail(f"NEWSBRIEF_REQUIRE_CHROMIUM=1 but {reason}", pytrace=False)
-    pytest.skip(reason, allow_module_level=True)
-
-from selenium import webdriver  # noqa: E402  (after the skip: only needed with a browser)
-from selenium.webdriver.chrome.service import Service as DriverService  # noqa: E402
-from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
-
 WebDriver = webdriver.Chrome
-
 WAIT_S = 20.0
 
 
@@ -78,10 +68,23 @@ def base(fake: FakeLLM, tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
         yield url
 
 
+def require_chromium() -> tuple[str, str]:
+    """Chromium and its driver, or skip (fail under NEWSBRIEF_REQUIRE_CHROMIUM=1, as in CI)."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    if browser is None or driver is None:
+        reason = "the review page tests need Debian's chromium and chromium-driver (apt-get install)"
+        if os.environ.get("NEWSBRIEF_REQUIRE_CHROMIUM") == "1":
+            pytest.fail(reason + " and NEWSBRIEF_REQUIRE_CHROMIUM=1")
+        pytest.skip(reason)
+    return browser, driver
+
+
 def chromium(width: int = 1280, height: int = 900) -> WebDriver:
     """Headless Chromium as root (`--no-sandbox`), logging the network and the console."""
+    browser, driver = require_chromium()
     options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
+    options.binary_location = browser
     for arg in (
         "--headless=new",
         "--no-sandbox",
@@ -93,7 +96,7 @@ def chromium(width: int = 1280, height: int = 900) -> WebDriver:
     ):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    return webdriver.Chrome(options=options, service=DriverService(executable_path=str(CHROMEDRIVER)))
+    return webdriver.Chrome(options=options, service=DriverService(executable_path=driver))
 
 
 @pytest.fixture(scope="module")
