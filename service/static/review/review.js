@@ -95,10 +95,15 @@
         cache: "no-store",
         credentials: "omit", // the key is the only credential, sent explicitly
       });
+    } catch (err) {
+      if (!quiet) showProblem({ title: "The service did not answer", detail: String(err && err.message) });
+      return null;
+    }
+    try {
       const type = response.headers.get("content-type") || "";
       payload = type.includes("json") ? await response.json() : await response.text();
     } catch (err) {
-      if (!quiet) showProblem({ title: "The service did not answer", detail: String(err && err.message) });
+      if (!quiet) showProblem({ title: `HTTP ${response.status}: unreadable answer`, detail: String(err && err.message) });
       return null;
     }
     if (!response.ok) {
