@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
+import threading
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,7 +38,7 @@ from selenium.webdriver.support.wait import WebDriverWait
 from service.settings import Settings
 from tests.answers import GOOD, HALLUCINATED
 from tests.conftest import running_service, wait_for
-from tests.fakellm import FakeLLM, ok
+from tests.fakellm import Call, FakeLLM, Reply, ok
 
 KEY = "sk-review-page-key"
 V1 = "summarize@1"  # the scripted answers follow the free-form v1 shape
@@ -438,20 +441,33 @@ def test_verify_form_names_the_unsupported_sentence(browser: WebDriver, base: st
     assert console_errors(browser) == []
 
 
-def test_job_link_opens_the_jobs_digest(browser: WebDriver, base: str, fake: FakeLLM, seed_text: str) -> None:
-    fake.default(ok(GOOD))
+def test_job_link_follows_the_job_until_its_digest(
+    browser: WebDriver, base: str, fake: FakeLLM, seed_text: str
+) -> None:
+    release = threading.Event()
+
+    def held(call: Call) -> Reply:  # the model answers only once the page has seen the job running
+        release.wait(WAIT_S)
+        return ok(GOOD)
+
+    fake.default(held)
     paragraphs = "".join(f"<p>{p}</p>" for p in seed_text.split("\n\n") if p.strip())
     html = f"<html><head><title>Seed</title></head><body><article>{paragraphs}</article></body></html>"
     auth = {"Authorization": f"Bearer {KEY}"}
-    with httpx2.Client(base_url=base, timeout=30, headers=auth) as client:
-        job_id, view = run_job(client, {"html": html, "prompt": V1})
-    digest, text = view["digest"], view["digest"]["text"]
     open_page(browser, f"{base}/review")  # the key stays in this tab's sessionStorage
-    open_page(browser, f"{base}/review?job={job_id}")
-    assert browser.find_element(By.ID, "api-key").get_attribute("value") == KEY
-    until(
-        browser, lambda d: d.find_element(By.ID, "status").text.startswith(f"Digest {digest['id']}"), "no job"
-    )
+    with httpx2.Client(base_url=base, timeout=30, headers=auth) as client:
+        accepted = client.post("/v1/jobs", json={"html": html, "prompt": V1})
+        assert accepted.status_code == 202, accepted.text
+        job_id = accepted.json()["id"]
+        open_page(browser, f"{base}/review?job={job_id}")
+        assert browser.find_element(By.ID, "api-key").get_attribute("value") == KEY
+        until(browser, lambda d: "running…" in d.find_element(By.ID, "status").text, "job not followed")
+        release.set()
+        until(browser, lambda d: d.find_element(By.ID, "status").text.startswith("Digest "), "no digest")
+        view = client.get(f"/v1/jobs/{job_id}").json()
+    assert view["status"] == "succeeded", view
+    digest, text = view["digest"], view["digest"]["text"]
+    assert browser.find_element(By.ID, "status").text.startswith(f"Digest {digest['id']}")
     shown = marks(browser)
     assert sorted((m["kind"], m["start"], m["end"]) for m in shown) == expected_marks(digest)
     assert all(m["text"] == text[m["start"] : m["end"]] for m in shown)
@@ -561,6 +577,72 @@ def test_quotes_and_crossing_highlights_keep_every_mark_exact(browser: WebDriver
     quotes = browser.find_elements(By.CSS_SELECTOR, "#quotes li")
     assert len(quotes) == 1
     assert "Ana Ruiz" in quotes[0].text
+
+
+def test_random_overlapping_spans_render_exactly(browser: WebDriver, base: str) -> None:
+    """300 digests of random spans (nested, crossing, equal, adjacent) on text with astral characters."""
+    rng = random.Random(12)
+    alphabet = "ab c,d.\n£€—“”🙂𝐝"  # one- and two-unit characters in UTF-16
+    cases = []
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60)))
+        items = []
+        for _ in range(rng.randint(0, 8)):
+            start = rng.randrange(len(text))
+            items.append((rng.choice(["figure", "actor", "quote"]), start, rng.randint(start + 1, len(text))))
+        digest = {
+            "id": "dg_random",
+            "sentences": [],
+            "key_figures": [
+                {
+                    "text": text[s:e],
+                    "span": [s, e],
+                    "value": None,
+                    "unit": None,
+                    "kind": "other",
+                    "context": "",
+                }
+                for kind, s, e in items
+                if kind == "figure"
+            ],
+            "actors": [
+                {"name": text[s:e], "kind": "other", "role": None, "mentions": [[s, e]]}
+                for kind, s, e in items
+                if kind == "actor"
+            ],
+            "quotes": [
+                {"text": text[s:e], "span": [s, e], "speaker": None, "speaker_mention": None}
+                for kind, s, e in items
+                if kind == "quote"
+            ],
+            "provenance": {},
+            "warnings": [],
+        }
+        cases.append((text, digest, items))
+    open_page(browser, f"{base}/review")
+    rendered = browser.execute_script(
+        "return arguments[0].map(([text, digest]) => {"
+        " window.newsbriefReview.showDigest(digest, text);"
+        " return [document.getElementById('article-view').textContent,"
+        "  [...document.querySelectorAll('#article-view mark')].map(m => [m.dataset.kind,"
+        "   +m.dataset.start, +m.dataset.end, m.dataset.part || null, m.dataset.whole || null,"
+        "   m.textContent])]; })",
+        [[text, digest] for text, digest, _ in cases],
+    )
+    for (text, _, items), (shown_text, shown) in zip(cases, rendered, strict=True):
+        assert shown_text == text
+        firsts: Counter[tuple[str, int, int]] = Counter()
+        covered: Counter[tuple[str, int, int]] = Counter()
+        for kind, start, end, part, whole, content in shown:
+            assert content == text[start:end], (text, kind, start, end)
+            item = (kind, *map(int, whole.split("-"))) if whole else (kind, start, end)
+            firsts[item] += part in (None, "1")
+            covered[item] += end - start
+        assert firsts == Counter(items), text  # one mark, or one first part, per item
+        split = {(k, *map(int, w.split("-"))) for k, _, _, part, w, _ in shown if part}
+        for _, start, end in split:  # split only where it crosses another item: else nested
+            assert any(s < start < e < end or start < s < end < e for _, s, e in items), (text, start, end)
+        assert covered == Counter({i: n * (i[2] - i[1]) for i, n in Counter(items).items()}), text
 
 
 def test_html_article_on_a_phone_fits_and_other_origins_are_refused(
