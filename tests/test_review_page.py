@@ -53,6 +53,14 @@ def fake() -> Iterator[FakeLLM]:
         yield server
 
 
+@pytest.fixture(autouse=True)
+def _fake_reset(fake: FakeLLM) -> Iterator[None]:
+    """Each test scripts the model itself; whatever it left (a held answer) ends with it."""
+    yield
+    fake.script()
+    fake.default(fake.initial_default)
+
+
 @pytest.fixture(scope="module")
 def base(fake: FakeLLM, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = Settings(
@@ -375,7 +383,6 @@ def test_seed_digest_marks_are_exact_and_sentences_light_their_support(
     resources = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert resources
     assert [u for u in resources if not same_origin(base, u)] == []
-    fake.default(fake.initial_default)
 
 
 def test_wrong_key_and_invalid_request_show_their_problem(
@@ -413,7 +420,6 @@ def test_wrong_key_and_invalid_request_show_their_problem(
     assert all("Failed to load resource" in e for e in errors), errors
     assert "401" in errors[0]
     assert "422" in errors[1]
-    fake.default(fake.initial_default)
 
 
 def test_verify_form_names_the_unsupported_sentence(browser: WebDriver, base: str, seed_text: str) -> None:
@@ -472,7 +478,6 @@ def test_job_link_follows_the_job_until_its_digest(
     assert sorted((m["kind"], m["start"], m["end"]) for m in shown) == expected_marks(digest)
     assert all(m["text"] == text[m["start"] : m["end"]] for m in shown)
     assert console_errors(browser) == []
-    fake.default(fake.initial_default)
 
 
 def test_job_sent_as_text_is_shown_once_its_article_is_pasted(
@@ -495,7 +500,6 @@ def test_job_sent_as_text_is_shown_once_its_article_is_pasted(
     shown = marks(browser)
     assert sorted((m["kind"], m["start"], m["end"]) for m in shown) == expected_marks(digest)
     assert all(m["text"] == article[m["start"] : m["end"]] for m in shown)
-    fake.default(fake.initial_default)
 
 
 def test_quotes_and_crossing_highlights_keep_every_mark_exact(browser: WebDriver, base: str) -> None:
@@ -685,7 +689,6 @@ def test_html_article_on_a_phone_fits_and_other_origins_are_refused(
         assert refused == "connect-src"
     finally:
         driver.quit()
-        fake.default(fake.initial_default)
 
 
 def test_docs_render_offline_in_the_browser(browser: WebDriver, base: str) -> None:
