@@ -49,6 +49,6 @@ VOLUME ["/var/lib/newsbrief"]
 EXPOSE 8000
 # Standard library only (fast under load); one line and exit 1 when not ready, never a traceback.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
-  CMD ["python", "-m", "service.healthcheck", "--port", "8000"]
+  CMD ["python", "-m", "service.http.healthcheck", "--port", "8000"]
 # SIGTERM drains: give it NEWSBRIEF_SHUTDOWN_GRACE_S + 5 s (docker run --stop-timeout, compose stop_grace_period).
 CMD ["newsbrief", "serve", "--host", "0.0.0.0", "--port", "8000"]

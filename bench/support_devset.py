@@ -30,9 +30,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from service.nlp.support import split_summary
-from service.nlp.support_lexicon import words
-from service.nlp.support_text import sentences
+from service.grounding.support.check import split_summary
+from service.grounding.support.lexicon import words
+from service.grounding.support.text import sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"

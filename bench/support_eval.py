@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.support_devset import DATA, DEFAULT_OUT, generate  # noqa: E402
-from service.nlp.support import THRESHOLD, check_sentence  # noqa: E402
+from service.grounding.support.check import THRESHOLD, check_sentence  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "support-eval.json"
 

@@ -9,22 +9,23 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
-from service.api import ops, v1
-from service.api_jobs import hooks_router, jobs_router
-from service.drain import Drain, DrainGuard
-from service.gcpolicy import paced_collections
+from service.http.drain import Drain, DrainGuard
+from service.http.gate import Gate, document
+from service.http.gcpolicy import paced_collections
+from service.http.jobs import hooks_router, jobs_router
+from service.http.observe import RequestObserver
+from service.http.problems import RequestGuard, install_handlers
+from service.http.review import router as review_router
+from service.http.routes import ops, v1
+from service.http.tracing import instrument_app
 from service.jobs import open_jobs
-from service.limits import Gate, document
 from service.logs import configure_logging
 from service.metrics import Metrics
-from service.observe import RequestObserver
-from service.problems import RequestGuard, install_handlers
-from service.ratelimit import MemoryRateLimitStore, RateLimitStore
-from service.review import router as review_router
+from service.ratelimit.base import RateLimitStore
+from service.ratelimit.memory import MemoryRateLimitStore
 from service.runtime import open_runtime
 from service.schema import Digest
 from service.settings import Settings
-from service.tracing import instrument_app
 
 DOCS_ASSETS = "/docs/assets"
 
@@ -36,7 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     metrics = Metrics()  # one registry per app: tests run several apps in one process
     rate_limits: RateLimitStore = MemoryRateLimitStore()
     if settings.redis_url:  # one quota per key across every replica
-        from service.redisstate.ratelimit import redis_rate_limits  # noqa: PLC0415
+        from service.ratelimit.redis import redis_rate_limits  # noqa: PLC0415
 
         rate_limits = redis_rate_limits(settings)
     drain = Drain(settings.drain_grace_s)  # `newsbrief serve` begins it at SIGTERM (service/drain.py)

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from service.errors import NewsbriefError
-from service.eval_cli import eval_command
+from service.evaluation.cli import eval_command
 from service.logs import configure_logging
 from service.prompts import PromptCatalogueError, write_lock
 from service.runtime import open_runtime
@@ -47,8 +47,8 @@ def serve(
     import uvicorn  # noqa: PLC0415 - only this command needs the server
 
     from service.app import create_app  # noqa: PLC0415
-    from service.connections import uvicorn_options  # noqa: PLC0415
-    from service.drain import BACKSTOP_S, Drain  # noqa: PLC0415
+    from service.http.connections import uvicorn_options  # noqa: PLC0415
+    from service.http.drain import BACKSTOP_S, Drain  # noqa: PLC0415
 
     settings = Settings()
     api = create_app(settings)
@@ -96,7 +96,7 @@ def worker() -> None:
 
 
 async def _work(settings: Settings) -> None:
-    from service.jobs.redis_worker import Worker  # noqa: PLC0415 - only this command needs it
+    from service.jobs.worker import Worker  # noqa: PLC0415 - only this command needs it
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -15,17 +15,19 @@ from typing import TYPE_CHECKING
 import anyio.to_thread
 import structlog
 
-from service.breaker import CircuitBreaker
-from service.cache import DigestCache, MemoryStore
+from service.cache.base import DigestCache
+from service.cache.memory import MemoryStore
 from service.engines.local import LocalServer, model_label, model_path
 from service.engines.openai_engine import make_client, openai_llm
-from service.llm import LLMClient
-from service.llm_budget import UpstreamLimiter, memory_limiter
+from service.grounding.pool import Grounder
+from service.llm.breaker import CircuitBreaker
+from service.llm.client import LLMClient
+from service.llm.quota.base import UpstreamLimiter
+from service.llm.quota.memory import memory_limiter
 from service.metrics import Metrics
-from service.offload import Grounder
-from service.pipeline import Engine, Pipeline
+from service.outage import OutageCollector
+from service.pipeline.summarize import Engine, Pipeline
 from service.prompts import Catalogue
-from service.redisstate.outage import OutageCollector
 from service.settings import Settings
 
 if TYPE_CHECKING:
@@ -83,7 +85,7 @@ def _warm_up_nlp() -> None:
 def _shared_state(settings: Settings) -> tuple[Redis | None, DigestCache, UpstreamLimiter | None]:
     """The digest cache and LLM budget of this process, or shared through Redis (`NEWSBRIEF_REDIS_URL`)."""
     if settings.redis_url:
-        from service import redisstate  # noqa: PLC0415 - only Redis deployments import the client
+        from service import backends as redisstate  # noqa: PLC0415 - only Redis deployments import the client
 
         redis = redisstate.connect(settings)
         return redis, redisstate.shared_cache(settings, redis), redisstate.shared_limiter(settings, redis)

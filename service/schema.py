@@ -139,6 +139,17 @@ class Provenance(BaseModel):
     url: str | None = None
 
 
+class Quote(BaseModel):
+    """A direct quote of the article and who the article says spoke it."""
+
+    text: str = Field(description="The quoted words exactly as in the article at `span` (without the marks).")
+    span: Span
+    speaker: str | None = Field(
+        None, description="The `name` of the actor the article says spoke; null when it does not say."
+    )
+    speaker_mention: Span | None = Field(None, description="The article span that names the speaker here.")
+
+
 class Digest(BaseModel):
     """A grounded digest of one article."""
 
@@ -150,6 +161,11 @@ class Digest(BaseModel):
     )
     key_figures: list[KeyFigure]
     actors: list[Actor]
+    quotes: list[Quote] = Field(
+        default_factory=list,
+        description="Direct quotes of the article, each with its speaker (one of `actors`) when the "
+        "article gives one.",
+    )
     text: str | None = Field(
         None, description="The extracted article text (HTML input only); spans index it."
     )

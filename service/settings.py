@@ -174,7 +174,7 @@ class Settings(BaseSettings):
     def resolved_grounding_workers(self) -> int:
         if self.grounding_workers is not None:
             return self.grounding_workers
-        from service.offload import default_workers  # noqa: PLC0415 - settings stay import-light
+        from service.grounding.pool import default_workers  # noqa: PLC0415 - settings stay import-light
 
         return default_workers()
 

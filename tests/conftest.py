@@ -58,7 +58,7 @@ def running_service(settings: Settings, *, like_cli: bool = False) -> Iterator[s
     """
     options: dict[str, Any] = {"lifespan": "on"}
     if like_cli:
-        from service.connections import uvicorn_options
+        from service.http.connections import uvicorn_options
 
         options.update(uvicorn_options(settings))
     with serving(create_app(settings), **options) as base_url:

@@ -8,8 +8,8 @@ from typing import Any
 import httpx2
 import pytest
 
-from service.cache import cache_key
-from service.textprep import html_to_text
+from service.cache.base import cache_key
+from service.pipeline.prepare import html_to_text
 from tests.answers import GOOD
 from tests.conftest import ServiceFactory
 from tests.fakellm import FakeLLM, ok, server_error

@@ -14,8 +14,8 @@ import pytest
 import structlog
 from typer.testing import CliRunner
 
-from service import eval_cli
 from service.cli import app
+from service.evaluation import cli as eval_cli
 from service.evaluation import runner
 from service.evaluation.actors import EntityExtractor
 from service.evaluation.dataset import DatasetError, EvalRow, load, parse_filters

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 
-from service.gcpolicy import paced_collections
+from service.http.gcpolicy import paced_collections
 
 
 def test_collections_are_paced_while_the_app_runs_and_automatic_after() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from service.grounding import (
+from service.grounding.locate import (
     Span,
     actor_mentions,
     ground_figure,

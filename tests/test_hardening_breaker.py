@@ -7,8 +7,8 @@ import time
 import httpx2
 import pytest
 
-from service.breaker import CircuitBreaker, State
 from service.errors import CircuitOpen
+from service.llm.breaker import CircuitBreaker, State
 from tests.answers import GOOD
 from tests.conftest import ServiceFactory
 from tests.fakellm import FakeLLM, error, ok, reset, server_error

@@ -10,7 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx2
 import pytest
 
-from service.ratelimit import Decision, MemoryRateLimitStore
+from service.ratelimit.base import Decision
+from service.ratelimit.memory import MemoryRateLimitStore
 from tests.answers import GOOD
 from tests.conftest import ServiceFactory
 from tests.fakellm import FakeLLM, ok

@@ -6,8 +6,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from service.app import create_app
+from service.http.tracing import enabled, instrument_app
 from service.settings import Settings
-from service.tracing import enabled, instrument_app
 
 
 def test_tracing_is_off_by_default_and_on_by_setting() -> None:

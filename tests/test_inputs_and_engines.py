@@ -109,7 +109,17 @@ def test_prompt_injection_cannot_add_facts_or_change_the_shape(
     r = service().post("/v1/summaries", json={"text": INJECTED, "prompt": V1})
     assert r.status_code == 200
     d = r.json()
-    assert set(d) == {"id", "summary", "sentences", "key_figures", "actors", "text", "provenance", "warnings"}
+    assert set(d) == {
+        "id",
+        "summary",
+        "sentences",
+        "key_figures",
+        "actors",
+        "quotes",
+        "text",
+        "provenance",
+        "warnings",
+    }
     assert [f["text"] for f in d["key_figures"]] == ["£1.6 billion", "around 20 countries"]
     assert "Emmanuel Macron" not in [a["name"] for a in d["actors"]]
     assert "9.6" not in d["summary"]

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from service.grounding import article_language, ground_figure, summary_problems
+from service.grounding.locate import article_language, ground_figure, summary_problems
 from service.nlp.numbers import parse_number
 from tests.conftest import ServiceFactory
 from tests.fakellm import FakeLLM, ok

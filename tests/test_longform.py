@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from service import longform, tokens
 from service.errors import ArticleTooLong
-from service.longform import Part, Planner, merge_digests, split_text
+from service.llm import tokens
+from service.pipeline import longform
+from service.pipeline.longform import Part, Planner, merge_digests, split_text
 from service.prompts import Catalogue
 from service.schema import Actor, Digest, KeyFigure, Options, Provenance, SummarySentence, Usage
 from service.settings import Settings
@@ -182,7 +183,7 @@ def test_llama_cpp_server_counts_and_splits(seed_text: str) -> None:
     """The real embedded server: `/tokenize` at its root, and the local planner's parts fit its count."""
     from service.engines.local import LocalServer, model_path
     from service.engines.openai_engine import make_client
-    from service.llm import LLMClient
+    from service.llm.client import LLMClient
 
     settings = Settings(engine="local")
     server = LocalServer(settings, model_path(settings))

@@ -1,4 +1,4 @@
-"""Table tests for the deterministic number parser (service.numbers)."""
+"""Table tests for the deterministic number parser (service.nlp.numbers)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from service.numbers import ParsedNumber, find_numbers, parse_number, scan_numbers
+from service.nlp.numbers import ParsedNumber, find_numbers, parse_number, scan_numbers
 
 NBSP, THIN = "\u00a0", "\u2009"
 SEED = (Path(__file__).parents[1] / "seeds" / "coalition-of-the-willing.txt").read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from service.engines.extractive import extract
-from service.grounding import ground_figure, summary_problems
+from service.grounding.locate import ground_figure, summary_problems
 from service.nlp.numbers import find_numbers, parse_number, scan_numbers
 from service.schema import Options
 from tests.conftest import ServiceFactory

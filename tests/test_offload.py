@@ -7,8 +7,8 @@ import os
 import signal
 from typing import Any
 
-from service.assemble import ground_answer
-from service.offload import Grounder
+from service.grounding.answer import ground_answer
+from service.grounding.pool import Grounder
 from tests.answers import GOOD, HALLUCINATED
 from tests.conftest import SEED, ServiceFactory, assert_grounded
 from tests.fakellm import FakeLLM, ok

@@ -10,8 +10,9 @@ from pathlib import Path
 import httpx2
 from redis.asyncio import Redis
 
-from service.llm_budget import MemoryLimiter, Ticket, UpstreamLimiter, acquire
-from service.redisstate.budget import RedisLimiter
+from service.llm.quota.base import Ticket, UpstreamLimiter, acquire
+from service.llm.quota.memory import MemoryLimiter
+from service.llm.quota.redis import RedisLimiter
 from tests.answers import GOOD
 from tests.conftest import ServiceFactory
 from tests.fakellm import FakeLLM, ok

@@ -10,9 +10,9 @@ import pytest
 from redis.asyncio import Redis
 
 from service.jobs.model import Delivery, DeliveryAttempt, Job
-from service.jobs.redis_queue import encode_job
-from service.jobs.redis_store import RedisJobStore
-from service.jobs.store import HookClaim, IdempotencyClaim
+from service.jobs.queue.redis import encode_job
+from service.jobs.store.base import HookClaim, IdempotencyClaim
+from service.jobs.store.redis import RedisJobStore
 
 pytestmark = pytest.mark.anyio
 

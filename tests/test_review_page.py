@@ -316,7 +316,15 @@ def test_seed_digest_marks_are_exact_and_sentences_light_their_support(
         assert mark["description"].lower().startswith(mark["kind"])  # described for a screen reader
         assert mark["part"] is None  # nothing crosses in this digest
     assert sorted((m["kind"], m["start"], m["end"]) for m in shown) == expected_marks(digest)
-    assert len(shown) == len(digest["key_figures"]) + sum(len(a["mentions"]) for a in digest["actors"])
+    mentions = sum(len(a["mentions"]) for a in digest["actors"])
+    assert len(shown) == len(digest["key_figures"]) + mentions + len(digest["quotes"])
+    assert digest["quotes"]  # the seed quotes its speakers (issue 11): shown as marks and listed
+    assert [m["kind"] for m in shown].count("quote") == len(digest["quotes"])
+    listed = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#quotes li")]
+    assert len(listed) == len(digest["quotes"])
+    for line, quote in zip(listed, digest["quotes"], strict=True):
+        assert quote["text"] in line
+        assert quote["speaker"] is None or quote["speaker"] in line
 
     warnings = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#warnings li")]
     assert warnings == digest["warnings"]

@@ -15,7 +15,7 @@ import httpx2
 import uvicorn
 
 from service.app import create_app
-from service.drain import Drain
+from service.http.drain import Drain
 from service.settings import Settings
 from tests.conftest import _free_port
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service import grounding
 from service.engines.extractive import extract
+from service.grounding import locate as grounding
 from service.nlp.sentences import split
 from service.schema import Options
 

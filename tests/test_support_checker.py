@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.nlp.support import THRESHOLD, Support, check_sentence, check_summary, split_summary
-from service.nlp.support_article import analyse
+from service.grounding.support.article import analyse
+from service.grounding.support.check import THRESHOLD, Support, check_sentence, check_summary, split_summary
 
 ARTICLE_EN = """\
 Harbour city council approves new budget

@@ -9,8 +9,9 @@ from typing import cast
 import httpx2
 import openai
 
-from service import observe
-from service.llm import AnswerTooLarge, LLMClient
+from service.http import observe
+from service.llm.client import LLMClient
+from service.llm.completion import AnswerTooLarge
 from service.settings import Settings
 
 

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
-from service.numbers import ParsedNumber, find_numbers, parse_number
+from service.nlp.numbers import ParsedNumber, find_numbers, parse_number
 from service.schema import KeyFigure
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeLsum")

@@ -29,9 +29,9 @@ import structlog
 from service.errors import CallbackRefused, IdempotencyConflict, JobNotFound
 from service.jobs.callbacks import Deliverer
 from service.jobs.model import Job, JobRequest, JobView, new_id
-from service.jobs.sqlite import SqliteJobStore
+from service.jobs.runner import EmbeddedQueue, JobRunner
 from service.jobs.ssrf import AllowList, check_target
-from service.jobs.store import (
+from service.jobs.store.base import (
     Dispatcher,
     HookClaim,
     IdempotencyClaim,
@@ -40,7 +40,7 @@ from service.jobs.store import (
     Submission,
     storage_problem,
 )
-from service.jobs.worker import EmbeddedQueue, JobRunner
+from service.jobs.store.sqlite import SqliteJobStore
 from service.runtime import Runtime
 from service.schema import SummarizeRequest
 from service.settings import Settings
@@ -150,7 +150,7 @@ async def open_jobs(runtime: Runtime) -> AsyncIterator[Jobs]:
     if settings.callback_url and not settings.callback_secret:
         raise RuntimeError("NEWSBRIEF_CALLBACK_URL is set but NEWSBRIEF_CALLBACK_SECRET is not")
     if settings.redis_url:
-        from service.jobs.redis_queue import open_redis_jobs  # noqa: PLC0415 - Redis deployments only
+        from service.jobs.queue.redis import open_redis_jobs  # noqa: PLC0415 - Redis deployments only
 
         async with open_redis_jobs(runtime) as jobs:
             yield jobs

@@ -30,7 +30,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, sto
 from service.errors import CallbackRefused
 from service.jobs.model import Delivery, DeliveryAttempt, DeliveryState
 from service.jobs.ssrf import AllowList, check_target
-from service.jobs.store import JobStore
+from service.jobs.store.base import JobStore
 from service.settings import Settings
 
 log = structlog.get_logger("newsbrief.callbacks")

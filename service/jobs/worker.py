@@ -1,245 +1,211 @@
-"""Running jobs: `JobRunner` turns one claimed job into a result; `EmbeddedQueue` feeds it.
+"""`newsbrief worker`: runs the jobs of a Redis deployment (taskiq receiver + `JobRunner` + callbacks).
 
-`EmbeddedQueue` is the embedded `Dispatcher`: one loop in the API process claims
-queued jobs from the store and runs up to `NEWSBRIEF_JOB_CONCURRENCY` at a time. At
-start it puts back the jobs a killed process left `running` (at-least-once). A
-distributed dispatcher (taskiq or arq over Redis) would call the same
-`JobRunner.run` from its task function instead.
+One worker process:
 
-A result that cannot be stored (Redis down, disk full) is not lost and does not leave
-its job `running`: the runner retries the write with backoff for
-`NEWSBRIEF_JOB_FINISH_RETRY_S`, then hands the job back to the queue (uncounted). The
-embedded queue also sweeps every `NEWSBRIEF_JOB_SWEEP_S`: jobs on disk as `running`
-that no task of this process runs go back to the queue, finished jobs past
-`NEWSBRIEF_JOB_RETENTION_S` and expired keys are purged, and the WAL is checkpointed.
-Store errors in these loops are logged once per outage, not once per poll.
+* receives job messages from `JobStreamBroker` (up to `NEWSBRIEF_JOB_CONCURRENCY` at
+  once) and runs each through the same `JobRunner` and `Pipeline` as the embedded
+  mode; a message is acknowledged only when its job is final in the store;
+* leases each running job (and each callback it delivers) for `NEWSBRIEF_JOB_LEASE_S`
+  and renews the leases every third of it; a job whose lease another worker still
+  holds is left alone (`busy`), one whose lease ran out is taken over (its worker died);
+* delivers the callbacks of the jobs it finished, and takes over pending callbacks whose
+  worker died (same `webhook-id`, same body);
+* stops a job as soon as an unpublish webhook cancels it (pub/sub, and the lease renewal
+  as a fallback);
+* on SIGTERM stops taking messages, interrupts its jobs and puts them back in the queue
+  uncounted (a new message each, so another worker starts them at once), hands its
+  callbacks back, and exits 0.
+
+It touches a heartbeat file (`HEARTBEAT`) every lease renewal: the container healthcheck.
+
+While Redis is unreachable each of its loops (queue reader, lease keeper, cancel
+listener) logs one warning when Redis goes away and one line when it is back, and
+retries after a capped, jittered backoff (`service.redisstate.outage`), never in a
+tight loop; a job whose result cannot be stored yet keeps retrying the write
+(`JobRunner`), its lease simply runs out if the worker dies meanwhile.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import tempfile
 import time
+import uuid
+from pathlib import Path
 from typing import Any
 
 import orjson
 import structlog
+from taskiq import Context, TaskiqDepends
+from taskiq.acks import AcknowledgeType
+from taskiq.api import run_receiver_task
 
-from service.errors import NewsbriefError
 from service.jobs.callbacks import Deliverer
-from service.jobs.model import Delivery, Job, callback_body, new_id
-from service.jobs.store import JobStore, storage_problem
-from service.pipeline import Pipeline
-from service.problems import PROBLEMS, TYPE_BASE
-from service.redisstate.outage import Outage
-from service.schema import SummarizeRequest
-from service.settings import Settings
+from service.jobs.queue.redis import TASK_NAME, JobStreamBroker, cancel_channel, make_store
+from service.jobs.runner import JobRunner
+from service.jobs.ssrf import AllowList
+from service.outage import ERRORS, Outage
+from service.runtime import Runtime
 
-log = structlog.get_logger("newsbrief.jobs")
-
-
-def problem_of(exc: Exception) -> dict[str, Any]:
-    """The problem+json body a synchronous request would have answered with."""
-    if isinstance(exc, NewsbriefError):
-        for cls, status, slug, title in PROBLEMS:
-            if isinstance(exc, cls):
-                return {"type": TYPE_BASE + slug, "title": title, "status": status, "detail": exc.detail}
-    return {
-        "type": TYPE_BASE + "internal",
-        "title": "Internal error",
-        "status": 500,
-        "detail": "an unexpected error occurred; it has been logged",
-    }
+log = structlog.get_logger("newsbrief.worker")
+HEARTBEAT = Path(tempfile.gettempdir()) / "newsbrief-worker.alive"
+MAINTAIN_EVERY_S = 600.0  # forget consumers of workers long gone
 
 
-class JobRunner:
-    """Runs one claimed job through the pipeline and stores its result with its callback."""
+class Worker:
+    """One worker process's job loop (see the module docstring)."""
 
-    def __init__(self, store: JobStore, pipeline: Pipeline, deliverer: Deliverer, settings: Settings) -> None:
-        self.store = store
-        self.pipeline = pipeline
-        self.deliverer = deliverer
+    def __init__(self, runtime: Runtime) -> None:
+        settings = runtime.settings
+        assert runtime.redis is not None
         self.settings = settings
+        self.redis = runtime.redis
+        self.name = f"{os.uname().nodename}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.store = make_store(settings, runtime.redis, worker=self.name)
+        self.deliverer = Deliverer(self.store, settings, AllowList.parse(settings.callback_allow))
+        self.runner = JobRunner(self.store, runtime.pipeline, self.deliverer, settings)
+        self.broker = JobStreamBroker(settings, consumer=self.name)
+        self.broker.register_task(self._task(), task_name=TASK_NAME)
+        self._jobs: dict[str, asyncio.Task[None]] = {}  # job id -> its run
+        self._callbacks: set[asyncio.Task[Any]] = set()  # the receiver's tasks awaiting those runs
+        self._cancelled: set[str] = set()
+        self._stopping = False
 
-    async def run(self, job: Job) -> None:
-        if job.runs > self.settings.job_max_runs:
-            job.status = "failed"
-            job.problem = {
-                "type": TYPE_BASE + "job-abandoned",
-                "title": "The job was abandoned",
-                "status": 500,
-                "detail": f"the job was started {job.runs - 1} times without finishing",
-            }
-        else:
-            try:
-                digest = await self.pipeline.summarize(SummarizeRequest.model_validate(job.request))
-            except NewsbriefError as exc:
-                job.status, job.problem = "failed", problem_of(exc)
-            except Exception as exc:
-                log.exception("job_crashed", job=job.id)
-                job.status, job.problem = "failed", problem_of(exc)
-            else:
-                job.status, job.digest = "succeeded", orjson.loads(digest.model_dump_json())
-        job.finished_at = time.time()
-        delivery = self._delivery(job)
-        if await self._finish(job, delivery):
-            log.info("job_finished", job=job.id, status=job.status, runs=job.runs)
-            if delivery is not None:
-                self.deliverer.schedule(delivery)
+    def _task(self) -> Any:
+        async def run_job(job_id: str, context: Context = TaskiqDepends()) -> None:  # noqa: B008
+            await self._run_job(job_id, context)
 
-    async def _finish(self, job: Job, delivery: Delivery | None) -> bool:
-        """`store.finish`, retried while the store is unavailable; then the job goes back to the queue."""
-        give_up = time.monotonic() + self.settings.job_finish_retry_s
-        outage = Outage(f"job-result {job.id}", cap_s=2.0, backend="job_store")
-        while True:
-            try:
-                done = await self.store.finish(job, delivery)
-            except Exception as exc:
-                problem = storage_problem(exc)
-                if problem is None:
-                    raise
-                pause_s = outage.failed(exc)
-                if time.monotonic() + pause_s > give_up:
-                    log.warning("job_result_not_stored", job=job.id, problem=problem.detail)
-                    try:
-                        await self.store.release([job.id])
-                    except Exception:  # still `running`: the queue's sweep puts it back
-                        log.warning("job_not_released", job=job.id)
-                    return False
-                await asyncio.sleep(pause_s)
-                continue
-            outage.succeeded()
-            return done
+        return run_job
 
-    def _delivery(self, job: Job) -> Delivery | None:
-        target = job.callback_url or self.settings.callback_url
-        if not target:
-            return None
-        return Delivery(id=new_id("msg"), job_id=job.id, url=target, body=orjson.dumps(callback_body(job)))
-
-
-class EmbeddedQueue:
-    """The in-process `Dispatcher` over the store's queue (see the module docstring)."""
-
-    def __init__(
-        self,
-        store: JobStore,
-        runner: JobRunner,
-        concurrency: int,
-        ready: asyncio.Event,
-        *,
-        poll_s: float = 1.0,
-        sweep_s: float = 60.0,
-    ) -> None:
-        self.store = store
-        self.runner = runner
-        self.ready = ready
-        self.poll_s = poll_s
-        self.sweep_s = sweep_s
-        self._slots = asyncio.Semaphore(concurrency)
-        self._wake = asyncio.Event()
-        self._running: dict[str, asyncio.Task[None]] = {}
-        self._loop: asyncio.Task[None] | None = None
-        self._sweeper: asyncio.Task[None] | None = None
-        self._claims = Outage("claim", backend="job_store")
-        # Held from a claim until its task is in `_running`, and by the sweep's requeue: a job
-        # just claimed is never mistaken for a stuck one.
-        self._claiming = asyncio.Lock()
-
-    async def start(self) -> None:
+    async def _run_job(self, job_id: str, context: Context) -> None:
+        outcome, job = await self.store.claim_job(job_id)
+        if outcome == "busy":
+            return  # not acked: redelivered after a lease, when its worker has finished or died
+        if outcome != "claimed" or job is None:
+            await context.ack()  # final, cancelled or expired: nothing to run
+            return
+        log.info("job_started", job=job_id, runs=job.runs, worker=self.name)
+        task = asyncio.create_task(self.runner.run(job), name=f"job-{job_id}")
+        self._jobs[job_id] = task
+        callback = asyncio.current_task()
+        if callback is not None:
+            self._callbacks.add(callback)
+            callback.add_done_callback(self._callbacks.discard)
         try:
-            requeued = await self.store.requeue_running()
-            if requeued:
-                log.info("jobs_requeued", count=len(requeued), jobs=requeued[:20])
-            await self.store.purge()
-        except Exception as exc:  # a full disk must not stop the service: the sweep does this later
-            if storage_problem(exc) is None:
+            await task
+        except asyncio.CancelledError:
+            if not task.cancelled():
+                raise  # this callback itself was cancelled
+            if self._stopping:  # put it back, uncounted, with a new message; this one is done
+                await asyncio.shield(self.store.release([job_id]))
+                log.info("job_released", job=job_id)
+            elif job_id in self._cancelled:
+                log.info("job_cancelled", job=job_id)
+            else:
                 raise
-            log.warning("job_store_start_deferred", error=f"{type(exc).__name__}: {str(exc)[:200]}")
-        self._loop = asyncio.create_task(self._claim_loop(), name="job-queue")
-        self._sweeper = asyncio.create_task(self._sweep_loop(), name="job-sweep")
+        finally:
+            self._jobs.pop(job_id, None)
+            self._cancelled.discard(job_id)
+        await context.ack()
 
-    async def enqueue(self, job_id: str) -> None:
-        self._wake.set()
-
-    async def cancel(self, job_ids: list[str]) -> None:
+    def _cancel(self, job_ids: list[str]) -> None:
         for job_id in job_ids:
-            task = self._running.get(job_id)
-            if task is not None:
+            task = self._jobs.get(job_id)
+            if task is not None and not task.done():
+                self._cancelled.add(job_id)
                 task.cancel()
 
-    async def aclose(self) -> None:
-        """Stop claiming and interrupt running jobs; they go back to the queue for the next start."""
-        interrupted = list(self._running)
-        tasks = [t for t in (self._loop, self._sweeper, *self._running.values()) if t is not None]
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        if interrupted:
-            try:
-                await self.store.release(interrupted)
-            except Exception:  # still `running` on disk: requeued (and counted) at the next start
-                log.exception("jobs_not_released", jobs=interrupted)
-            else:
-                log.info("jobs_released", count=len(interrupted))
-
-    async def sweep(self) -> None:
-        """Put back stuck jobs, purge what expired, checkpoint (see the module docstring)."""
-        async with self._claiming:
-            requeued = await self.store.requeue_running(keep=set(self._running))
-        if requeued:
-            log.warning("stuck_jobs_requeued", count=len(requeued), jobs=requeued[:20])
-            self._wake.set()
-        await self.store.purge()
-
-    async def _sweep_loop(self) -> None:
-        outage = Outage("sweep", backend="job_store")
+    async def _keep_leases(self) -> None:
+        """Renew leases; stop jobs that are no longer ours; take over callbacks of dead workers."""
+        every_s = self.settings.job_lease_s / 3
+        maintained = time.monotonic()
+        outage = Outage("leases", cap_s=every_s)
         while True:
-            await asyncio.sleep(self.sweep_s)
             try:
-                await self.sweep()
-            except Exception as exc:  # a full disk: logged once, tried again next period
-                if storage_problem(exc) is None:
-                    log.exception("job_sweep_failed")
-                else:
-                    outage.failed(exc)
-            else:
+                lost = await self.store.renew(list(self._jobs))
+                self._cancel(lost)
+                for delivery in await self.store.pending_deliveries():  # always a Redis round trip
+                    log.info("callback_taken_over", delivery=delivery.id, job=delivery.job_id)
+                    self.deliverer.schedule(delivery)
                 outage.succeeded()
+                HEARTBEAT.touch()
+                if time.monotonic() - maintained > MAINTAIN_EVERY_S:
+                    maintained = time.monotonic()
+                    await self._forget_idle_consumers()
+            except ERRORS as exc:  # Redis unreachable: logged once, retried sooner than a lease period
+                await asyncio.sleep(outage.failed(exc))
+                continue
+            except Exception as exc:
+                log.warning("lease_renewal_failed", error=str(exc)[:200])
+            await asyncio.sleep(every_s)
 
-    async def _claim_loop(self) -> None:
-        await self.ready.wait()  # the embedded model may still be loading
+    async def _forget_idle_consumers(self) -> None:
+        """Consumers with nothing pending, idle for a day, were workers that are gone."""
+        for consumer in await self.redis.xinfo_consumers(
+            self.broker.queue_name, self.broker.consumer_group_name
+        ):
+            if consumer["pending"] == 0 and consumer["idle"] > 86_400_000:
+                await self.redis.xgroup_delconsumer(
+                    self.broker.queue_name, self.broker.consumer_group_name, consumer["name"]
+                )
+
+    async def _listen_for_cancels(self) -> None:
+        """Cancels by pub/sub; resubscribes after an outage (the lease renewal covers what it missed)."""
+        outage = Outage("cancels")
         while True:
-            await self._slots.acquire()
-            self._wake.clear()
-            async with self._claiming:
-                job = await self._claim()
-                if job is not None:
-                    self._running[job.id] = asyncio.create_task(self._run(job), name=f"job-{job.id}")
-            if job is None:
-                self._slots.release()
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(self.poll_s):
-                        await self._wake.wait()
+            try:
+                async with self.redis.pubsub() as pubsub:
+                    await pubsub.subscribe(cancel_channel(self.settings))
+                    outage.succeeded()
+                    async for message in pubsub.listen():
+                        if message.get("type") == "message":
+                            with contextlib.suppress(ValueError, TypeError):
+                                self._cancel([str(i) for i in orjson.loads(message["data"])])
+            except ERRORS as exc:
+                await asyncio.sleep(outage.failed(exc))
 
-    async def _claim(self) -> Job | None:
+    async def run(self, stop: asyncio.Event) -> None:
+        """Work until `stop` is set, then shut down as the module docstring says."""
+        await self.store.open()
+        await self.broker.startup()
+        await self.deliverer.start()  # pending callbacks whose worker died
+        background = [
+            asyncio.create_task(self._keep_leases(), name="leases"),
+            asyncio.create_task(self._listen_for_cancels(), name="cancels"),
+            asyncio.create_task(
+                run_receiver_task(
+                    self.broker,
+                    max_async_tasks=self.settings.job_concurrency,
+                    max_prefetch=0,
+                    ack_time=AcknowledgeType.MANUAL,
+                    propagate_exceptions=False,
+                ),
+                name="receiver",
+            ),
+        ]
+        log.info("worker_started", worker=self.name, concurrency=self.settings.job_concurrency)
         try:
-            job = await self.store.claim()
-        except Exception as exc:
-            if storage_problem(exc) is None:
-                log.exception("job_claim_failed")
-            else:  # logged once per outage; claims resume at the next poll
-                self._claims.failed(exc)
-            return None
-        self._claims.succeeded()
-        return job
-
-    async def _run(self, job: Job) -> None:
-        try:
-            await self.runner.run(job)
-        except Exception:
-            log.exception("job_not_finished", job=job.id)  # e.g. the store failed; the sweep puts it back
+            await stop.wait()
         finally:
-            self._running.pop(job.id, None)
-            self._slots.release()
+            self._stopping = True
+            for task in background:
+                task.cancel()
+            running = list(self._jobs.values())
+            for task in running:
+                task.cancel()
+            for task in background:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+            if self._callbacks:  # they release their jobs and ack their messages
+                await asyncio.wait(list(self._callbacks), timeout=10)
+            await self.deliverer.aclose()
+            with contextlib.suppress(Exception):
+                await self.store.release_deliveries()
+            await self.broker.shutdown()
+            HEARTBEAT.unlink(missing_ok=True)
+            log.info("worker_stopped", worker=self.name, released=len(running))
+
+
+__all__ = ["HEARTBEAT", "Worker"]

@@ -210,13 +210,19 @@ def build_actors(
     ranks by how early it first appears.
     """
     drafts: dict[str, _Draft] = {}
+    honorifics = HONORIFICS.get(language, frozenset())
     for entity in entities:
-        person = entity.label in _PERSON
+        first_word = text[entity.start : entity.end].split()[:1]
+        # "Mr Balls" is a person whatever the recognizer says (it tags some as organizations)
+        honorific = bool(first_word) and first_word[0].lower().rstrip(".") in honorifics
+        person = entity.label in _PERSON or honorific
         start, end = _clean(text, entity.start, entity.end, person=person, language=language)
         name = " ".join(text[start:end].split())
         if len(name) < 2 or _SKIP_WORDS.search(name):
             continue
-        keyed = _key(entity, name, language)
+        keyed: tuple[str, ActorKind] | None = (
+            (f"person:{name}", "person") if person else _key(entity, name, language)
+        )
         if keyed is None:
             continue
         key, kind = keyed

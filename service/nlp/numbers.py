@@ -33,12 +33,14 @@ the service, so ``service.nlp`` and ``service`` import it without a cycle.
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal, TypeVar
 
 Kind = Literal["money", "percent", "count", "quantity", "date", "other"]
@@ -744,13 +746,29 @@ def _read(g: _Grammar, text: str, m: re.Match[str]) -> _Hit | None:
     return _read_digits(g, text, m)
 
 
+_FIRST = operator.itemgetter(0)
+
+
+def _candidates(g: _Grammar, text: str) -> Iterator[re.Match[str]]:
+    """Digits, signs, and the words that may start a number ("twenty", "March", "a" million).
+
+    A news article has ~20 of these among ~300 words: the filter runs as C-level iterators, so
+    the words that cannot start a number cost no Python step each (bench/verify_latency.py).
+    """
+    tokens = list(_START.finditer(text))
+    words = list(map(re.Match.group, tokens))
+    not_a_word = map(operator.not_, map(str.isalpha, map(_FIRST, words)))
+    starts_a_number = map(g.start_words.__contains__, map(str.casefold, words))
+    return itertools.compress(tokens, map(operator.or_, not_a_word, starts_a_number))
+
+
 def _scan(g: _Grammar, text: str) -> list[_Hit]:
     # The core pattern is tried only where a number can start: much faster than searching long text.
     hits: list[_Hit] = []
     done = 0
-    for token in _START.finditer(text):
-        start, word = token.start(), token.group()
-        if start < done or (word[0].isalpha() and word.casefold() not in g.start_words):
+    for token in _candidates(g, text):
+        start = token.start()
+        if start < done:
             continue
         match = g.core.match(text, start)
         hit = _read(g, text, match) if match else None
@@ -818,6 +836,19 @@ def scan_numbers(text: str, language: str | None = None) -> list[tuple[int, int,
     words around it may make a year of a number ("in 2000 troops").
     """
     return _scan(_grammar(language), _normalize(text))
+
+
+ARTICLE_CACHE = 128  # articles whose numbers are kept scanned
+
+
+@lru_cache(maxsize=ARTICLE_CACHE)
+def article_numbers(text: str, language: str | None = None) -> tuple[tuple[int, int, ParsedNumber], ...]:
+    """``scan_numbers`` of a whole article, once per text and language.
+
+    Grounding (figures near a match) and the support checker (figures per sentence) read the
+    same article's numbers; one scan serves both.
+    """
+    return tuple(scan_numbers(text, language))
 
 
 def find_numbers(text: str, language: str | None = None) -> list[tuple[int, int]]:

@@ -32,7 +32,7 @@ TITLES = {
     | _set("judge general gen mayor chairman chief ceo premier ambassador commissioner"),
     "fr": _set("président présidente ministre premier première chancelier chancelière maire"),
     "es": _set("presidente presidenta ministro ministra canciller alcalde alcaldesa"),
-    "de": _set("präsident präsidentin minister ministerin kanzler kanzlerin bürgermeister"),
+    "de": _set("präsident präsidentin minister ministerin kanzler kanzlerin bürgermeister bürgermeisterin"),
 }
 _ROLE_WORDS = {
     "en": TITLES["en"]
@@ -63,6 +63,11 @@ _WORD = re.compile(r"[^\s,;:()\"“”«»]+")
 _APPOSITION_AFTER = re.compile(r"\s*,\s*([^,;:()\"“”«»]{3,80}?)\s*(?:,|;|\.(?:\s|$)|$)")
 _MAX_ROLE_WORDS = 8
 _VERBS_AND_PRONOUNS = _set("who which that said says told is was qui que dit est quien dijo es sagte ist")
+
+
+def title_words(language: str) -> frozenset[str]:
+    """Words that may stand before a name without being part of it ("Prime", "Minister", "Mr")."""
+    return _role_words(language) | HONORIFICS.get(language, HONORIFICS["en"]) | _MODIFIERS
 
 
 def _role_words(language: str) -> frozenset[str]:

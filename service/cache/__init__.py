@@ -1,0 +1,1 @@
+"""The digest cache: the seam and single-flight, in memory, in Redis."""

@@ -1,0 +1,93 @@
+"""Quote recall, precision and speaker accuracy against hand-made gold quotes.
+
+A gold row names an article by ``source`` file and ``id`` and lists its quotes as offsets
+(``start``, ``end``, ``speaker``): no article text (see ``bench/gold/README.md``). A found quote
+matches a gold quote when their spans overlap by at least ``MATCH_IOU`` of their union.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from service.schema import Quote
+
+MATCH_IOU = 0.6
+
+
+def _iou(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return inter / union if union else 0.0
+
+
+def same_speaker(found: str | None, gold: str | None) -> bool:
+    """The same person or body: the same name, or one's last word in the other ("Iwata")."""
+    if found is None or gold is None:
+        return found is None and gold is None
+    f, g = found.casefold().split(), gold.casefold().split()
+    return f == g or f[-1] in g or g[-1] in f
+
+
+@dataclass
+class QuoteScores:
+    """Counts over a set of articles; the shares are properties."""
+
+    gold: int = 0
+    found: int = 0
+    matched: int = 0
+    with_speaker: int = 0  # matched gold quotes whose speaker the article gives
+    speaker_right: int = 0
+    wrong_speaker: int = 0  # matched quotes given a speaker that is not the gold one
+    missing_speaker: int = 0  # matched gold quotes with a speaker that were given none
+    notes: list[str] = field(default_factory=list)  # each miss and wrong speaker, for -v
+
+    def add(self, article_id: str, gold: Sequence[dict[str, Any]], found: Sequence[Quote]) -> None:
+        self.gold += len(gold)
+        self.found += len(found)
+        used: set[int] = set()
+        for g in gold:
+            span = (int(g["start"]), int(g["end"]))
+            scored = [(i, _iou(span, (q.span[0], q.span[1]))) for i, q in enumerate(found) if i not in used]
+            best = max(scored, key=lambda pair: pair[1], default=(-1, 0.0))
+            if best[1] < MATCH_IOU:
+                self.notes.append(f"missed {article_id} [{span[0]}:{span[1]}]")
+                continue
+            used.add(best[0])
+            self.matched += 1
+            quote = found[best[0]]
+            if g["speaker"] is not None:
+                self.with_speaker += 1
+                self.speaker_right += same_speaker(quote.speaker, g["speaker"])
+                self.missing_speaker += quote.speaker is None
+            if quote.speaker is not None and not same_speaker(quote.speaker, g["speaker"]):
+                self.wrong_speaker += 1
+                said = f"{quote.text[:50]!r}: {quote.speaker!r}, gold {g['speaker']!r}"
+                self.notes.append(f"wrong speaker {article_id} {said}")
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.gold if self.gold else 0.0
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.found if self.found else 0.0
+
+    @property
+    def speaker_accuracy(self) -> float:
+        return self.speaker_right / self.with_speaker if self.with_speaker else 0.0
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "gold": self.gold,
+            "found": self.found,
+            "matched": self.matched,
+            "recall": round(self.recall, 4),
+            "precision": round(self.precision, 4),
+            "with_speaker": self.with_speaker,
+            "speaker_right": self.speaker_right,
+            "speaker_accuracy": round(self.speaker_accuracy, 4),
+            "wrong_speaker": self.wrong_speaker,
+            "missing_speaker": self.missing_speaker,
+        }

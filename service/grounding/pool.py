@@ -1,0 +1,265 @@
+"""Grounding in helper processes, so the event loop keeps serving HTTP and LLM I/O.
+
+Grounding an answer (number parsing, tolerant search, name checks) is the service's
+heaviest CPU work per request. With one uvicorn worker every millisecond of it delays
+every other request in flight, so by default it runs in one helper process
+(`NEWSBRIEF_GROUNDING_WORKERS`, 0 = in the event loop), which on a 2-core machine uses
+the core the event loop leaves idle.
+
+Each helper is a plain process on the other end of a socket pair: the event loop writes
+`(article, answer, language)` frames and reads `Grounded` frames back, with no executor thread in
+between (a `ProcessPoolExecutor` costs the event loop's process about three times as
+much CPU per call, in its queue-management thread). Frames are pickled: both ends are
+this program.
+
+A helper holds no state that matters. If one dies or stops answering, it is replaced and
+the requests it held are grounded in-process, so a crash costs time, never an answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import multiprocessing
+import os
+import pickle
+import socket
+import struct
+from dataclasses import dataclass, field
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+import structlog
+
+from service.grounding.answer import Grounded, ground_answer, verify_summary, warm_article
+from service.grounding.locate import article_language
+from service.grounding.quotes import digest_quotes
+from service.schema import Actor, Quote, Verification
+
+log = structlog.get_logger("newsbrief.offload")
+
+_FRAME = struct.Struct("!II")  # request id, payload length
+_ANSWER_TIMEOUT_S = 10.0  # grounding takes milliseconds; a helper this late is stuck
+_WARM_UP_ARTICLE = "The council approved £1.6 billion for 12 schools, Mayor Jane Doe said on 3 March 2025."
+_WARM_UP_ANSWER = {
+    "summary": "The council approved £1.6 billion for 12 schools.",
+    "key_figures": [{"text": "£1.6 billion", "kind": "money", "context": "school budget"}],
+    "actors": [{"name": "Jane Doe", "kind": "person", "role": "Mayor"}],
+}
+
+
+def default_workers() -> int:
+    """One helper when this process may use a second core, else none."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return 1 if usable >= 2 else 0
+
+
+def _ground(article: str, answer: Any, language: str | None) -> Grounded:
+    return ground_answer(article, answer, language=language)
+
+
+def _verify(article: str, summary: Any, language: str | None) -> Verification:
+    return verify_summary(article, str(summary), language=language)
+
+
+def _quotes(article: str, work: Any, language: str | None) -> tuple[list[Quote], list[Actor]]:
+    actors, max_actors = work
+    return digest_quotes(article, actors, language=article_language(article, language), max_actors=max_actors)
+
+
+def _warm(article: str, _: Any, language: str | None) -> None:
+    warm_article(article, language)
+
+
+# What a helper can be asked: analyse an article ahead of its answer, ground a model answer,
+# or verify a summary written elsewhere.
+_TASKS = {"warm": _warm, "ground": _ground, "verify": _verify, "quotes": _quotes}
+
+
+def _serve(sock: socket.socket) -> None:
+    """The helper process: answer frames until the event loop's end of the socket closes."""
+    ground_answer(_WARM_UP_ARTICLE, _WARM_UP_ANSWER)  # compile the patterns before the first request
+    with sock, sock.makefile("rb") as incoming:
+        while header := incoming.read(_FRAME.size):
+            request_id, size = _FRAME.unpack(header)
+            task, article, work, language = pickle.loads(incoming.read(size))  # noqa: S301 - our own process
+            try:
+                reply: tuple[bool, Any] = (True, _TASKS[task](article, work, language))
+            except Exception as exc:  # reported to the caller, which grounds in-process instead
+                reply = (False, repr(exc))
+            payload = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+            sock.sendall(_FRAME.pack(request_id, len(payload)) + payload)
+
+
+class HelperUnavailable(Exception):
+    """The helper died or hung: replace it, and ground in-process meanwhile."""
+
+
+class _GroundingFailed(Exception):
+    """The helper raised on this input (it is fine): ground in-process, which reports the error."""
+
+
+@dataclass
+class _Helper:
+    process: BaseProcess
+    sock: socket.socket  # our end; the writer's transport owns it, we only shut it down
+    writer: asyncio.StreamWriter
+    reader_task: asyncio.Task[None] | None = None
+    pending: dict[int, asyncio.Future[tuple[bool, Any]]] = field(default_factory=dict)
+    alive: bool = True
+
+    def fail_pending(self) -> None:
+        self.alive = False
+        for future in self.pending.values():
+            if not future.done():
+                future.set_exception(HelperUnavailable("the grounding helper stopped"))
+        self.pending.clear()
+
+    def stop(self, *, graceful: bool) -> None:
+        """Graceful: the helper sees its socket close and exits; otherwise it is killed at once."""
+        self.fail_pending()
+        if self.reader_task is not None:
+            self.reader_task.cancel()
+        with contextlib.suppress(OSError):  # now, not on the loop's next turn: the helper reads EOF and exits
+            self.sock.shutdown(socket.SHUT_RDWR)
+        self.writer.close()
+        if not graceful and self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=2.0)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(timeout=2.0)
+
+
+class Grounder:
+    """`await grounder.ground(article, answer, language=...)`: in a helper process when there is one."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._helpers: list[_Helper] = []
+        self._ids = itertools.count(1)
+        # forkserver: helpers start from a clean interpreter, not a fork of a process that
+        # already runs an event loop and client threads.
+        self._context = multiprocessing.get_context("forkserver")
+
+    async def start(self) -> None:
+        if self.workers > 0:
+            # The fork server imports grounding once; each helper forked from it starts warm.
+            self._context.set_forkserver_preload(["service.grounding.answer"])
+        for _ in range(self.workers):
+            try:
+                helper = await self._spawn()
+                await self._call(helper, "ground", _WARM_UP_ARTICLE, _WARM_UP_ANSWER, None)
+            except (HelperUnavailable, _GroundingFailed, OSError) as exc:
+                # e.g. a launcher script without a `__main__` guard, which the helper re-imports
+                log.warning("grounding_helper_unavailable", error=repr(exc), action="grounding in-process")
+                self.close()
+                self.workers = 0
+                return
+            self._helpers.append(helper)
+        if self._helpers:
+            log.info("grounding_helpers_ready", workers=len(self._helpers))
+
+    async def _spawn(self) -> _Helper:
+        ours, theirs = socket.socketpair()
+        process = self._context.Process(
+            target=_serve, args=(theirs,), name="newsbrief-grounding", daemon=True
+        )
+        process.start()
+        theirs.close()
+        reader, writer = await asyncio.open_unix_connection(sock=ours)
+        helper = _Helper(process, ours, writer)
+        helper.reader_task = asyncio.create_task(self._read(helper, reader))
+        return helper
+
+    async def _read(self, helper: _Helper, reader: asyncio.StreamReader) -> None:
+        try:
+            while True:
+                request_id, size = _FRAME.unpack(await reader.readexactly(_FRAME.size))
+                reply = pickle.loads(await reader.readexactly(size))  # noqa: S301 - our own process
+                future = helper.pending.pop(request_id, None)
+                if future is not None and not future.done():
+                    future.set_result(reply)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            helper.fail_pending()
+
+    async def _call(self, helper: _Helper, task: str, article: str, work: Any, language: str | None) -> Any:
+        request_id = next(self._ids)
+        future: asyncio.Future[tuple[bool, Any]] = asyncio.get_running_loop().create_future()
+        helper.pending[request_id] = future
+        payload = pickle.dumps((task, article, work, language), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            helper.writer.write(_FRAME.pack(request_id, len(payload)) + payload)
+            await helper.writer.drain()
+            async with asyncio.timeout(_ANSWER_TIMEOUT_S):
+                ok, value = await future
+        except (ConnectionError, TimeoutError) as exc:
+            helper.pending.pop(request_id, None)
+            raise HelperUnavailable(repr(exc)) from exc
+        if not ok:
+            raise _GroundingFailed(str(value))
+        return value
+
+    async def _run(self, task: str, article: str, work: Any, language: str | None) -> Any:
+        """`_TASKS[task]` in a helper (in-process when there is none, or it failed on this input)."""
+        if not self._helpers:
+            return _TASKS[task](article, work, language)
+        # One article, one helper: its warm-up and its grounding meet the same caches.
+        index = hash(article) % len(self._helpers)
+        helper = self._helpers[index]
+        try:
+            if not helper.alive:
+                raise HelperUnavailable("the grounding helper stopped")
+            return await self._call(helper, task, article, work, language)
+        except _GroundingFailed:
+            return _TASKS[task](article, work, language)
+        except HelperUnavailable as exc:
+            await self._replace(index, helper, exc)
+            return _TASKS[task](article, work, language)
+
+    async def warm(self, article: str, *, language: str | None = None) -> None:
+        """Analyse the article in its helper while the LLM answers (nothing to gain in-process).
+
+        Best effort: a helper that fails here is replaced by the grounding call that follows.
+        """
+        if not self._helpers:
+            return
+        helper = self._helpers[hash(article) % len(self._helpers)]
+        if helper.alive:
+            with contextlib.suppress(HelperUnavailable, _GroundingFailed):
+                await self._call(helper, "warm", article, None, language)
+
+    async def ground(self, article: str, answer: dict[str, Any], *, language: str | None = None) -> Grounded:
+        """A model answer grounded in the article (figures, actors, summary sentences)."""
+        grounded: Grounded = await self._run("ground", article, answer, language)
+        return grounded
+
+    async def quotes(
+        self, article: str, actors: list[Actor], *, language: str | None = None, max_actors: int
+    ) -> tuple[list[Quote], list[Actor]]:
+        """The article's quotes with their speakers, and the actors with new speakers added (capped)."""
+        found: tuple[list[Quote], list[Actor]] = await self._run(
+            "quotes", article, (actors, max_actors), language
+        )
+        return found
+
+    async def verify(self, article: str, summary: str, *, language: str | None = None) -> Verification:
+        """A summary written elsewhere, checked sentence by sentence against the article."""
+        verification: Verification = await self._run("verify", article, summary, language)
+        return verification
+
+    async def _replace(self, index: int, helper: _Helper, exc: HelperUnavailable) -> None:
+        if self._helpers[index] is not helper:
+            return  # another request already replaced it
+        log.warning("grounding_helper_failed", error=str(exc), action="replaced; answer grounded in-process")
+        helper.stop(graceful=False)
+        with contextlib.suppress(OSError):
+            self._helpers[index] = await self._spawn()
+
+    def close(self) -> None:
+        helpers, self._helpers = self._helpers, []
+        for helper in helpers:
+            helper.stop(graceful=True)

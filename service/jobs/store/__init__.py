@@ -1,0 +1,1 @@
+"""The durable state of the job system: the seam, SQLite (embedded), Redis (shared)."""

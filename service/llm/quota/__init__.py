@@ -1,0 +1,1 @@
+"""The upstream quota (LLM requests and tokens per window): the seam, in memory, in Redis."""

@@ -1,0 +1,414 @@
+"""Article in, digest out: prompt -> LLM -> validate -> ground -> repair (-> degrade).
+
+One `Budget` covers every LLM call of a request: transient retries inside `llm.py`
+and the re-asks here (malformed JSON, schema violations, grounding failures).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import functools
+import hashlib
+import time
+import uuid
+from dataclasses import dataclass, replace
+from typing import Any, Literal, NamedTuple
+
+import anyio.to_thread
+import jsonschema
+import jsonschema_rs
+import orjson
+
+from service.cache.base import DigestCache, cache_key
+from service.engines import extractive
+from service.errors import LLMBadAnswer, LLMError, LLMUnavailable
+from service.grounding.answer import Grounded, merge
+from service.grounding.pool import Grounder
+from service.http import observe
+from service.llm.attempts import Budget
+from service.llm.client import LLMClient, Message
+from service.pipeline import candidates, longform
+from service.pipeline.prepare import Article, prepare
+from service.prompts import Catalogue, PromptTemplate
+from service.schema import (
+    Actor,
+    Digest,
+    KeyFigure,
+    Options,
+    PromptRef,
+    Provenance,
+    SummarizeRequest,
+    SummarySentence,
+    Usage,
+    Verification,
+    VerifyRequest,
+)
+from service.settings import Settings
+
+EngineName = Literal["openai", "local", "extractive"]
+
+
+@dataclass
+class Engine:
+    """What produces digests in this process: its name, model label and LLM client (None: rules only)."""
+
+    name: EngineName
+    model: str
+    llm: LLMClient | None
+    ready: bool = True
+
+
+@dataclass
+class _Run:
+    """One request in flight."""
+
+    request: SummarizeRequest
+    article: Article
+    budget: Budget
+    started: float
+    template: PromptTemplate | None
+
+    @property
+    def options(self) -> Options:
+        return self.request.options
+
+
+def _variables(run: _Run) -> dict[str, object]:
+    article, request, options = run.article, run.request, run.options
+    return {
+        "article": article.text,
+        "title": article.title or "",
+        # Derived from the article, so the article cannot contain its own closing marker.
+        "tag": hashlib.sha256(article.text.encode()).hexdigest()[:12],
+        "language": request.language or "the language of the article",
+        "max_figures": options.max_figures,
+        "max_actors": options.max_actors,
+        "summary_sentences": options.summary_sentences,
+    }
+
+
+class _Validators(NamedTuple):
+    """A schema with a compiled validator for the yes/no answer and one that explains failures."""
+
+    schema: dict[str, Any]
+    fast: jsonschema_rs.Draft202012Validator
+    full: jsonschema.Draft202012Validator
+
+
+def _new_id() -> str:
+    return f"dg_{uuid.uuid4().hex[:24]}"
+
+
+def _strip_fences(content: str) -> str:
+    text = content.strip()
+    if text.startswith("```"):
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+        text = text.rsplit("```", 1)[0]
+    return text
+
+
+class Pipeline:
+    """Produces `Digest`s; shared by the HTTP API and the CLI."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        catalogue: Catalogue,
+        engine: Engine,
+        cache: DigestCache,
+        grounder: Grounder | None = None,
+    ) -> None:
+        self.settings = settings
+        self.grounder = grounder or Grounder(0)
+        self.cache = cache
+        self.catalogue = catalogue
+        self.engine = engine
+        self._bounded_schemas: dict[tuple[str, int, int], _Validators] = {}
+        self._request_schemas: dict[tuple[str, int, int, int, int], dict[str, Any]] = {}
+        self.longform = longform.Planner(settings, engine.name, engine.llm)
+
+    def _bounded(self, template: PromptTemplate, found: candidates.Candidates | None) -> _Validators:
+        """The template's schema, ids bounded to the candidates (if any), and its validator.
+
+        Answers are validated against this, not against the options caps of `_request_schema`:
+        a model that returns too many items is truncated rather than re-asked.
+        """
+        key = (template.sha256, *((len(found.figures), len(found.actors)) if found else (-1, -1)))
+        entry = self._bounded_schemas.get(key)
+        if entry is None:
+            schema = (
+                candidates.bound_schema(template.output_schema, found) if found else template.output_schema
+            )
+            entry = _Validators(
+                schema, jsonschema_rs.Draft202012Validator(schema), jsonschema.Draft202012Validator(schema)
+            )
+            self._bounded_schemas[key] = entry
+        return entry
+
+    def _request_schema(
+        self, template: PromptTemplate, options: Options, found: candidates.Candidates | None
+    ) -> dict[str, Any]:
+        """The schema sent to the model: list lengths also capped by the options (cached)."""
+        counts = (len(found.figures), len(found.actors)) if found else (-1, -1)
+        key = (template.sha256, options.max_figures, options.max_actors, *counts)
+        schema = self._request_schemas.get(key)
+        if schema is None:
+            schema = copy.deepcopy(self._bounded(template, found).schema)
+            props = schema.get("properties", {})
+            for field_name, wanted in (("key_figures", options.max_figures), ("actors", options.max_actors)):
+                if isinstance(props.get(field_name), dict):
+                    limits = props[field_name]
+                    limits["maxItems"] = min(limits.get("maxItems", wanted), wanted)
+                    if "minItems" in limits:
+                        limits["minItems"] = min(limits["minItems"], limits["maxItems"])
+            self._request_schemas[key] = schema
+        return schema
+
+    def _parse(
+        self, template: PromptTemplate, found: candidates.Candidates | None, content: str, truncated: bool
+    ) -> tuple[Any, list[str]]:
+        """The answer as JSON, or the problems to quote back to the model."""
+        if truncated:
+            return None, ["the answer was cut off at the token limit; write a shorter answer"]
+        try:
+            data = orjson.loads(_strip_fences(content))
+        except orjson.JSONDecodeError as exc:
+            return None, [f"the answer is not valid JSON ({exc})"]
+        validators = self._bounded(template, found)
+        if validators.fast.is_valid(data):
+            return data, []
+        errors = sorted(validators.full.iter_errors(data), key=lambda e: list(e.absolute_path))
+        problems = [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors[:10]]
+        return data, problems
+
+    async def summarize(self, request: SummarizeRequest) -> Digest:
+        """One digest; identical requests are served from the cache or share one computation."""
+        started = time.monotonic()
+        template = (
+            None if self.engine.llm is None else self.catalogue.resolve(request.prompt, self.engine.name)
+        )
+        article = await prepare(request, self.settings.max_article_chars)
+        key = cache_key(
+            text=article.text,
+            engine=self.engine.name,
+            model=self.engine.model,
+            prompt_sha=template.sha256 if template else "",
+            options=request.options.model_dump(),
+            extra=[request.language, article.title, article.from_html],
+        )
+        run = _Run(request, article, Budget.start(self.settings), started, template)
+        waited = time.perf_counter()
+        digest, reused = await self.cache.get_or_compute(key, lambda: self._compute(run))
+        if not reused:
+            return digest
+        observe.add_llm_time(time.perf_counter() - waited)  # a shared computation is LLM time here too
+        provenance = digest.provenance.model_copy(
+            update={
+                "cached": True,
+                "latency_ms": round((time.monotonic() - started) * 1000),
+                "url": article.url,
+            }
+        )
+        return digest.model_copy(update={"id": _new_id(), "provenance": provenance})
+
+    async def _compute(self, run: _Run) -> tuple[Digest, bool]:
+        """(digest, cacheable): a fallback after an LLM failure is not cached."""
+        if run.template is None or self.engine.llm is None:
+            return await self._extractive(run, warnings=[]), True
+        try:
+            if not self.engine.ready:
+                raise LLMUnavailable("the embedded model is still loading", retry_after_s=2.0)
+            parts = await self.longform.split(run.article.text, run.article.title, run.template)
+            if parts:  # over the model's context budget: digested in parts (see longform.py)
+                return await self._long(self.engine.llm, run.template, run, parts), True
+            return await self._with_llm(self.engine.llm, run.template, run), True
+        except LLMError as exc:
+            if self.settings.on_llm_failure != "degrade":
+                raise
+            warning = f"LLM failed ({exc.detail}); answered with the extractive digest"
+            return await self._extractive(run, warnings=[warning], degraded=True), False
+
+    async def _long(
+        self, llm: LLMClient, template: PromptTemplate, run: _Run, parts: list[longform.Part]
+    ) -> Digest:
+        """Each part through `_with_llm` against its own text, same deadline; then merged."""
+
+        async def one(part: longform.Part) -> Digest:
+            article = replace(run.article, text=part.text, from_html=False)
+            budget = Budget(run.budget.max_attempts, run.budget.deadline)  # attempts per part
+            part_run = _Run(run.request, article, budget, run.started, template)
+            return await self._with_llm(llm, template, part_run)
+
+        digests = await longform.digest_parts(parts, one, self.settings.longform_concurrency)
+        merged = longform.merge_digests(parts, digests, run.options)
+        run.budget.attempts += merged.attempts
+        run.budget.input_tokens += merged.input_tokens
+        run.budget.output_tokens += merged.output_tokens
+        return await self._digest(
+            run,
+            sentences=merged.sentences,
+            figures=merged.figures,
+            actors=merged.actors,
+            model=merged.model,
+            warnings=merged.warnings,
+            degraded=merged.degraded,
+        )
+
+    async def _with_llm(self, llm: LLMClient, template: PromptTemplate, run: _Run) -> Digest:
+        """Ask, repair and ground; the grounding helper analyses the article meanwhile."""
+        warm = asyncio.create_task(self.grounder.warm(run.article.text, language=run.request.language))
+        try:
+            return await self._ask(llm, template, run)
+        finally:
+            warm.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await warm
+
+    async def _ask(self, llm: LLMClient, template: PromptTemplate, run: _Run) -> Digest:
+        variables = _variables(run)
+        found = None
+        if template.candidates:
+            found = await candidates.find(run.article.text, run.request.language)
+            variables.update(found.variables())
+        messages: list[Message] = [
+            {"role": "system", "content": template.render("system", variables)},
+            {"role": "user", "content": template.render("user", variables)},
+        ]
+        budget = run.budget
+        answers: list[Grounded] = []
+        grounding_repaired = False
+        model = llm.model
+        while True:
+            try:
+                result = await llm.chat(
+                    messages,
+                    schema=self._request_schema(template, run.options, found),
+                    params=template.params,
+                    local_params=template.local_params,
+                    budget=budget,
+                )
+            except LLMError:
+                if not answers:
+                    raise
+                break  # a repair attempt failed: keep what the earlier answers grounded
+            model = result.model
+            data, problems = self._parse(template, found, result.content, result.truncated)
+            if not problems and found is not None:
+                data, problems = candidates.to_digest_shape(data, found)
+            if not problems:
+                grounded = await self.grounder.ground(run.article.text, data, language=run.request.language)
+                answers.append(grounded)
+                if not grounded.problems or grounding_repaired or not budget.can_attempt():
+                    break
+                grounding_repaired = True
+                problems = grounded.problems
+            elif not budget.can_attempt():
+                if answers:
+                    break
+                raise LLMBadAnswer(
+                    f"no valid digest after {budget.attempts} attempts; last problem: {problems[0]}",
+                    attempts=budget.attempts,
+                )
+            messages += [
+                {"role": "assistant", "content": result.content},
+                {"role": "user", "content": template.render("repair", {**variables, "problems": problems})},
+            ]
+        return await self._finish(run, answers, model, found.warnings if found else [])
+
+    async def _finish(self, run: _Run, answers: list[Grounded], model: str, notes: list[str]) -> Digest:
+        final = answers[-1]
+        figures, actors = merge(final, answers[:-1], run.options)
+        warnings = [*notes, *dict.fromkeys(final.dropped)]
+        # The summary of the answer with the most supported sentences (the latest on a tie): a
+        # repair that made things worse does not cost the sentences the first answer had right.
+        best = max(reversed(answers), key=lambda g: (not g.summary_issues, len(g.sentences)))
+        warnings += [f"dropped {u.problem()}" for u in best.unsupported]
+        sentences, degraded = best.sentences, False
+        if best.summary_issues or not sentences:
+            reasons = best.summary_issues or ["no sentence of the summary is supported by the article"]
+            sentences, degraded = await self._lead(run), True
+            warnings.append("summary replaced by leading sentences: " + "; ".join(reasons))
+        return await self._digest(
+            run,
+            sentences=sentences,
+            figures=figures,
+            actors=actors,
+            model=model,
+            warnings=warnings,
+            degraded=degraded,
+        )
+
+    async def _lead(self, run: _Run) -> list[SummarySentence]:
+        """The article's leading sentences (segmentation is CPU work: off the event loop)."""
+        call = functools.partial(
+            extractive.lead, run.article.text, run.options.summary_sentences, run.request.language
+        )
+        return (await anyio.to_thread.run_sync(call))[1]
+
+    async def verify(self, request: VerifyRequest) -> Verification:
+        """`POST /v1/verify`: a summary written elsewhere, checked against its article."""
+        article = await prepare(request, self.settings.max_article_chars)
+        verification = await self.grounder.verify(article.text, request.summary, language=request.language)
+        if article.from_html:
+            verification = verification.model_copy(update={"text": article.text})
+        return verification
+
+    async def _extractive(self, run: _Run, *, warnings: list[str], degraded: bool = False) -> Digest:
+        call = functools.partial(
+            extractive.extract,
+            run.article.text,
+            run.options,
+            title=run.article.title,
+            language=run.request.language,
+        )
+        result = await anyio.to_thread.run_sync(call)  # CPU work (NER, ranking) off the event loop
+        return await self._digest(
+            run,
+            sentences=result.sentences,
+            figures=result.figures,
+            actors=result.actors,
+            model="rules",
+            warnings=[*warnings, *result.warnings],
+            degraded=degraded,
+            engine="extractive",
+        )
+
+    async def _digest(
+        self,
+        run: _Run,
+        *,
+        sentences: list[SummarySentence],
+        figures: list[KeyFigure],
+        actors: list[Actor],
+        model: str,
+        warnings: list[str],
+        degraded: bool,
+        engine: EngineName | None = None,
+    ) -> Digest:
+        t = run.template
+        quotes, actors = await self.grounder.quotes(
+            run.article.text, actors, language=run.request.language, max_actors=run.options.max_actors
+        )
+        return Digest(
+            id=_new_id(),
+            summary=" ".join(s.text for s in sentences),
+            sentences=sentences,
+            key_figures=figures,
+            actors=actors,
+            quotes=quotes,
+            text=run.article.text if run.article.from_html else None,
+            provenance=Provenance(
+                engine=engine or self.engine.name,
+                model=model,
+                prompt=None if t is None else PromptRef(name=t.name, version=t.version, sha256=t.sha256),
+                attempts=run.budget.attempts,
+                usage=Usage(input_tokens=run.budget.input_tokens, output_tokens=run.budget.output_tokens),
+                latency_ms=round((time.monotonic() - run.started) * 1000),
+                degraded=degraded,
+                title=run.article.title,
+                url=run.article.url,
+            ),
+            warnings=warnings,
+        )

@@ -1,0 +1,1 @@
+"""Per-client rate limits: the seam, in memory, in Redis."""
