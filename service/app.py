@@ -17,6 +17,7 @@ from service.http.jobs import hooks_router, jobs_router
 from service.http.observe import RequestObserver
 from service.http.openapi import document
 from service.http.problems import RequestGuard, install_handlers
+from service.http.review import router as review_router
 from service.http.routes import ops, v1
 from service.http.tracing import instrument_app
 from service.logs import configure_logging
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(jobs_router)
     app.include_router(hooks_router)
     app.include_router(ops)
+    app.include_router(review_router)  # GET /review: the editor's page (static; it calls /v1)
     install_handlers(app)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
     # In-flight bound, API keys, rate limits and HTTP metrics for every route, later routers included.

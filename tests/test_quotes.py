@@ -110,6 +110,11 @@ def test_scare_quotes_titles_and_apostrophes_are_not_quotes() -> None:
     assert find_quotes(text) == []
 
 
+def test_the_seed_quotes_nobody(seed_text: str) -> None:
+    # 'a new initiative called the “coalition of the willing,”': a name, not anyone's words
+    assert find_quotes(seed_text) == []
+
+
 def test_a_quote_over_two_paragraphs_is_two_quotes_with_one_speaker() -> None:
     text = (
         '"The first part of a long statement goes on and on about the budget\n\n'

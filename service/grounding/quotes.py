@@ -103,8 +103,14 @@ class _Speakers:
         for match in _NAME.finditer(self.text, start, end):
             covered = any(s <= match.start() < e for s, e in known)
             name_start = self._name_start(match.start(), match.end())
-            if not covered and name_start is not None and self._subject(name_start):
-                return True  # "Anna Lopez won. Then John Smith spoke. She said": who is she?
+            if (
+                not covered
+                and name_start is not None
+                and (self._subject(name_start) or name_start > match.start())
+            ):
+                # "Anna Lopez won. Then John Smith spoke. She said" or "... chairman Billy Payne
+                # talked": who is she, who is he?
+                return True
         return False
 
     def _name_start(self, start: int, end: int) -> int | None:

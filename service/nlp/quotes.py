@@ -67,7 +67,10 @@ def _attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) ->
         assert word is not None
         return (inverted.start() + word.start(), inverted.end()), True
     match = rules.after.match(after)
-    if match and not piece.runs_on and not piece.unclosed:
+    # '… as we spoke." Former MP Jackie Ballard said …': a quote closed by a full stop ends its
+    # sentence, and a capital after it starts the next one, about something else
+    new_sentence = text[piece.span[1] - 1 : piece.span[1]] == "." and after.strip()[:1].isupper()
+    if match and not piece.runs_on and not piece.unclosed and not new_sentence:
         if match.group("verb"):
             found = speaker_in(text, after_at + match.start("post"), after_at + match.end("post"), rules)
             if found:
@@ -113,9 +116,12 @@ def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: R
     verb = rules.any_verb.search(before)
     if not verb or len(before[verb.end() :].split()) > MAX_PARTIAL_GAP_WORDS:
         return None
+    # "called", "dubbed" also name things ("an initiative called the “coalition of the willing”"):
+    # only a reporting verb makes an unnamed speaker's words a quote
+    reported = _REPORTED if rules.verb.fullmatch(verb.group()) else None
     if len(before[: verb.start()].split()) > MAX_SPEAKER_WORDS:
-        return _REPORTED
-    return speaker_in(text, chunk_start, chunk_start + verb.start(), rules) or _REPORTED
+        return reported
+    return speaker_in(text, chunk_start, chunk_start + verb.start(), rules) or reported
 
 
 def _previous_sentence(

@@ -220,10 +220,16 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
         return None  # "A message sent to Finnish firm F-Secure by Google's team said": unclear
     chosen = runs[first]
     for run in runs[first + 1 :]:
-        if not _owner_or_title(text, chosen, run, rules):
+        if not (_owner_or_title(text, chosen, run, rules) or _title_in_commas(text, chosen, run, rules)):
             break
         chosen = run
     return _with_body_noun(text, chosen, end), False
+
+
+def _title_in_commas(text: str, run: Span, following: Span, rules: Rules) -> bool:
+    """ "The Shadow Secretary of State for the Family, Theresa May, said": the run is a title."""
+    words = [w.lower() for w in WORD.findall(text, run[0], run[1])]
+    return text[run[1] : following[0]].strip() == "," and any(w in rules.titles for w in words)
 
 
 def _opens_phrase(text: str, start: int, run: Span, rules: Rules) -> bool:
@@ -266,6 +272,8 @@ def _description(text: str, start: int, end: int, rules: Rules) -> tuple[Span, b
     head = words[-1].group().lower()
     if head in BODY_NOUNS or head in _REPRESENTATIVES or any(CAPITAL.match(w.group()) for w in words[1:]):
         return None
+    if head.endswith("s") and not head.endswith("ss"):
+        return None  # "said the artists": more than one person
     return (words[0].start(), words[-1].end()), True
 
 
