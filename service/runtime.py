@@ -21,6 +21,7 @@ from service.engines.local import LocalServer
 from service.grounding.pool import Grounder
 from service.llm.breaker import CircuitBreaker
 from service.llm.client import LLMClient
+from service.llm.guards import around
 from service.metrics import Metrics
 from service.outage import OutageCollector
 from service.pipeline.summarize import Pipeline
@@ -107,7 +108,8 @@ async def open_runtime(
     )
     cache = backends.digest_cache()
     if engine.llm is not None:
-        engine.llm.instrument(breaker=breaker, metrics=metrics, limiter=backends.upstream_quota())
+        quota = backends.upstream_quota()
+        engine.llm.upstream = around(engine.llm.upstream, breaker=breaker, metrics=metrics, quota=quota)
     if metrics is not None:
         _bind_metrics(metrics, breaker)
     grounder = Grounder(settings.resolved_grounding_workers())

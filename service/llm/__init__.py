@@ -3,6 +3,8 @@ package imports `openai`.
 
     service.llm
     ├── client      `LLMClient.chat`: the one retry policy (tenacity) around one `AsyncOpenAI`
+    ├── upstream    the seam under the retries: one HTTP attempt (`SDKUpstream`)
+    ├── guards      what wraps every attempt: metrics, the circuit breaker, the upstream quota
     ├── sdk_errors  the one place SDK errors are read: retry or not, metrics label, our exception
     ├── completion  a 2xx body read as a chat completion, or `BadCompletion`
     ├── attempts    `Budget`: attempts, deadline and tokens of one request (retries and repairs)
@@ -10,5 +12,6 @@ package imports `openai`.
     ├── tokens      prompt tokens counted offline (tiktoken, or the local server's own count)
     └── quota/      the upstream's requests and tokens per window: base, memory, redis
 
-Cross-cutting pieces (breaker, metrics, quota) are handed to the client by the runtime.
+The runtime wraps the client's upstream once (`guards.around`); a concern that is off is not in
+the chain, so nothing checks for it per call.
 """

@@ -4,34 +4,25 @@ Everything above `service.llm` sees `ChatResult` or an `LLMError` (see `service.
 never imports `openai`. The SDK's own retries are off (`max_retries=0`); tenacity retries
 transient failures here (`service.llm.sdk_errors` decides which), and the pipeline's repair
 re-asks draw on the same `Budget` (`service.llm.attempts`), so attempts never stack:
-`NEWSBRIEF_LLM_MAX_ATTEMPTS` counts every call.
+`NEWSBRIEF_LLM_MAX_ATTEMPTS` counts every call. Each attempt goes through `self.upstream`
+(`service.llm.upstream`), which the runtime wraps in metrics, the breaker and the quota.
 """
 
 from __future__ import annotations
 
-import asyncio
 import random
 from collections.abc import Sequence
 from typing import Any
 
-import httpx2
 import openai
 import orjson
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
-from service.errors import (
-    CircuitOpen,
-)
 from service.llm.attempts import Budget
-from service.llm.breaker import CircuitBreaker
-from service.llm.completion import AnswerTooLarge, BadCompletion, ChatResult, Completion, parse_completion
-from service.llm.quota.base import Ticket, UpstreamLimiter, acquire, estimate_tokens, settle
-from service.llm.sdk_errors import is_transient, outcome, retry_after_s, translate
-from service.metrics import Metrics
+from service.llm.completion import BadCompletion, ChatResult, Completion
+from service.llm.sdk_errors import is_transient, retry_after_s, translate
+from service.llm.upstream import Call, Message, SDKUpstream, Upstream
 from service.settings import Settings
-
-Message = dict[str, str]
-_JSON_HEADERS = {"Content-Type": "application/json"}
 
 
 class LLMClient:
@@ -51,89 +42,12 @@ class LLMClient:
         self._settings = settings
         self._use_local_params = use_local_params
         self._label = label  # reported in provenance instead of the server's model id
-        self._breaker: CircuitBreaker | None = None
-        self._metrics: Metrics | None = None
-        self._limiter: UpstreamLimiter | None = None
-
-    def instrument(
-        self,
-        *,
-        breaker: CircuitBreaker | None,
-        metrics: Metrics | None,
-        limiter: UpstreamLimiter | None = None,
-    ) -> None:
-        """Attach the process's breaker, metrics and upstream budget (the runtime does this once)."""
-        self._breaker = breaker
-        self._metrics = metrics
-        self._limiter = limiter
+        # One HTTP attempt; the runtime wraps it in the breaker, metrics and quota
+        # (`service.llm.guards.around`) before the first call.
+        self.upstream: Upstream = SDKUpstream(client, settings)
 
     async def aclose(self) -> None:
         await self._client.close()
-
-    def _admit(self) -> bool:
-        """The breaker's verdict before an attempt: True for the half-open probe; may raise CircuitOpen."""
-        if self._breaker is None:
-            return False
-        try:
-            return self._breaker.admit()
-        except CircuitOpen:
-            if self._metrics is not None:
-                self._metrics.llm_attempt("circuit_open")
-            raise
-
-    async def _post(self, content: bytes, timeout_s: float, probe: bool) -> Completion:
-        """One HTTP attempt, reported to the breaker (only what we would retry is a failure) and metrics.
-
-        `timeout_s` bounds the whole attempt, answer included: the transports' own timeouts bound
-        only the connect and each gap between reads, so an upstream that trickles its headers or
-        body a byte at a time would otherwise hold the request past every deadline.
-        """
-        try:
-            async with asyncio.timeout(timeout_s):
-                raw: bytes = await self._client.post(
-                    "/chat/completions",
-                    cast_to=bytes,
-                    content=content,
-                    options={
-                        "headers": _JSON_HEADERS,
-                        "timeout": httpx2.Timeout(timeout_s, connect=min(timeout_s, 5.0)),
-                    },
-                )
-        except TimeoutError as exc:  # the total bound: a timeout like any other, retried and counted
-            timed_out = openai.APITimeoutError(request=self._request())
-            timed_out.__cause__ = exc
-            self._settle(timed_out, probe)
-            raise timed_out from exc
-        except (openai.OpenAIError, AnswerTooLarge) as exc:
-            self._settle(exc, probe)
-            raise
-        except BaseException:  # cancelled: no verdict on the upstream
-            if self._breaker is not None:
-                self._breaker.abandon(probe=probe)
-            raise
-        try:
-            completion = parse_completion(raw)
-        except BadCompletion as exc:  # a body cut short is the upstream failing, not the model
-            self._settle(exc, probe)
-            raise
-        self._settle(None, probe)
-        return completion
-
-    def _request(self) -> httpx2.Request:
-        """The request an attempt made, as the SDK's errors carry it (no body, no headers)."""
-        return httpx2.Request("POST", self._client.base_url.join("chat/completions"))
-
-    def _settle(self, exc: openai.OpenAIError | BadCompletion | None, probe: bool) -> None:
-        """Metrics count every attempt. The breaker hears every success, but a failed attempt only
-        when it was the half-open probe: otherwise the call's final outcome decides (see `chat`)."""
-        if self._metrics is not None:
-            self._metrics.llm_attempt(outcome(exc))
-        if self._breaker is None:
-            return
-        if exc is None or not is_transient(exc):
-            self._breaker.record(True, probe=probe)
-        elif probe:
-            self._breaker.record(False, probe=True)
 
     def _wait_s(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -185,34 +99,18 @@ class LLMClient:
         # and an unparsed answer, never `chat.completions.create`, which checks every message and
         # the whole JSON Schema against its typed params and builds a pydantic model of the answer:
         # the largest CPU cost of a request, for a body we know is valid (profile: bench/spy.py).
-        content = orjson.dumps(body)
+        call = Call(orjson.dumps(body), messages, body["max_tokens"], budget)
         retrying = AsyncRetrying(
             retry=retry_if_exception(is_transient),
             wait=self._wait_s,
             stop=self._stop(budget),
             reraise=True,
         )
-        if self._metrics is not None and any(m["role"] == "assistant" for m in messages):
-            self._metrics.llm_repair()  # a conversation holding an earlier answer is a re-ask
-        ticket: Ticket | None = None
-        probe = False
-
-        async def attempt() -> Completion:
-            nonlocal probe, ticket
-            probe = self._admit()  # CircuitOpen is no OpenAIError: never retried, never translated
-            if self._limiter is not None:  # the shared upstream quota (service.llm.quota)
-                ticket = await self._spend(messages, body["max_tokens"], budget, probe)
-            budget.attempted()
-            timeout_s = max(0.001, min(self._settings.attempt_timeout_s, budget.remaining_s()))
-            return await self._post(content, timeout_s, probe)
-
+        self.upstream.begin(call)
         try:
-            completion: Completion = await retrying(attempt)
+            completion: Completion = await retrying(self.upstream.attempt, call)
         except (openai.OpenAIError, BadCompletion) as exc:
-            if self._breaker is not None and is_transient(exc) and not probe:
-                # One failed call, however many attempts it made: a flaky upstream whose retries
-                # succeed never opens the circuit; one that fails call after call does.
-                self._breaker.record(False, probe=False)
+            self.upstream.failed(call, exc)
             raise translate(exc, budget.attempts, budget) from exc
         finally:
             # Rule: a call leaves no reference cycle. tenacity keeps its pending actions (bound
@@ -220,30 +118,11 @@ class LLMClient:
             # live ~1 s, so it would reach the oldest generation, whose collections pause every
             # request in flight (service/http/gcpolicy.py; bench/run.py measures the p99).
             retrying.iter_state.reset()
-        if ticket is None or self._limiter is None:
-            return self._result(completion, budget)
-        used = budget.input_tokens + budget.output_tokens
-        result = self._result(completion, budget)
-        await settle(self._limiter, ticket, budget.input_tokens + budget.output_tokens - used)
-        return result
-
-    async def _spend(
-        self, messages: Sequence[Message], max_tokens: int, budget: Budget, probe: bool
-    ) -> Ticket:
-        """Wait for the upstream budget to admit one attempt; the breaker's probe goes back if it cannot."""
-        assert self._limiter is not None
-        try:
-            return await acquire(self._limiter, estimate_tokens(messages, max_tokens), budget.deadline)
-        except BaseException:
-            if self._breaker is not None:
-                self._breaker.abandon(probe=probe)
-            raise
+        return self._result(completion, budget)
 
     def _result(self, completion: Completion, budget: Budget) -> ChatResult:
-        """The answer's usage added to the budget and metrics; the content for the pipeline."""
+        """The answer's usage added to the budget; the content for the pipeline."""
         budget.used(completion.input_tokens, completion.output_tokens)
-        if self._metrics is not None:
-            self._metrics.llm_tokens(completion.input_tokens, completion.output_tokens)
         return ChatResult(
             content=completion.content,
             model=self._label or completion.model or self.model,

@@ -28,7 +28,8 @@ from service.errors import LLMBadAnswer, LLMError, LLMUnavailable
 from service.grounding.answer import Grounded, merge
 from service.grounding.pool import Grounder
 from service.llm.attempts import Budget
-from service.llm.client import LLMClient, Message
+from service.llm.client import LLMClient
+from service.llm.upstream import Message
 from service.metrics import Metrics
 from service.pipeline import candidates, longform
 from service.pipeline.prepare import Article, prepare
