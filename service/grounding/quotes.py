@@ -27,7 +27,7 @@ from service.schema import Actor, ActorKind, Quote
 
 Span = tuple[int, int]
 
-ARTICLE_CACHE = 128  # articles whose quotes are kept found
+ARTICLE_CACHE = 640  # articles whose quotes are kept found: more than are in flight
 PRONOUN_REACH_CHARS = 1500  # a pronoun's person is named at most this far before the quote
 _NAME = re.compile(r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+)*")
 _LEAD_WORD = re.compile(r"[^\s'’]+")

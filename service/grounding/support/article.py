@@ -18,7 +18,7 @@ from service.grounding.support.text import Span, Token, clauses, sentences, toke
 from service.nlp.countries import country_code, demonym_code
 from service.nlp.numbers import ParsedNumber, article_numbers
 
-ARTICLE_CACHE = 128  # articles kept analysed
+ARTICLE_CACHE = 640  # articles kept analysed: more than are in flight (see service.nlp.numbers)
 NEGATION_SCOPE_AFTER = 1  # content words after a negation cue that it may negate ("not approve")
 # and before it, where the cue follows the verb ("stimmte nicht zu")
 NEGATION_SCOPE_BEFORE = {"de": 2}
