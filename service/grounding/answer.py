@@ -2,7 +2,7 @@
 
 Only items found in the article survive; their text and spans are the article's own,
 and value/unit come from our number parser, never from the model.  The summary is checked
-sentence by sentence (`service.nlp.support`): a sentence survives with the article spans
+sentence by sentence (`service.grounding.support`): a sentence survives with the article spans
 that state it, or is set aside with the reasons it is not supported (a repair re-ask quotes
 them; after the last attempt the sentence is dropped with a warning that quotes it).
 """

@@ -15,10 +15,10 @@ most IDF-weighted stemmed content words with it, then checks the aligned text:
   in the article, unless exactly one of the two is passive ("was fined by").
 
 ``supported`` is ``score >= THRESHOLD`` and no hard problem (a name, number, negation or actor
-problem).  Article preprocessing (``support_article``) is cached per text, so checking the
-sentences of one summary costs one article pass; the checks themselves are in
-``support_rules``, the word lists per language in ``support_lexicon``, the splitter and tokens
-in ``support_text``.  No model, no download, CPU only.
+problem).  Article preprocessing (``article``) is cached per text, so checking the sentences of
+one summary costs one article pass; the checks themselves are in ``rules``, the word lists per
+language in ``lexicon``, the splitter and tokens in ``text`` (all in this package).  No model,
+no download, CPU only.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Word lists of the support checker (``service.nlp.support``), per language, as data.
+"""Word lists of the support checker (``service.grounding.support``), per language, as data.
 
 Negation cues (words and negative verbs), passive markers ("by" after a verb), role nouns and
 pronouns that may stand for a named actor, determiners that mark a German common noun, and the

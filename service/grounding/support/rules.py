@@ -1,7 +1,7 @@
 """The hard and soft checks of the support checker: names, figures, negation, who did what.
 
 Each looks at a summary sentence and the article sentences it was aligned to
-(``service.nlp.support``), and returns or appends problems an editor or a model can read.
+(``service.grounding.support.check``), and returns or appends problems an editor or a model can read.
 """
 
 from __future__ import annotations
