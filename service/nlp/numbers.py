@@ -27,7 +27,8 @@ or noun ("tres millones", "drei Länder").  Units map to the English names ("añ
 Any other language, and None, reads English, unchanged.
 
 This module is the one home of the number rules (English and the tables of the other
-languages).  It imports nothing else of the service, so ``service.nlp`` and ``service`` import it without a cycle.
+languages).  It imports nothing else of the service, so ``service.nlp`` and ``service`` import
+it without a cycle.
 """
 
 from __future__ import annotations
