@@ -45,13 +45,13 @@ def _said(text: str, language: str = "en") -> list[tuple[str, str | None]]:
         ("en", 'Mayor Ann Hill called the plan "a disaster".', [("a disaster", "Ann Hill")]),
         (
             "en",
-            '"We are ready," said LSE chief executive Clara Furse, who spoke in London.',
-            [("We are ready,", "Clara Furse")],
+            '"We are ready," said Acme chief executive Dana Reyes, who spoke in London.',
+            [("We are ready,", "Dana Reyes")],
         ),
         (
             "en",
-            'Bob Dudley, the firm\'s chief executive, said: "We are confident."',
-            [("We are confident.", "Bob Dudley")],
+            'Rita Kohl, the firm\'s chief executive, said: "We are confident."',
+            [("We are confident.", "Rita Kohl")],
         ),
         ("en", "‘We loved it,’ said Mary Jones, who didn’t stay.", [("We loved it,", "Mary Jones")]),
         (

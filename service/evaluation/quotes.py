@@ -23,7 +23,7 @@ def _iou(a: tuple[int, int], b: tuple[int, int]) -> float:
 
 
 def same_speaker(found: str | None, gold: str | None) -> bool:
-    """The same person or body: the same name, or one's last word in the other ("Iwata")."""
+    """The same person or body: the same name, or one's last word in the other ("Okada")."""
     if found is None or gold is None:
         return found is None and gold is None
     f, g = found.casefold().split(), gold.casefold().split()

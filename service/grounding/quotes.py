@@ -2,11 +2,11 @@
 
 The speaker is always one of the digest's actors, named by an article span:
 
-* words that are one of an actor's mentions, or that name a known person by surname ("Mr Iwata"),
+* words that are one of an actor's mentions, or that name a known person by surname ("Mr Okada"),
   are that actor;
 * a pronoun ("she said") is the person named last before it, and only when no other name stands
   between them that could be the one meant;
-* a new full name ("Jill Sutherland") or a body ("Scottish government", "IAAF") becomes a new
+* a new full name ("Jill Marsh") or a body ("Scottish government", "UNICEF") becomes a new
   actor, with every mention the article has of it.
 
 Anything else leaves the speaker ``None``: a quote is never given a speaker the article does not.
@@ -68,8 +68,8 @@ class _Speakers:
     def person_before(self, at: int, last: tuple[int, Span] | None) -> tuple[int, Span] | None:
         """The person a pronoun at ``at`` stands for: the subject named last before it.
 
-        Subjects are mentions that open their sentence or clause ("Moore said Hansen may ...":
-        Moore) and the speakers of earlier quotes (``last``). When a full name no actor has stands
+        Subjects are mentions that open their sentence or clause ("Lane said Ortiz may ...":
+        Lane) and the speakers of earlier quotes (``last``). When a full name no actor has stands
         between that subject and the pronoun, someone unknown may be meant: no speaker.
         """
         best = last if last is not None and self.actors[last[0]].kind == "person" else None
@@ -108,7 +108,7 @@ class _Speakers:
                 and name_start is not None
                 and (self._subject(name_start) or name_start > match.start())
             ):
-                # "Anna Lopez won. Then John Smith spoke. She said" or "... chairman Billy Payne
+                # "Anna Lopez won. Then John Smith spoke. She said" or "... chairman Ken Ito
                 # talked": who is she, who is he?
                 return True
         return False

@@ -213,7 +213,7 @@ def build_actors(
     honorifics = HONORIFICS.get(language, frozenset())
     for entity in entities:
         first_word = text[entity.start : entity.end].split()[:1]
-        # "Mr Balls" is a person whatever the recognizer says (it tags some as organizations)
+        # "Mr Reed" is a person whatever the recognizer says (it tags some as organizations)
         honorific = bool(first_word) and first_word[0].lower().rstrip(".") in honorifics
         person = entity.label in _PERSON or honorific
         start, end = _clean(text, entity.start, entity.end, person=person, language=language)

@@ -67,7 +67,7 @@ def _attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) ->
         assert word is not None
         return (inverted.start() + word.start(), inverted.end()), True
     match = rules.after.match(after)
-    # '… as we spoke." Former MP Jackie Ballard said …': a quote closed by a full stop ends its
+    # '… as we spoke." Former MP Ann Cole said …': a quote closed by a full stop ends its
     # sentence, and a capital after it starts the next one, about something else
     new_sentence = text[piece.span[1] - 1 : piece.span[1]] == "." and after.strip()[:1].isupper()
     if match and not piece.runs_on and not piece.unclosed and not new_sentence:

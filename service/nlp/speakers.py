@@ -2,9 +2,9 @@
 
 ``Rules`` holds one language's reporting verbs ("said", "afirmó", "sagte", "a déclaré"), pronouns
 and the words that may stand before a name; ``speaker_in`` finds the speaker in the words around a
-verb: a name (titles and owners skipped: "LSE chief executive Clara Furse"), a pronoun, a body
+verb: a name (titles and owners skipped: "Acme chief executive Dana Reyes"), a pronoun, a body
 ("the Scottish government", "a spokesman for Tesco": Tesco) or a definite description that stands
-for someone named before ("the world indoor champion").
+for someone named before ("the two-time champion").
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from service.nlp.roles import title_words
 
 Span = tuple[int, int]
 
-MAX_DESCRIPTION_WORDS = 5  # "the world indoor champion"
+MAX_DESCRIPTION_WORDS = 5  # "the two-time champion"
 _DEFINITE = frozenset({"the", "el", "la", "le", "der", "die", "das"})
 MAX_TITLE_WORDS = 3  # "executive producer" between a show's name and its producer's
 WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d+")
@@ -74,7 +74,7 @@ _PRONOUNS = {
 }
 # French and German inversions put the pronoun on the verb: "a-t-il déclaré", "sagte er".
 INVERTED = re.compile(r"-t-(?:il|elle)\b|\b(?:sagte|erklärte|betonte|meinte) (?:er|sie)\b", re.IGNORECASE)
-# A body's voice: "a Jive spokeswoman said" is Jive speaking.
+# A body's voice: "a Bloom spokeswoman said" is Bloom speaking.
 _REPRESENTATIVES = words(
     "spokesman spokeswoman spokesperson official officials representative portavoz sprecher sprecherin "
     "porte-parole"
@@ -148,7 +148,7 @@ _CONNECTORS = frozenset(["of", "for", "de", "del", "van", "von", "der", "la", "l
 def _name_runs(text: str, start: int, end: int) -> list[Span]:
     """Runs of capitalised words in ``text[start:end]`` ("Bank of England", "Sir Keir Starmer").
 
-    A possessive ends a run: "Amazon's Robin Terrell" is "Amazon" and "Robin Terrell".
+    A possessive ends a run: "Acme's Lee Park" is "Acme" and "Lee Park".
     """
     runs: list[Span] = []
     run: list[Span] = []  # capitalised words and connectors of the current run
@@ -217,7 +217,7 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
         return _description(text, start, end, rules)
     first = next((i for i, run in enumerate(runs) if _opens_phrase(text, start, run, rules)), None)
     if first is None:
-        return None  # "A message sent to Finnish firm F-Secure by Google's team said": unclear
+        return None  # "A letter sent to Nordic firm Bolt by Acme's team said": unclear
     chosen = runs[first]
     for run in runs[first + 1 :]:
         if not (_owner_or_title(text, chosen, run, rules) or _title_in_commas(text, chosen, run, rules)):
@@ -227,7 +227,7 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
 
 
 def _title_in_commas(text: str, run: Span, following: Span, rules: Rules) -> bool:
-    """ "The Shadow Secretary of State for the Family, Theresa May, said": the run is a title."""
+    """ "The Shadow Secretary of State for Transport, Jane Roe, said": the run is a title."""
     words = [w.lower() for w in WORD.findall(text, run[0], run[1])]
     return text[run[1] : following[0]].strip() == "," and any(w in rules.titles for w in words)
 
@@ -235,7 +235,7 @@ def _title_in_commas(text: str, run: Span, following: Span, rules: Rules) -> boo
 def _opens_phrase(text: str, start: int, run: Span, rules: Rules) -> bool:
     """Does the name open its phrase (only titles or articles before it, since a comma or the start)?
 
-    A name deeper in the phrase ("a message sent to Finnish firm F-Secure") is not its subject.
+    A name deeper in the phrase ("a letter sent to Nordic firm Bolt") is not its subject.
     """
     comma = text.rfind(",", start, run[0])
     lead = text[(comma + 1 if comma >= 0 else start) : run[0]]
@@ -245,8 +245,8 @@ def _opens_phrase(text: str, start: int, run: Span, rules: Rules) -> bool:
 def _owner_or_title(text: str, run: Span, following: Span, rules: Rules) -> bool:
     """Is ``run`` only the owner or title of the name after it?
 
-    "Amazon's Robin Terrell", "LSE chief executive Clara Furse", "Richard and Judy executive producer
-    Amanda Ross": yes; "Jeremy Philpott of the UK Patent Office", "Bob Dudley, BP's chief
+    "Acme's Lee Park", "Acme chief executive Dana Reyes", "Morning Show executive producer Ann
+    Vale": yes; "Tom Hale of the Regional Water Office", "Rita Kohl, Acme's chief
     executive": no.
     """
     between = text[run[1] : following[0]]
@@ -261,7 +261,7 @@ def _owner_or_title(text: str, run: Span, following: Span, rules: Rules) -> bool
 
 
 def _description(text: str, start: int, end: int, rules: Rules) -> tuple[Span, bool] | None:
-    """ "The world indoor champion said": a definite description of a person named before.
+    """ "The two-time champion said": a definite description of a person named before.
 
     It stands for someone like a pronoun does; "a spokeswoman" (someone new, unnamed) and "the
     company" (a body, not a person) do not.
