@@ -179,9 +179,7 @@ def digest_quotes(
     """
     quotes, grown = attach_quotes(text, actors, language=language, found=article_quotes(text, language))
     named = {q.speaker for q in quotes if q.speaker is not None}
-    kept = list(grown[: len(actors)])
-    for speaker in grown[len(actors) :]:
-        kept.append(speaker)
+    kept = list(grown)
     while len(kept) > max_actors:
         unnamed = [i for i, a in enumerate(kept) if a.name not in named]
         drop = unnamed[-1] if unnamed else len(kept) - 1

@@ -60,9 +60,8 @@ def _attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) ->
     """Who the words around the quote say spoke it."""
     after_at = piece.close_at + 1
     after = sentence_after(text, after_at)
-    if INVERTED.search(after[:40]):
-        inverted = INVERTED.search(text, after_at, after_at + 40)
-        assert inverted is not None
+    inverted = INVERTED.search(text, after_at, min(after_at + 40, after_at + len(after)))
+    if inverted:
         word = re.search(r"(il|elle|er|sie)$", inverted.group(), re.IGNORECASE)
         assert word is not None
         return (inverted.start() + word.start(), inverted.end()), True
