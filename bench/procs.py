@@ -9,9 +9,11 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,31 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
+
+
+@contextlib.contextmanager
+def extractive_service(port: int) -> Iterator[subprocess.Popen[bytes]]:
+    """`newsbrief serve` on the extractive engine (no key, no network), a fresh data dir, no rate
+    limit, quiet, once `/readyz` answers 200; stopped when the block ends."""
+    with tempfile.TemporaryDirectory() as data_dir:
+        env = {
+            **os.environ,
+            "NEWSBRIEF_ENGINE": "extractive",
+            "NEWSBRIEF_DATA_DIR": data_dir,
+            "NEWSBRIEF_RATE_LIMIT_PER_MIN": "0",
+        }
+        cli = [sys.executable, "-m", "service.cli", "serve", "--port", str(port)]
+        server = subprocess.Popen(cli, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(300):  # ready (its NLP models loaded) within 30 s
+                with contextlib.suppress(OSError):
+                    if http_json(f"http://127.0.0.1:{port}/readyz")[0] == 200:
+                        break
+                time.sleep(0.1)
+            yield server
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
 
 
 def http_json(url: str, payload: Any = None, timeout_s: float = 5.0) -> tuple[int, Any]:

@@ -30,16 +30,13 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-import httpx2
+from procs import extractive_service, free_port
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service as DriverService
 from selenium.webdriver.common.by import By
@@ -53,13 +50,6 @@ FLOOR_FIRST_PAINT_MS = 300.0
 WIDTH_PX = 1280
 # A dek as an editor might write it: the first sentence is in the article, the second is not.
 DEK = "Around 20 countries may join a coalition to support Ukraine. France pledged 5,000 troops for Poland."
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _stats(values: list[float]) -> dict[str, float]:
@@ -139,27 +129,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.loads < 80:
         parser.error("--loads must be at least 80 (20 of each kind)")
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory() as data_dir:
-        env = {
-            **os.environ,
-            "NEWSBRIEF_ENGINE": "extractive",
-            "NEWSBRIEF_DATA_DIR": data_dir,
-            "NEWSBRIEF_RATE_LIMIT_PER_MIN": "0",
-        }
-        cli = [sys.executable, "-m", "service.cli", "serve", "--port", str(port)]
-        server = subprocess.Popen(cli, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with extractive_service(port):
         driver = None
         try:
-            with httpx2.Client(base_url=base, timeout=10.0) as client:
-                for _ in range(300):
-                    try:
-                        if client.get("/readyz").status_code == 200:
-                            break
-                    except httpx2.TransportError:
-                        pass
-                    time.sleep(0.1)
             driver = _browser()
             page = f"{base}/review"
             _load(
@@ -183,8 +157,6 @@ def main() -> None:
         finally:
             if driver is not None:
                 driver.quit()
-            server.terminate()
-            server.wait(timeout=30)
 
     def first_paints(where: str) -> list[float]:
         return [t["first_paint_ms"] for kind, timings in loads.items() if where in kind for t in timings]

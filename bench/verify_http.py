@@ -17,10 +17,7 @@ import datetime as dt
 import json
 import os
 import platform
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -29,16 +26,10 @@ import httpx2
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.procs import extractive_service, free_port  # noqa: E402
 from bench.verify_latency import DATA, _cases, _stats  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "verify-http.json"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def main() -> None:
@@ -47,41 +38,20 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=60)
     args = parser.parse_args()
     cases = _cases(args.data, args.articles)
-    port = _free_port()
-    with tempfile.TemporaryDirectory() as data_dir:
-        env = {
-            **os.environ,
-            "NEWSBRIEF_ENGINE": "extractive",
-            "NEWSBRIEF_DATA_DIR": data_dir,
-            "NEWSBRIEF_RATE_LIMIT_PER_MIN": "0",
-        }
-        cli = [sys.executable, "-m", "service.cli", "serve", "--port", str(port)]
-        server = subprocess.Popen(cli, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            wall_ms: list[float] = []
-            overhead_ms: list[float] = []
-            with httpx2.Client(base_url=f"http://127.0.0.1:{port}", timeout=30.0) as client:
-                for _ in range(300):
-                    try:
-                        if client.get("/readyz").status_code == 200:
-                            break
-                    except httpx2.TransportError:
-                        pass
-                    time.sleep(0.1)
-                print(f"verifying {len(cases)} summaries, one at a time", file=sys.stderr)
-                for i, (article, summary) in enumerate(cases, 1):
-                    started = time.perf_counter()
-                    r = client.post(
-                        "/v1/verify", json={"text": article, "summary": summary, "language": "en"}
-                    )
-                    wall_ms.append((time.perf_counter() - started) * 1000)
-                    r.raise_for_status()
-                    overhead_ms.append(float(r.headers.get("x-overhead-ms", "nan")))
-                    print(f"\r{i}/{len(cases)}", end="", file=sys.stderr)
-            print(file=sys.stderr)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    port = free_port()
+    with extractive_service(port):
+        wall_ms: list[float] = []
+        overhead_ms: list[float] = []
+        with httpx2.Client(base_url=f"http://127.0.0.1:{port}", timeout=30.0) as client:
+            print(f"verifying {len(cases)} summaries, one at a time", file=sys.stderr)
+            for i, (article, summary) in enumerate(cases, 1):
+                started = time.perf_counter()
+                r = client.post("/v1/verify", json={"text": article, "summary": summary, "language": "en"})
+                wall_ms.append((time.perf_counter() - started) * 1000)
+                r.raise_for_status()
+                overhead_ms.append(float(r.headers.get("x-overhead-ms", "nan")))
+                print(f"\r{i}/{len(cases)}", end="", file=sys.stderr)
+        print(file=sys.stderr)
     result = {
         "command": " ".join(["bench/verify_http.py", *sys.argv[1:]]),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

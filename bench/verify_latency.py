@@ -29,7 +29,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from service.nlp import support, support_article, support_text  # noqa: E402
+from service.grounding.support import article as support_article  # noqa: E402
+from service.grounding.support import check as support  # noqa: E402
+from service.grounding.support import text as support_text  # noqa: E402
 from service.nlp.language import detect  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "frank.jsonl"
@@ -78,6 +80,7 @@ def _measure(cases: list[tuple[str, str]], language: str | None, repeats: int) -
             support_article.analyse.cache_clear()
             support._detected.cache_clear()
             support_text._WORDS.clear()
+            support_text._INFO.clear()
             started = time.perf_counter()
             support.check_summary(article, summary, language=language)
             fresh.append((time.perf_counter() - started) * 1000)
