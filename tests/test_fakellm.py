@@ -1,4 +1,4 @@
-"""Tests for tests/fakellm.py, driven through the real openai SDK over loopback HTTP."""
+"""Tests for tests/fakellm/ (both builds), driven through the real openai SDK over loopback HTTP."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ import asyncio
 import http.client
 import json
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from typing import Any
 
 import openai
 import pytest
 
+from tests.conftest import serving
 from tests.fakellm import (
     Call,
     FakeLLM,
@@ -24,6 +27,7 @@ from tests.fakellm import (
     server_error,
     timeout,
 )
+from tests.fakellm.fast import FakeConfig, FastFake
 
 MESSAGES: list[openai.types.chat.ChatCompletionMessageParam] = [{"role": "user", "content": "hi"}]
 
@@ -408,3 +412,76 @@ def test_lifecycle() -> None:
     fake.stop()  # idempotent
     with pytest.raises(TypeError):
         fake.script(ok("x"), "not a reply")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- the benchmark build (fast)
+
+
+@pytest.fixture
+def fast_fake() -> Iterator[str]:
+    app = FastFake(FakeConfig(seed=7), {"summary": "fast"}, "bench-model")
+    with serving(app, http="httptools", lifespan="off", access_log=False) as root:
+        yield root
+
+
+def test_fast_build_answers_the_same_completion_through_the_sdk(fast_fake: str) -> None:
+    with openai.OpenAI(base_url=fast_fake + "/v1", api_key="t", max_retries=0, timeout=5) as c:
+        answer = ask(c)
+        assert [m.id for m in c.models.list()] == ["bench-model"]
+        with pytest.raises(openai.NotFoundError):
+            c.completions.create(model="m", prompt="legacy endpoint")
+    assert answer.object == "chat.completion"
+    assert answer.model == "bench-model"
+    assert json.loads(answer.choices[0].message.content or "") == {"summary": "fast"}
+    assert answer.usage is not None
+    assert (answer.usage.prompt_tokens, answer.usage.completion_tokens) == (800, 120)
+    _, stats = _get_json(fast_fake + "/stats")
+    assert stats["by_outcome"] == {"ok": 1, "429": 0, "500": 0, "reset": 0}
+
+
+@pytest.mark.parametrize(
+    ("mix", "raised"),
+    [
+        ("429=1", openai.RateLimitError),
+        ("500=1", openai.InternalServerError),
+        ("reset=1", openai.APIConnectionError),
+    ],
+)
+def test_fast_build_faults_are_the_shared_fault_replies(
+    fast_fake: str, mix: str, raised: type[openai.OpenAIError]
+) -> None:
+    status, config = _get_json(
+        fast_fake + "/config", {"fault_rate": 1, "fault_mix": mix, "retry_after_ms": 1500}
+    )
+    assert status == 200
+    assert config["fault_mix"] == {mix.split("=", maxsplit=1)[0]: 1.0}
+    with (
+        openai.OpenAI(base_url=fast_fake + "/v1", api_key="t", max_retries=0, timeout=5) as c,
+        pytest.raises(raised) as exc_info,
+    ):
+        ask(c)
+    if isinstance(exc_info.value, openai.RateLimitError):
+        headers = exc_info.value.response.headers
+        assert (headers["retry-after-ms"], headers["retry-after"]) == ("1500", "2")  # seconds round up
+        assert exc_info.value.code == "rate_limit_exceeded"
+    _, stats = _get_json(fast_fake + "/stats")
+    assert stats["by_outcome"][mix.split("=", maxsplit=1)[0]] == 1
+
+
+def test_fast_build_refuses_unknown_settings(fast_fake: str) -> None:
+    status, body = _get_json(fast_fake + "/config", {"latency": 5})
+    assert status == 400
+    assert "unknown setting" in body["error"]
+    status, body = _get_json(fast_fake + "/config", {"fault_mix": "503=1"})
+    assert status == 400
+
+
+def _get_json(url: str, payload: dict[str, Any] | None = None) -> tuple[int, Any]:
+    data = None if payload is None else json.dumps(payload).encode()
+    request = urllib.request.Request(url, data=data, method="GET" if data is None else "POST")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return exc.code, json.loads(exc.read())
