@@ -61,10 +61,10 @@ def scan_numbers(text: str, language: str | None = None) -> list[tuple[int, int,
     return _scan(_grammar(language), _normalize(text))
 
 
-# Articles whose numbers are kept scanned. More than the requests in flight (max_in_flight, 512 by
-# default): the grounding helper analyses an article while its LLM call runs, and the analysis must
-# still be cached when the answer comes back, up to c requests later (256 in flight with 128 kept
-# doubled the helper's work per article, bench/grounding_in_flight.py).
+# Articles whose numbers are kept scanned: more than the requests in flight (max_in_flight, 512 by
+# default). The grounding helper analyses an article while its LLM call runs and reads the analysis
+# again when the answer comes back, up to that many requests later; a smaller cache scans it twice
+# (bench/grounding_in_flight.py measures the helper's work per article).
 ARTICLE_CACHE = 640
 
 
