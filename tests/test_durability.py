@@ -16,7 +16,7 @@ import httpx2
 import pytest
 
 from tests.answers import GOOD
-from tests.conftest import Receiver, _free_port, wait_for
+from tests.conftest import Receiver, free_port, wait_for
 from tests.fakellm import FakeLLM, ok
 from tests.test_callbacks import CALLBACK_SECRET
 
@@ -28,7 +28,7 @@ class Served:
     """`newsbrief serve` as a real process on a fixed port and data dir."""
 
     def __init__(self, data_dir: Path, fake: FakeLLM, log: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
             **os.environ,

@@ -23,7 +23,7 @@ import httpx2
 import pytest
 
 from tests.answers import GOOD
-from tests.conftest import Receiver, _free_port, wait_for
+from tests.conftest import Receiver, free_port, wait_for
 from tests.fakellm import Call, FakeLLM, ok
 from tests.test_callbacks import CALLBACK_SECRET
 from tests.test_durability import NEWSBRIEF, V1
@@ -97,7 +97,7 @@ class Proc:
 
 class Api(Proc):
     def __init__(self, env: dict[str, str], log: Path, host: str = "127.0.0.1") -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://{host}:{self.port}"
         super().__init__(["serve", "--host", "127.0.0.1", "--port", str(self.port)], env, log)
 
