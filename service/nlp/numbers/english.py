@@ -37,6 +37,7 @@ _SYMBOLS |= {"¥": "JPY", "₹": "INR", "₩": "KRW", "₽": "RUB", "₺": "TRY"
 _SYMBOLS |= {"₦": "NGN", "Rs": "INR", "Rs.": "INR", "RMB": "CNY"}
 _ISO_CODES = "USD EUR GBP JPY CHF CNY INR AUD CAD HKD NZD SGD RUB UAH TRY KRW BRL ZAR SEK NOK DKK PLN MXN"
 _SYMBOLS |= {code: code for code in _words(_ISO_CODES + " ILS NGN SAR AED")}
+_SUFFIX_SYMBOLS = {key: code for key, code in _SYMBOLS.items() if not key[0].isalpha()}  # "20 €"
 _CURRENCY_WORDS = {"dollar": "USD", "euro": "EUR", "pound": "GBP", "rupee": "INR", "franc": "CHF"}
 _CURRENCY_WORDS |= {"rouble": "RUB", "ruble": "RUB", "hryvnia": "UAH", "rand": "ZAR"}
 _CURRENCY_WORDS |= {word + "s": code for word, code in _CURRENCY_WORDS.items()}
@@ -136,9 +137,6 @@ def _counted_noun(word: str) -> str | None:
     if lower in _NOT_NOUNS or not (plural or lower in _PLURALS) or len(lower) < 3:
         return None
     return lower if word[1:].islower() else word
-
-
-_SUFFIX_SYMBOLS = {key: code for key, code in _SYMBOLS.items() if not key[0].isalpha()}
 
 
 _ENGLISH = _Grammar(
