@@ -314,6 +314,16 @@ def test_the_jobs_path_carries_the_formats(service: ServiceFactory, fake_llm: Fa
     assert "headline" in sent_schema(fake_llm.calls[0].body)["required"]
 
 
+def test_the_grounding_helper_process_grounds_the_forms(service: ServiceFactory, fake_llm: FakeLLM) -> None:
+    """The short forms travel to the helper process and back (pickled) as the rest of an answer."""
+    fake_llm.script(ok(FORMATS_INVENTED_BULLET), ok(FORMATS_INVENTED_BULLET))
+    d = summarize(service(grounding_workers=1), ALL).json()
+    assert d["headline"] == FORMATS_GOOD["headline"]
+    assert [b["text"] for b in d["bullets"]] == FORMATS_GOOD["bullets"]
+    assert_cited(d["bullets"])
+    assert any(INVENTED in w for w in d["warnings"])
+
+
 def test_the_candidate_guided_version_carries_the_forms(service: ServiceFactory, fake_llm: FakeLLM) -> None:
     """summarize@4 (summarize@2 with formats, the embedded model's `formats-local`): picks by number."""
     answer = {
