@@ -267,5 +267,9 @@ class PromptDetail(BaseModel):
     system: str
     user: str
     output_schema: dict[str, object]
+    formats: dict[str, dict[str, object]] = Field(
+        default_factory=dict,
+        description="The short forms (`options.formats`) this version can write: each one's answer schema.",
+    )
     params: dict[str, object]
     labels: list[str]

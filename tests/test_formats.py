@@ -161,6 +161,15 @@ def test_summarize_3_without_formats_renders_what_summarize_1_renders() -> None:
         assert '"dek"' in new.render("system", {**variables, "formats": ["dek"]})
 
 
+def test_the_catalogue_shows_which_versions_write_formats(service: ServiceFactory) -> None:
+    client = service()
+    assert client.get("/v1/prompts/summarize/1").json()["formats"] == {}
+    v3 = client.get("/v1/prompts/summarize/formats").json()
+    assert v3["version"] == 3
+    assert set(v3["formats"]) == set(ALL)
+    assert v3["formats"]["dek"]["maxLength"] == 160
+
+
 @pytest.mark.parametrize("formats", [["summary"], ["headline", "title"], "headline", [1], [None]], ids=repr)
 def test_an_unknown_format_is_a_422_problem(service: ServiceFactory, fake_llm: FakeLLM, formats: Any) -> None:
     r = summarize(service(), formats)
