@@ -179,6 +179,18 @@ def test_an_unknown_format_is_a_422_problem(service: ServiceFactory, fake_llm: F
     assert fake_llm.calls == []
 
 
+def test_json_object_mode_asks_for_the_forms_in_the_prompt(
+    service: ServiceFactory, fake_llm: FakeLLM
+) -> None:
+    """Servers without structured outputs get no schema: the system prompt alone names the fields."""
+    fake_llm.script(ok(FORMATS_GOOD))
+    d = summarize(service(response_format="json_object"), ALL).json()
+    assert fake_llm.calls[0].body["response_format"] == {"type": "json_object"}
+    assert '"bullets": 3 to 5 bullet points' in fake_llm.calls[0].body["messages"][0]["content"]
+    assert d["headline"] == FORMATS_GOOD["headline"]
+    assert len(d["bullets"]) == 3
+
+
 def test_a_prompt_version_without_formats_is_a_422_that_names_one_with_them(
     service: ServiceFactory, fake_llm: FakeLLM
 ) -> None:

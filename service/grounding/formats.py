@@ -10,8 +10,9 @@ and the support checker must tie what it says to one or two article sentences.
 * the headline is judged as one sentence. Headlines are telegraphic ("Council approves
   £1.6bn for schools"): the checker weighs stemmed content words, so a dropped article or
   auxiliary and a present tense cost nothing, while a name, a number or a claim the article
-  does not make fails it. A headline in title case reads as a run of names the article
-  lacks and fails too; the prompt asks for sentence case;
+  does not make fails it. A capitalised word the article does not have reads as a name
+  and fails it (headline case or not), so the prompt asks for sentence case and the
+  article's own words;
 * over-length (headline > 100, dek > 160 characters), markup, a missing form or fewer than 3
   bullets is a problem too; more than 5 bullets are cut to 5, as extra figures are.
 
