@@ -53,13 +53,18 @@ class Article:
     lex: Lexicon
     units: tuple[Unit, ...]
     index: dict[str, tuple[int, ...]]  # stem -> units that have it
-    idf: dict[str, float]
-    unknown_idf: float
+    unknown_idf: float  # the weight of a stem no unit has
     lows: frozenset[str]
     name_lows: frozenset[str]  # words the article writes with a capital inside a sentence
     lower_lows: frozenset[str]  # words the article writes in lower case
     countries: frozenset[str]  # ISO codes of the countries it names or whose demonyms it uses
     name_pairs: frozenset[tuple[str, str]]  # adjacent capitalised words ("anna", "lopez")
+
+
+def idf_of(article: Article, stem: str) -> float:
+    """How rare ``stem`` is among the article's sentences (computed for the few a summary has)."""
+    where = article.index.get(stem)
+    return math.log(1 + max(len(article.units), 1) / len(where)) if where else article.unknown_idf
 
 
 def cues(
@@ -182,7 +187,6 @@ def analyse(text: str, language: str) -> Article:
         for stem in unit.stems:
             index[stem].append(i)
     n = max(len(units), 1)
-    idf = {stem: math.log(1 + n / len(where)) for stem, where in index.items()}
     countries = {
         code for word in seen.capitalised if (code := country_code(word, language) or demonym_code(word))
     }
@@ -191,7 +195,6 @@ def analyse(text: str, language: str) -> Article:
         lex=lex,
         units=units,
         index={stem: tuple(where) for stem, where in index.items()},
-        idf=idf,
         unknown_idf=math.log(1 + n) + 1.0,
         lows=frozenset(seen.lows),
         name_lows=frozenset().union(*(unit.names for unit in units)),
