@@ -383,6 +383,43 @@ def test_the_headline_rule(headline: str, holds: bool) -> None:
         assert repr(" ".join(headline.split())) in grounded.formats.failed["headline"]
 
 
+_OTHER_LANGUAGES = {
+    "es": "El ayuntamiento de Puerto Aliso aprobó el martes la construcción de una nueva terminal de "
+    "ferris. El proyecto costará 42 millones de euros y abrirá en 2028.",
+    "fr": "Le conseil municipal de Port-Aulne a approuvé mardi la construction d'un nouveau terminal "
+    "de ferries. Le projet coûtera 42 millions d'euros et doit ouvrir en 2028.",
+    "de": "Der Stadtrat von Hafenberg hat am Dienstag den Bau eines neuen Fährterminals beschlossen. "
+    "Das Projekt kostet 42 Millionen Euro und soll 2028 eröffnet werden.",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "headline", "holds"),
+    [
+        ("es", "Puerto Aliso aprueba una nueva terminal de ferris", True),
+        ("es", "La terminal de ferris costará 42 millones de euros", True),
+        ("es", "Puerto Aliso rechaza la terminal de ferris", False),
+        ("es", "La terminal abrirá en 2031", False),
+        ("fr", "Port-Aulne approuve un nouveau terminal de ferries", True),
+        ("fr", "Un terminal de ferries à 42 millions d'euros", True),
+        ("fr", "Port-Aulne rejette le terminal de ferries", False),
+        ("fr", "Le terminal ouvrira en 2032", False),
+        ("de", "Stadtrat von Hafenberg beschließt Bau eines neuen Fährterminals", True),
+        ("de", "Bau des Fährterminals kostet 42 Millionen Euro", True),
+        ("de", "Fährterminal soll 2030 eröffnet werden", False),
+        # A capitalised German noun in another case than the article's reads as an unknown name:
+        # strict, it fails closed (README, "Headline, dek and bullets").
+        ("de", "Hafenberg baut Fährterminal für 42 Millionen Euro", False),
+    ],
+)
+def test_the_headline_rule_in_other_languages(language: str, headline: str, holds: bool) -> None:
+    article = _OTHER_LANGUAGES[language]
+    answer = {"summary": article.split(". ")[0] + ".", "key_figures": [], "actors": [], "headline": headline}
+    grounded = ground_answer(article, answer, language=language)
+    assert grounded.formats is not None
+    assert (grounded.formats.headline is not None) is holds
+
+
 _SENTENCES = [
     "The council of Port Alder voted on Tuesday to build a new ferry terminal.",
     "The project will cost £42 million and is due to open in 2028.",
