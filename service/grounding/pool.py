@@ -42,6 +42,7 @@ from service.schema import Actor, Quote, Verification
 log = structlog.get_logger("newsbrief.offload")
 
 _FRAME = struct.Struct("!II")  # request id, payload length
+_NO_REPLY = 0  # the request id of a frame the caller wants no answer to (ids count from 1)
 # Tracked objects made and not freed since the last pass: full caches (640 articles, the word
 # caches) hold several hundred thousand.
 GARBAGE_BUDGET = 2_000_000
@@ -107,6 +108,8 @@ def _serve(sock: socket.socket) -> None:
                 reply: tuple[bool, Any] = (True, _TASKS[task](article, work, language))
             except Exception as exc:  # reported to the caller, which grounds in-process instead
                 reply = (False, repr(exc))
+            if request_id == _NO_REPLY:
+                continue
             payload = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
             sock.sendall(_FRAME.pack(request_id, len(payload)) + payload)
 
@@ -248,8 +251,12 @@ class Grounder:
             return
         helper = self._helpers[hash(article) % len(self._helpers)]
         if helper.alive:
-            with contextlib.suppress(HelperUnavailable, _GroundingFailed):
-                await self._call(helper, "warm", article, None, language)
+            # One way: the helper works through its frames in order, so the grounding call that
+            # follows finds the analysis done; no reply frame, no future (event-loop CPU).
+            payload = pickle.dumps(("warm", article, None, language), protocol=pickle.HIGHEST_PROTOCOL)
+            with contextlib.suppress(ConnectionError):
+                helper.writer.write(_FRAME.pack(_NO_REPLY, len(payload)) + payload)
+                await helper.writer.drain()
 
     async def ground(self, article: str, answer: dict[str, Any], *, language: str | None = None) -> Grounded:
         """A model answer grounded in the article (figures, actors, summary sentences)."""
