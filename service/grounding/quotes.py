@@ -37,6 +37,9 @@ _ORG_WORDS = re.compile(
 )
 
 
+_ARTICLES = frozenset({"the", "el", "la", "le", "der", "die", "das", "les", "los", "las"})
+
+
 @dataclass
 class _Speakers:
     """The digest's actors, and the mentions that name each (grown as speakers are added)."""
@@ -61,7 +64,11 @@ class _Speakers:
         found = [
             i
             for i, actor in enumerate(self.actors)
-            if actor.kind == "person" and actor.name.split()[-1].casefold() == words[0].casefold()
+            # the tagger may call a person an organization ("Ada Quill" as an "ORG"); a name
+            # that looks like a person's (two or more words, no body's word) is one
+            if (actor.kind == "person" or _kind_of(actor.name, self.language) == "person")
+            and actor.kind != "country"
+            and actor.name.split()[-1].casefold() == words[0].casefold()
         ]
         return found[0] if len(found) == 1 else None
 
@@ -106,12 +113,22 @@ class _Speakers:
             if (
                 not covered
                 and name_start is not None
-                and (self._subject(name_start) or name_start > match.start())
+                and (self._subject(name_start) or name_start > match.start() or self._titled(match.start()))
             ):
                 # "Anna Lopez won. Then John Smith spoke. She said" or "... chairman Ken Ito
                 # talked": who is she, who is he?
                 return True
         return False
+
+    def _titled(self, start: int) -> bool:
+        """Does a title word stand right before ``start`` ("Masters chairman Billy Payne")?"""
+        before = self.text[max(0, start - 40) : start].split()
+        return (
+            bool(before)
+            and before[-1] in self.titles
+            and before[-1] not in _ARTICLES
+            and before[-1].islower()
+        )
 
     def _name_start(self, start: int, end: int) -> int | None:
         """Where the full name in the capitalised run ``text[start:end]`` starts (titles skipped)."""
@@ -199,7 +216,7 @@ def attach_quotes(
     text: str, actors: Sequence[Actor], *, language: str = "en", found: Sequence[FoundQuote] | None = None
 ) -> tuple[list[Quote], list[Actor]]:
     """The article's quotes with their speakers, and the actors with any new speaker added at the end."""
-    titles = title_words(language) | {"the", "el", "la", "le", "der", "die", "das", "les", "los", "las"}
+    titles = title_words(language) | _ARTICLES
     items = find_quotes(text, language) if found is None else list(found)
     speakers = _Speakers(
         text, [a.model_copy() for a in actors], language, frozenset(titles), [item.span for item in items]

@@ -43,7 +43,7 @@ _VERBS = {
     "warns|argued|argues|claimed|claims|wrote|writes|noted|notes|asked|asks|replied|replies|declared|"
     "declares|announced|announces|continued|continues|admitted|admits|suggested|suggests|urged|urges|"
     "acknowledged|acknowledges|commented|comments|remarked|remarks|recalled|recalls|tweeted|tweets|"
-    "posted|confirmed|confirms|pointed out|points out|went on|goes on|concluded|concludes|predicted|"
+    "confirmed|confirms|pointed out|points out|went on|goes on|concluded|concludes|predicted|"
     "promised|promises|vowed|vows|conceded|concedes|stressed|stresses|emphasised|emphasized|"
     "complained|complains|joked|jokes|revealed|reveals|observed|told reporters|told the BBC",
     "es": "dijo|dice|afirmó|afirma|declaró|declara|aseguró|asegura|señaló|señala|explicó|explica|añadió|"
@@ -143,6 +143,7 @@ def rules_for(language: str) -> Rules:
 
 
 _CONNECTORS = frozenset(["of", "for", "de", "del", "van", "von", "der", "la", "le", "du", "and", "&"])
+_LEAD_WORDS = _CONNECTORS | _DEFINITE | {"a", "an", "un", "una", "une", "ein", "eine", "y", "und", "et"}
 
 
 def _name_runs(text: str, start: int, end: int) -> list[Span]:
@@ -207,7 +208,7 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
         s, e = trim(text, start, end)
         return (s, e), True
     spokes = _SPOKES.search(chunk)
-    if spokes:  # "a spokesman for Tesco": Tesco speaks
+    if spokes and CAPITAL.match(chunk, spokes.end()):  # "a spokesman for Tesco": Tesco speaks
         start = start + spokes.end()
     runs = [run for run in (_clean_run(text, run, rules) for run in _name_runs(text, start, end)) if run]
     if not runs:
@@ -223,7 +224,17 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
         if not (_owner_or_title(text, chosen, run, rules) or _title_in_commas(text, chosen, run, rules)):
             break
         chosen = run
-    return _with_body_noun(text, chosen, end), False
+    apposed = _apposed(text, chosen, runs[-1], end, rules)
+    return _with_body_noun(text, apposed or chosen, end), False
+
+
+def _apposed(text: str, chosen: Span, last: Span, end: int, rules: Rules) -> Span | None:
+    """ "The Shadow Secretary of State for the Family, Theresa May, said": the name set off in
+    commas right before the verb is the speaker when the phrase opens with a title."""
+    if last == chosen or text[last[1] : end].strip() != "," or not text[: last[0]].rstrip().endswith(","):
+        return None
+    words = [w.lower() for w in WORD.findall(text, chosen[0], last[0])]
+    return last if any(w in rules.titles for w in words) else None
 
 
 def _title_in_commas(text: str, run: Span, following: Span, rules: Rules) -> bool:
@@ -239,7 +250,14 @@ def _opens_phrase(text: str, start: int, run: Span, rules: Rules) -> bool:
     """
     comma = text.rfind(",", start, run[0])
     lead = text[(comma + 1 if comma >= 0 else start) : run[0]]
-    return all(w.lower().rstrip(".") in rules.titles or w.lower() in rules.stops for w in WORD.findall(lead))
+    # a capitalised stop word opens the sentence ("But", "The"), an article or a connector a title
+    # ("said an IAAF spokesman", "chairman and chief executive"); "between Britain and" is deeper
+    return all(
+        w.lower().rstrip(".") in rules.titles
+        or w in _LEAD_WORDS
+        or (w.lower() in rules.stops and w[:1].isupper())
+        for w in WORD.findall(lead)
+    )
 
 
 def _owner_or_title(text: str, run: Span, following: Span, rules: Rules) -> bool:
@@ -256,7 +274,9 @@ def _owner_or_title(text: str, run: Span, following: Span, rules: Rules) -> bool
     return (
         0 < len(words) <= MAX_TITLE_WORDS
         and not re.search(r"[,;:()]", between)
-        and all(w in rules.titles or (w not in rules.stops and w.isalpha()) for w in words)
+        and all(
+            w in rules.titles or w in _CONNECTORS or (w not in rules.stops and w.isalpha()) for w in words
+        )
     )
 
 
