@@ -96,7 +96,21 @@ class _Speakers:
                     best = (i, (start, end))
         if best is None or at - best[1][0] > PRONOUN_REACH_CHARS:
             return None
-        return None if self._unknown_name_between(best[1][1], at) else best
+        if self._unknown_name_between(best[1][1], at) or self._other_person_between(best, at):
+            return None
+        return best
+
+    def _other_person_between(self, best: tuple[int, Span], at: int) -> bool:
+        """Is another person named between the pronoun's subject and the pronoun, with a title
+        ("... his wife Masters chairman Ken Ito talked ... he said": maybe Ito)?"""
+        for i, actor in enumerate(self.actors):
+            if i == best[0] or actor.kind != "person":
+                continue
+            for start, _ in actor.mentions:
+                inside = any(s <= start < e for s, e in self.quoted)
+                if best[1][1] <= start < at and not inside and self._titled(start):
+                    return True
+        return False
 
     def _subject(self, start: int) -> bool:
         """Does the mention at ``start`` open its sentence or clause (after titles only)?"""

@@ -26,6 +26,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import Any
 
+from service.nlp.headlines import headline_of, headline_speaker
 from service.nlp.quote_marks import (
     PARAGRAPH,
     QUOTE_MARK,
@@ -114,6 +115,8 @@ def _attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) ->
     for n in range(len(verbs) - 1, -1, -1):
         verb = verbs[n]
         if rules.before_tail.fullmatch(before, verb.end()):
+            if rules.passive.search(before, 0, verb.start()):
+                return None  # "she was told:": the words were said to her, by someone unnamed
             if subject_words(before[: verb.start()]) > MAX_SPEAKER_WORDS:
                 return None
             return speaker_in(text, _subject_start(chunk_start, verbs, n), chunk_start + verb.start(), rules)
@@ -175,7 +178,7 @@ def _previous_sentence(
     previous_start, previous = sentence_before(text, chunk_start - 1, paragraph_start)
     if QUOTE_MARK.search(previous):
         return None
-    verb = rules.any_verb.search(previous)
+    verb = rules.introducing.search(previous)
     if not verb or subject_words(previous[: verb.start()]) > MAX_SPEAKER_WORDS:
         return None
     return speaker_in(text, previous_start, previous_start + verb.start(), rules)
@@ -187,6 +190,7 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
     paragraph_starts = [0] + [m.end() for m in PARAGRAPH.finditer(text)]
     found: list[FoundQuote] = []
     pieces_unclosed: list[bool] = []
+    headline = headline_of(text, paragraph_starts, language)
     for piece in pieces(text):
         floor = paragraph_starts[bisect_right(paragraph_starts, piece.open_at) - 1]
         said = _attribution(text, piece, floor, rules) or _partial_attribution(text, piece, floor, rules)
@@ -194,6 +198,16 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
         if said is _REPORTED:
             said = None
         previous = found[-1] if found else None
+        if (
+            said is None
+            and headline is not None
+            and piece.open_at < headline[1]
+            and text[piece.open_at] in "'‘"
+        ):
+            said, reported = headline_speaker(text, headline, rules), True
+        if said is None and previous is not None and _same_sentence(text, previous, piece):
+            # 'an "increasingly high priority" and a "shared goal"': one attribution for both
+            said, reported = (previous.speaker, previous.pronoun) if previous.speaker else None, True
         # A quote run over from the paragraph before, or the next sentence of the same speech
         # ('"A," he said. "B."'): the same speaker.
         if (
@@ -225,6 +239,18 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
         if found[i].speaker is None and pieces_unclosed[i] and found[i + 1].speaker is not None:
             found[i] = replace(found[i], speaker=found[i + 1].speaker, pronoun=found[i + 1].pronoun)
     return found
+
+
+def _same_sentence(text: str, previous: FoundQuote, piece: Piece) -> bool:
+    """Does ``piece`` follow ``previous`` in the same sentence, a few words on ("and a")?"""
+    between = text[previous.span[1] + 1 : piece.open_at]
+    return (
+        previous.span[1] < piece.open_at
+        and not previous.runs_on
+        and len(between.split()) <= MAX_SAME_SENTENCE_GAP_WORDS
+        and not SENTENCE_END.search(between)
+        and not QUOTE_MARK.search(between)
+    )
 
 
 def _opens_paragraph_after(

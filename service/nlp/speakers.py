@@ -60,10 +60,20 @@ _VERBS = {
 # The verb comes first when the speaker follows the quote ("…", said Ms Lee; « … », a déclaré X).
 _PARTIAL_VERBS = {
     "en": "called|calls|described|describes|branded|brands|labelled|labeled|dubbed|termed|hailed|hails|"
-    "dismissed|dismisses",
+    "dismissed|dismisses|attacked|attacks|criticised|criticized|criticises|criticizes|condemned|condemns|"
+    "accused|accuse|accuses|praised|praises|decried|decries",
     "es": "calificó|califica|describió|describe|llamó|llama|tildó|definió",
     "de": "nannte|nennt|bezeichnete|bezeichnet|beschrieb|beschreibt",
     "fr": "a qualifié|qualifie|a décrit|décrit|a jugé|juge|a appelé|appelle",
+}
+# Verbs of a view or memory: "Lee believes he lost the race. "In my heat ..."" introduces her
+# words in the next sentence (used only for a quote with no attribution of its own).
+_STANCE_VERBS = {
+    "en": "believes|believed|thinks|thought|feels|felt|hopes|hoped|fears|feared|remembered|remembers|"
+    "recalled|recalls|is confident|was confident",
+    "es": "cree|creía|piensa|pensaba|espera|esperaba|teme|recuerda|recordó",
+    "de": "glaubt|glaubte|meint|meinte|hofft|hoffte|fürchtet|erinnert sich|erinnerte sich",
+    "fr": "pense|pensait|croit|croyait|espère|espérait|craint|se souvient",
 }
 _ACCORDING = {"en": "according to", "es": "según", "de": "laut|zufolge", "fr": "selon|d'après|d’après"}
 _PRONOUNS = {
@@ -71,6 +81,13 @@ _PRONOUNS = {
     "es": "él|ella|ellos|ellas",
     "de": "er|sie",
     "fr": "il|elle|ils|elles",
+}
+# Auxiliaries of the passive: "she was told", "fue informado", "wurde gesagt", "a été dit".
+_PASSIVE = {
+    "en": "was|were|been|being|is|are|be|get|got",
+    "es": "fue|fueron|ha sido|han sido|es|son",
+    "de": "wurde|wurden|worden|wird|werden",
+    "fr": "a été|ont été|été|est|sont|fut",
 }
 # French and German inversions put the pronoun on the verb: "a-t-il déclaré", "sagte er".
 INVERTED = re.compile(r"-t-(?:il|elle)\b|\b(?:sagte|erklärte|betonte|meinte) (?:er|sie)\b", re.IGNORECASE)
@@ -95,13 +112,17 @@ _SPOKES = re.compile(
 
 @dataclass(frozen=True)
 class Rules:
+    language: str  # the language whose rules these are ("en" for one without its own)
     after: re.Pattern[str]  # attribution after the closing mark
     verb: re.Pattern[str]  # a verb that reports speech
     any_verb: re.Pattern[str]  # that, or one that characterises it ("called", "described")
+    introducing: re.Pattern[str]  # any_verb, or one of a view that the next sentence may quote
     before_tail: re.Pattern[str]  # what may follow the verb up to the quote: "that", "the BBC:"
     according: re.Pattern[str]  # "according to X," just before the quote
+    passive: re.Pattern[str]  # ends with an auxiliary that makes the verb after it passive ("was told")
     pronoun: re.Pattern[str]  # a chunk that is just a pronoun
     a_pronoun: re.Pattern[str]  # a pronoun anywhere in a chunk
+    pronoun_subject: re.Pattern[str]  # a pronoun opening a clause of lowercase words only
     titles: frozenset[str]  # words before a name that are not part of it ("Prime Minister", "Mr")
     stops: frozenset[str]  # a capitalised stop word is a sentence opening, not a name
 
@@ -112,6 +133,7 @@ def _rules(language: str) -> Rules:
     partial_verbs = _alternation(_PARTIAL_VERBS[lang])
     flags = re.IGNORECASE
     return Rules(
+        language=lang,
         # , said X. | , X said. | , according to X. | — so X (German "…", so Merz)
         after=re.compile(
             rf"^[\s,;:.!?—–-]*(?:(?P<verb>{verbs})\b(?P<post>[^.!?\n]*)|(?P<acc>{according})\s+(?P<who>[^.!?\n]*)"
@@ -121,12 +143,17 @@ def _rules(language: str) -> Rules:
         # X said: | X said that | X told the BBC: | according to X, | X:
         verb=re.compile(rf"{verbs}\b", flags),
         any_verb=re.compile(rf"(?:{verbs}|{partial_verbs})\b", flags),
+        introducing=re.compile(rf"(?:{verbs}|{partial_verbs}|{_alternation(_STANCE_VERBS[lang])})\b", flags),
         before_tail=re.compile(
             r"(?:\s+(?:that|que|dass|qu['’]))?(?:[^.!?\n\"“”«»:]{0,80}(?=:))?:?\s*", flags
         ),
         according=re.compile(rf"(?P<acc>{according})\s+(?P<who>[^.!?\n\"“”«»,]*),\s*$", flags),
+        passive=re.compile(rf"\b(?:{_PASSIVE[lang]})\s+$", flags),
         pronoun=re.compile(rf"^\s*(?:{_alternation(_PRONOUNS[lang])})\s*$", flags),
         a_pronoun=re.compile(rf"\b(?:{_alternation(_PRONOUNS[lang])})\b", flags),
+        pronoun_subject=re.compile(
+            rf"^\s*((?i:{_alternation(_PRONOUNS[lang])}))\b(?:\s+[^\W\d_A-ZÀ-Þ][\w'’-]*){{1,8}}\s+(?:and|y|und|et)\s*$"
+        ),
         titles=title_words(lang),
         stops=stop_words(lang),
     )
@@ -215,9 +242,17 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
         pronoun = rules.a_pronoun.search(chunk)
         if pronoun and len(chunk.split()) <= 2:
             return (start + pronoun.start(), start + pronoun.end()), True
+        opening = rules.pronoun_subject.match(chunk)
+        if opening:  # "He then turned to the crowd and added": the verbs share the subject
+            return (start + opening.start(1), start + opening.end(1)), True
         return _description(text, start, end, rules)
     first = next((i for i, run in enumerate(runs) if _opens_phrase(text, start, run, rules)), None)
     if first is None:
+        # "... according to the survey Acme pensions adviser Rui Costa said": the name right
+        # before the verb, after its title, even where the sentence before it ran on unpunctuated
+        last = runs[-1]
+        if not text[last[1] : end].strip() and _after_title(text, start, last[0], rules):
+            return last, False
         return None  # "A letter sent to Nordic firm Bolt by Acme's team said": unclear
     chosen = runs[first]
     for run in runs[first + 1 :]:
@@ -235,6 +270,12 @@ def _apposed(text: str, chosen: Span, last: Span, end: int, rules: Rules) -> Spa
         return None
     words = [w.lower() for w in WORD.findall(text, chosen[0], last[0])]
     return last if any(w in rules.titles for w in words) else None
+
+
+def _after_title(text: str, start: int, at: int, rules: Rules) -> bool:
+    """Does a lowercase title word ("adviser", "director") stand right before ``at``?"""
+    words = WORD.findall(text, start, at)
+    return bool(words) and words[-1] in rules.titles and words[-1].islower() and words[-1] not in _DEFINITE
 
 
 def _title_in_commas(text: str, run: Span, following: Span, rules: Rules) -> bool:
