@@ -23,6 +23,7 @@ from service.grounding.locate import actor_mentions
 from service.nlp.countries import country_code
 from service.nlp.quotes import BODY_NOUNS, FoundQuote, find_quotes
 from service.nlp.roles import title_words
+from service.nlp.speakers import words
 from service.schema import Actor, ActorKind, Quote
 
 Span = tuple[int, int]
@@ -38,6 +39,12 @@ _ORG_WORDS = re.compile(
 
 
 _ARTICLES = frozenset({"the", "el", "la", "le", "der", "die", "das", "les", "los", "las"})
+
+
+# Words that open a sentence before its subject: "But Ann Lee warned ..."
+_OPENINGS = words(
+    "but and yet so then also now meanwhile however earlier later still pero y aber und doch mais et puis"
+)
 
 
 @dataclass
@@ -116,7 +123,9 @@ class _Speakers:
         """Does the mention at ``start`` open its sentence or clause (after titles only)?"""
         floor = max(self.text.rfind(c, 0, start) for c in '.!?\n,;:"“”')
         lead = self.text[floor + 1 : start]
-        return all(w.lower().rstrip(".") in self.titles for w in _LEAD_WORD.findall(lead))
+        return all(
+            w.lower().rstrip(".") in self.titles or w.lower() in _OPENINGS for w in _LEAD_WORD.findall(lead)
+        )
 
     def _unknown_name_between(self, start: int, end: int) -> bool:
         """Is a full name that no actor has written between ``start`` and ``end``?"""

@@ -149,6 +149,8 @@ def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: R
     # "called", "dubbed" also name things ("an initiative called the “coalition of the willing”"):
     # only a reporting verb makes an unnamed speaker's words a quote
     reported = _REPORTED if rules.verb.fullmatch(verb.group()) else None
+    if rules.passive.search(before, 0, verb.start()):
+        return reported  # "she was told": someone unnamed spoke
     if subject_words(before[: verb.start()]) > MAX_SPEAKER_WORDS:
         return reported
     return (

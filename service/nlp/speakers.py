@@ -45,7 +45,8 @@ _VERBS = {
     "acknowledged|acknowledges|commented|comments|remarked|remarks|recalled|recalls|tweeted|tweets|"
     "confirmed|confirms|pointed out|points out|went on|goes on|concluded|concludes|predicted|"
     "promised|promises|vowed|vows|conceded|concedes|stressed|stresses|emphasised|emphasized|"
-    "complained|complains|joked|jokes|revealed|reveals|observed|told reporters|told the BBC",
+    "complained|complains|underlined|underlines|joked|jokes|revealed|reveals|observed|told reporters|"
+    "told the BBC",
     "es": "dijo|dice|afirmó|afirma|declaró|declara|aseguró|asegura|señaló|señala|explicó|explica|añadió|"
     "añade|indicó|indica|advirtió|advierte|manifestó|comentó|sostuvo|sostiene|subrayó|subraya|agregó|"
     "agrega|insistió|recordó|destacó|apuntó|reconoció|escribió|preguntó|respondió|concluyó|admitió",
