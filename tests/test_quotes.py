@@ -262,3 +262,163 @@ def test_every_digest_has_its_quotes_over_http(
     for quote in digest["quotes"]:
         assert QUOTED_ARTICLE[quote["span"][0] : quote["span"][1]] == quote["text"]
         assert quote["speaker"] is None or quote["speaker"] in names
+
+
+# Attribution patterns and wrong-speaker traps (issue 11): each article is our own.
+
+
+def _speakers(text: str, actors: list[Actor]) -> list[tuple[str, str | None]]:
+    """(quoted words, speaker actor) of every quote, the digest's way."""
+    quotes, _ = attach_quotes(text, actors)
+    return [(q.text, q.speaker) for q in quotes]
+
+
+def _actor(text: str, name: str, kind: str = "person") -> Actor:
+    """An actor with every mention of ``name`` and of its last word in ``text``."""
+    spans, seen = [], set()
+    for form in (name, name.rsplit(maxsplit=1)[-1]):
+        at = text.find(form)
+        while at >= 0:
+            if not any(s <= at < e for s, e in seen):
+                seen.add((at, at + len(form)))
+                spans.append([at, at + len(form)])
+            at = text.find(form, at + 1)
+    return Actor.model_validate({"name": name, "kind": kind, "role": None, "mentions": sorted(spans)})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a clause about someone else after a partial quote is not its attribution
+            'Acme Union dismissed the offer as "insulting", while the Green Party said it was too late.',
+            [("insulting", "Acme Union")],
+        ),
+        (  # the name set off in commas after a title is the speaker
+            'The Minister of State for Rural Affairs, Ines Varga, said: "The roads come first."',
+            [("The roads come first.", "Ines Varga")],
+        ),
+        (  # a relative clause between the subject and the verb
+            "Prof Lina Marsh, who led the survey with two colleagues at the institute, said: "
+            '"We were surprised by the answers."',
+            [("We were surprised by the answers.", "Lina Marsh")],
+        ),
+        (  # a partial quote many words after the verb, and a second one in the same sentence
+            "Ines Varga said the cost of the new bridge was still being worked out, but it was a "
+            '"very high priority" and a "shared aim of the region".',
+            [("very high priority", "Ines Varga"), ("shared aim of the region", "Ines Varga")],
+        ),
+        (  # characterising verbs
+            'Ines Varga attacked the plan as "reckless".',
+            [("reckless", "Ines Varga")],
+        ),
+        (  # a body's spokesman
+            '"We will review the rules," said an ICAO spokesman.',
+            [("We will review the rules,", "ICAO")],
+        ),
+        (  # a subject pronoun shared by two verbs
+            'Ines Varga thanked the crowd. She then turned to the band and added: "Play us one more song."',
+            [("Play us one more song.", "She")],
+        ),
+        (  # a titled name right before the verb, where the sentence before ran on unpunctuated
+            "One in five savers will retire in debt, according to the survey Acme pensions adviser "
+            'Rui Costa said: "Savers should check their plans."',
+            [("Savers should check their plans.", "Rui Costa")],
+        ),
+        (  # a sentence with a view verb introduces the quote that follows it
+            'But Ola Berg believes he lost the race in the heats. "I ran far too fast in the first lap."',
+            [("I ran far too fast in the first lap.", "Ola Berg")],
+        ),
+    ],
+)
+def test_attribution_patterns(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert _said(text) == expected
+
+
+def test_the_verb_nearest_a_partial_quote_governs_it() -> None:
+    # the chairman said it, not Tom Reyes: and the chairman is not named, so nobody is
+    text = 'Tom Reyes chaired the meeting. He insisted the chairman had said the merger was "on track".'
+    assert _speakers(text, [_actor(text, "Tom Reyes")]) == [("on track", None)]
+
+
+def test_words_said_to_someone_are_not_theirs() -> None:
+    text = 'Ines Varga said little on Monday. A colleague says she was told: "Keep quiet about the bridge."'
+    assert _speakers(text, [_actor(text, "Ines Varga")]) == [("Keep quiet about the bridge.", None)]
+
+
+def test_pieces_after_an_unclosed_piece_keep_its_speaker() -> None:  # a guard of what worked
+    # a long speech flattened into one paragraph: each piece opens again without closing the last
+    text = (
+        "Ola Berg was appointed on Friday. ‘I am delighted to be given the job,’ said Berg. "
+        "‘I had a taste of it last year and enjoyed it. "
+        "‘The players have been brilliant and the board has backed me all the way. "
+        "‘Now the hard work starts for all of us.’"
+    )
+    assert _speakers(text, [_actor(text, "Ola Berg")]) == [
+        ("I am delighted to be given the job,", "Ola Berg"),
+        ("I had a taste of it last year and enjoyed it.", "Ola Berg"),
+        ("The players have been brilliant and the board has backed me all the way.", "Ola Berg"),
+        ("Now the hard work starts for all of us.", "Ola Berg"),
+    ]
+
+
+def test_a_quote_after_a_sentence_about_someone_else_does_not_continue_the_last_speaker() -> None:
+    text = (
+        '"We are pleased with the first results," said Lena Fox. "The trial went well." '
+        "Dr Omar Haddad, who ran the second trial at the clinic, said he was more cautious. "
+        '"It is far too early to say anything."'
+    )
+    actors = [_actor(text, "Lena Fox"), _actor(text, "Omar Haddad")]
+    assert _speakers(text, actors) == [
+        ("We are pleased with the first results,", "Lena Fox"),
+        ("The trial went well.", "Lena Fox"),
+        ("It is far too early to say anything.", "Omar Haddad"),
+    ]
+
+
+def test_a_titled_person_named_between_blocks_a_pronoun() -> None:
+    # a caption ran into the text: "he" may be the chairman as well as Berg
+    text = (
+        "Ola Berg left the club in June to be with his family Club chairman Ivo Lund talked about the "
+        "future of the stadium. ‘We have big plans for the ground and the town,’ he explained."
+    )
+    actors = [_actor(text, "Ola Berg"), _actor(text, "Ivo Lund")]
+    assert _speakers(text, actors) == [("We have big plans for the ground and the town,", None)]
+
+
+def test_a_person_the_tagger_called_an_organization_is_found_by_surname() -> None:
+    text = 'Ada Quill won the final. "I kept to the plan all the way," said Quill.'
+    quill = Actor(name="Ada Quill", kind="organization", role=None, mentions=[[0, 9]])
+    assert _speakers(text, [quill]) == [("I kept to the plan all the way,", "Ada Quill")]
+
+
+def test_headline_quotes() -> None:
+    text = (
+        "Varga vows 'no more delays' on bridge\n\n"
+        "Mayor Ines Varga said on Monday that the bridge would open in spring."
+    )
+    assert _speakers(text, [_actor(text, "Ines Varga")]) == [("no more delays", "Ines Varga")]
+    # a headline with a claim and no subject before a verb: a quote, but whose is not said
+    text = "Lund 'to leave in May'\n\nIvo Lund is expected to step down, according to reports."
+    assert _speakers(text, [_actor(text, "Ivo Lund")]) == [("to leave in May", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a quote inside a quote belongs to the outer speaker and is not a quote of its own
+            "\"He told me 'never again' and I believed him at the time,\" said Ola Berg.",
+            [("He told me 'never again' and I believed him at the time,", "Ola Berg")],
+        ),
+        (  # a reporter's question is not the answerer's
+            '"Will you resign before the election?" a reporter asked. "No," said Ines Varga.',
+            [("Will you resign before the election?", None), ("No,", "Ines Varga")],
+        ),
+        (  # a slogan on a banner: nobody's words
+            'Ines Varga spoke to the crowd. The banner behind her read "Save our library".',
+            [],
+        ),
+    ],
+)
+def test_wrong_speaker_traps(text: str, expected: list[tuple[str, str | None]]) -> None:
+    actors = [_actor(text, name) for name in ("Ola Berg", "Ines Varga") if name in text]
+    assert _speakers(text, actors) == expected

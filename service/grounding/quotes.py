@@ -98,6 +98,7 @@ class _Speakers:
                     and end <= at
                     and later
                     and not inside
+                    and self._named(start, end)
                     and self._subject(start)
                 ):
                     best = (i, (start, end))
@@ -118,6 +119,11 @@ class _Speakers:
                 if best[1][1] <= start < at and not inside and self._titled(start):
                     return True
         return False
+
+    def _named(self, start: int, end: int) -> bool:
+        """Does the mention span hold a name (not blank, not padded), so it can be pointed at?"""
+        mention = self.text[start:end]
+        return bool(mention) and mention == mention.strip()
 
     def _subject(self, start: int) -> bool:
         """Does the mention at ``start`` open its sentence or clause (after titles only)?"""

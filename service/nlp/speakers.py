@@ -170,6 +170,10 @@ def rules_for(language: str) -> Rules:
     return rules
 
 
+_AUXILIARIES = words(
+    "had has have was were is are would will could should did does do may might must "
+    "había ha habría hatte hat hätte würde avait a aurait"
+)
 _CONNECTORS = frozenset(["of", "for", "de", "del", "van", "von", "der", "la", "le", "du", "and", "&"])
 _LEAD_WORDS = _CONNECTORS | _DEFINITE | {"a", "an", "un", "una", "une", "ein", "eine", "y", "und", "et"}
 
@@ -260,16 +264,17 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
         if not (_owner_or_title(text, chosen, run, rules) or _title_in_commas(text, chosen, run, rules)):
             break
         chosen = run
-    apposed = _apposed(text, chosen, runs[-1], end, rules)
+    apposed = _apposed(text, (start, end), chosen, runs[-1], rules)
     return _with_body_noun(text, apposed or chosen, end), False
 
 
-def _apposed(text: str, chosen: Span, last: Span, end: int, rules: Rules) -> Span | None:
-    """ "The Shadow Secretary of State for the Family, Theresa May, said": the name set off in
-    commas right before the verb is the speaker when the phrase opens with a title."""
+def _apposed(text: str, phrase: Span, chosen: Span, last: Span, rules: Rules) -> Span | None:
+    """ "The Minister of State for Rural Affairs, Ines Varga, said": the name set off in commas
+    right before the verb is the speaker when the phrase opens with a title."""
+    start, end = phrase
     if last == chosen or text[last[1] : end].strip() != "," or not text[: last[0]].rstrip().endswith(","):
         return None
-    words = [w.lower() for w in WORD.findall(text, chosen[0], last[0])]
+    words = [w.lower() for w in WORD.findall(text, start, last[0])]
     return last if any(w in rules.titles for w in words) else None
 
 
@@ -336,6 +341,8 @@ def _description(text: str, start: int, end: int, rules: Rules) -> tuple[Span, b
         return None
     if head.endswith("s") and not head.endswith("ss"):
         return None  # "said the artists": more than one person
+    if any(w.group().lower() in _AUXILIARIES for w in words):
+        return None  # "the chairman had said": a clause, and whoever he is, nobody named him
     return (words[0].start(), words[-1].end()), True
 
 
