@@ -275,7 +275,8 @@ def _speakers(text: str, actors: list[Actor]) -> list[tuple[str, str | None]]:
 
 def _actor(text: str, name: str, kind: str = "person") -> Actor:
     """An actor with every mention of ``name`` and of its last word in ``text``."""
-    spans, seen = [], set()
+    spans: list[list[int]] = []
+    seen: set[tuple[int, int]] = set()
     for form in (name, name.rsplit(maxsplit=1)[-1]):
         at = text.find(form)
         while at >= 0:
