@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
+import structlog
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from service.cli import app
+from service.evaluation import cli as eval_cli
 from service.grounding.quotes import attach_quotes, digest_quotes
 from service.nlp.quotes import find_quotes
 from service.schema import Actor
@@ -423,3 +431,83 @@ def test_headline_quotes() -> None:
 def test_wrong_speaker_traps(text: str, expected: list[tuple[str, str | None]]) -> None:
     actors = [_actor(text, name) for name in ("Ola Berg", "Ines Varga") if name in text]
     assert _speakers(text, actors) == expected
+
+
+# `newsbrief eval` scores quotes where rows have gold quotes
+
+
+@pytest.fixture
+def _restore_structlog() -> Iterator[None]:
+    saved = structlog.get_config()
+    yield
+    structlog.configure(**saved)
+
+
+def _gold(text: str, quoted: str, speaker: str | None) -> dict[str, object]:
+    start = text.index(quoted)
+    mention = text.index(speaker) if speaker else None
+    return {
+        "start": start,
+        "end": start + len(quoted),
+        "speaker": speaker,
+        "speaker_start": mention,
+        "speaker_end": None if mention is None else mention + len(speaker or ""),
+    }
+
+
+@pytest.mark.usefixtures("_restore_structlog")
+def test_eval_scores_quotes_from_a_gold_file_and_from_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(eval_cli, "default_extractor", lambda: None)
+    first = ARTICLE  # Jane Doe, Mark Green, Ruth Miles and an unnamed spokeswoman
+    second = (
+        "Harbour plan approved\n\nThe port board approved the harbour plan on Monday. "
+        '"The harbour will be busy again by summer," said board chair Ola Berg. '
+        'Critics called the plan "a gift to developers".'
+    )
+    rows = [
+        {"id": "r1", "article": first, "reference": "The council approved a schools budget."},
+        {
+            "id": "r2",
+            "article": second,
+            "reference": "The port board approved the harbour plan.",
+            # a row may carry its gold quotes itself; one of these two is not found
+            "quotes": [
+                _gold(second, "The harbour will be busy again by summer,", "Ola Berg"),
+                _gold(second, "approved the harbour plan", None),
+            ],
+        },
+    ]
+    dataset = tmp_path / "mine.jsonl"
+    dataset.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        json.dumps(
+            {
+                "source": "mine.jsonl",
+                "id": "r1",
+                "quotes": [
+                    _gold(first, "Every child in this town deserves a proper classroom,", "Jane Doe"),
+                    _gold(first, "The numbers do not add up,", "Mark Green"),
+                    _gold(first, "The money is there,", "Jane Doe"),  # gold says Jane Doe: scored wrong
+                ],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "report.json"
+    args = ["eval", str(dataset), "--gold-quotes", str(gold), "--out", str(out), "--no-progress"]
+    result = CliRunner().invoke(app, [*args, "--markdown"])
+    assert result.exit_code == 0, result.output
+    extractive = json.loads(out.read_text(encoding="utf-8"))["configurations"][1]
+    assert extractive["quote_rows"] == 2
+    assert extractive["quote_gold"] == 5
+    assert extractive["quote_recall"] == pytest.approx(4 / 5)
+    assert extractive["speaker_accuracy"] == pytest.approx(3 / 4)
+    assert extractive["wrong_speakers"] == 1  # Ruth Miles, where this gold says Jane Doe
+    assert "quotes · extractive: recall 80.0% of 5 gold quotes in 2 rows" in result.stdout
+    assert "--gold-quotes" in json.loads(out.read_text(encoding="utf-8"))["command"]
+    lead = json.loads(out.read_text(encoding="utf-8"))["configurations"][0]
+    assert lead["quote_rows"] == 0  # the lead-3 baseline has no quotes to score

@@ -12,8 +12,10 @@ figures published for the held-back part measure rules that never saw those arti
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from service.schema import Quote
@@ -32,6 +34,16 @@ def _iou(a: tuple[int, int], b: tuple[int, int]) -> float:
     inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
     union = max(a[1], b[1]) - min(a[0], b[0])
     return inter / union if union else 0.0
+
+
+def load_gold(path: Path) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """The gold quotes of ``path`` (``bench/gold/quotes.jsonl``'s format) by (source file name, row id)."""
+    gold: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            gold[(str(row["source"]), str(row["id"]))] = list(row["quotes"])
+    return gold
 
 
 def same_speaker(found: str | None, gold: str | None) -> bool:
@@ -78,6 +90,16 @@ class QuoteScores:
                 said = f"{quote.text[:50]!r}: {quote.speaker!r}, gold {g['speaker']!r}"
                 self.notes.append(f"wrong speaker {article_id} {said}")
 
+    @classmethod
+    def pooled(cls, parts: Iterable[QuoteScores]) -> QuoteScores:
+        """The counts of ``parts`` added up (a micro average over their articles)."""
+        total = cls()
+        for part in parts:
+            for name in _COUNTS:
+                setattr(total, name, getattr(total, name) + getattr(part, name))
+            total.notes += part.notes
+        return total
+
     @property
     def recall(self) -> float:
         return self.matched / self.gold if self.gold else 0.0
@@ -103,3 +125,6 @@ class QuoteScores:
             "wrong_speaker": self.wrong_speaker,
             "missing_speaker": self.missing_speaker,
         }
+
+
+_COUNTS = ("gold", "found", "matched", "with_speaker", "speaker_right", "wrong_speaker", "missing_speaker")
