@@ -15,9 +15,11 @@ Anything else leaves the speaker ``None``: a quote is never given a speaker the 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from service.grounding.locate import actor_mentions
 from service.nlp.countries import country_code
@@ -55,7 +57,12 @@ class _Speakers:
     actors: list[Actor]
     language: str
     titles: frozenset[str]  # words that may stand before a name: titles, honorifics, articles
-    quoted: list[Span]  # the quotes' spans: a name inside a quote is not who speaks next
+    quoted: list[Span]  # the quotes' spans, in order: a name inside a quote is not who speaks next
+
+    def in_quote(self, at: int) -> bool:
+        """Is ``at`` inside one of the quotes (a name there is not who speaks next)?"""
+        i = bisect_right(self.quoted, (at, len(self.text) + 1)) - 1
+        return i >= 0 and self.quoted[i][0] <= at < self.quoted[i][1]
 
     def by_mention(self, span: Span) -> tuple[int, Span] | None:
         for i, actor in enumerate(self.actors):
@@ -91,13 +98,11 @@ class _Speakers:
             if actor.kind != "person":
                 continue
             for start, end in actor.mentions:
-                later = best is None or start > best[1][0]
-                inside = any(s <= start < e for s, e in self.quoted)
                 if (
                     at - PRONOUN_REACH_CHARS <= start
                     and end <= at
-                    and later
-                    and not inside
+                    and (best is None or start > best[1][0])
+                    and not self.in_quote(start)
                     and self._named(start, end)
                     and self._subject(start)
                 ):
@@ -115,8 +120,7 @@ class _Speakers:
             if i == best[0] or actor.kind != "person":
                 continue
             for start, _ in actor.mentions:
-                inside = any(s <= start < e for s, e in self.quoted)
-                if best[1][1] <= start < at and not inside and self._titled(start):
+                if best[1][1] <= start < at and not self.in_quote(start) and self._titled(start):
                     return True
         return False
 
@@ -135,13 +139,12 @@ class _Speakers:
 
     def _unknown_name_between(self, start: int, end: int) -> bool:
         """Is a full name that no actor has written between ``start`` and ``end``?"""
-        known = {(s, e) for actor in self.actors for s, e in actor.mentions}
+        known = _Cover({(s, e) for actor in self.actors for s, e in actor.mentions})
         for match in _NAME.finditer(self.text, start, end):
-            covered = any(s <= match.start() < e for s, e in known)
             name_start = self._name_start(match.start(), match.end())
             if (
-                not covered
-                and name_start is not None
+                name_start is not None
+                and match.start() not in known
                 and (self._subject(name_start) or name_start > match.start() or self._titled(match.start()))
             ):
                 # "Anna Lopez won. Then John Smith spoke. She said" or "... chairman Ken Ito
@@ -180,6 +183,19 @@ class _Speakers:
             mentions = sorted({*mentions, span})
         self.actors.append(Actor(name=canonical, kind=kind, role=None, mentions=[list(m) for m in mentions]))
         return len(self.actors) - 1, span
+
+
+class _Cover:
+    """Which positions a set of spans covers, answered by bisection (spans may nest or overlap)."""
+
+    def __init__(self, spans: set[Span]) -> None:
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        self.reach = list(accumulate((e for _, e in ordered), max))  # the furthest end so far
+
+    def __contains__(self, at: int) -> bool:
+        i = bisect_right(self.starts, at)
+        return i > 0 and self.reach[i - 1] > at
 
 
 def _kind_of(name: str, language: str) -> ActorKind | None:
@@ -248,7 +264,11 @@ def attach_quotes(
     titles = title_words(language) | _ARTICLES
     items = find_quotes(text, language) if found is None else list(found)
     speakers = _Speakers(
-        text, [a.model_copy() for a in actors], language, frozenset(titles), [item.span for item in items]
+        text,
+        [a.model_copy() for a in actors],
+        language,
+        frozenset(titles),
+        sorted(item.span for item in items),
     )
     quotes: list[Quote] = []
     last: tuple[int, Span] | None = None

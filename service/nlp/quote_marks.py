@@ -10,7 +10,9 @@ one, as news style writes long quotes; a mark that opens a new quote while one i
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 Span = tuple[int, int]
 
@@ -22,6 +24,7 @@ QUOTE_MARK = re.compile(r"[\"“”„‟«»‹›]|(?<!\w)['‘’]|['‘’](
 _AMBIGUOUS = "‘'\""  # also apostrophes or closing marks: they open only where a quote can open
 _OPEN_CONTEXT = re.compile(r"(?:^|[\s(\[{—–\-:/])$")
 SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
+_END_CHARS = ".!?…\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,11 +122,21 @@ def sentence_after(text: str, at: int) -> str:
     return text[at : end.start() + 1 if end else len(text)]
 
 
+@lru_cache(maxsize=8)
+def _sentence_ends(text: str) -> tuple[list[int], list[int]]:
+    """Where each sentence end of ``text`` starts and ends (found once per article, not per quote:
+    a news text flattened into one paragraph would be scanned from its start for every quote)."""
+    matches = list(SENTENCE_END.finditer(text))
+    return [m.start() for m in matches], [m.end() for m in matches]
+
+
 def sentence_before(text: str, at: int, floor: int) -> tuple[int, str]:
     """The sentence's text before ``at`` (from its start, or the last closing quote mark)."""
-    start = floor
-    for match in SENTENCE_END.finditer(text, floor, at):
-        start = match.end()
+    starts, ends = _sentence_ends(text)
+    i = bisect_right(ends, at) - 1  # the last sentence end that ends by ``at``
+    start = ends[i] if i >= 0 and starts[i] >= floor else floor
+    if floor < at and text[at - 1] in _END_CHARS:
+        start = at  # a full stop right before ``at`` ends a sentence there, whatever follows it
     for match in QUOTE_MARK.finditer(text, start, at):
         start = match.end()  # another quote's mark: what is before it is not about this quote
     return start, text[start:at]
