@@ -511,3 +511,105 @@ def test_eval_scores_quotes_from_a_gold_file_and_from_rows(
     assert "--gold-quotes" in json.loads(out.read_text(encoding="utf-8"))["command"]
     lead = json.loads(out.read_text(encoding="utf-8"))["configurations"][0]
     assert lead["quote_rows"] == 0  # the lead-3 baseline has no quotes to score
+
+
+# es / de / fr: a small gold set of our own, one article per language
+
+
+ES_ARTICLE = (
+    "Valdemora aprueba el presupuesto escolar\n\n"
+    "El Ayuntamiento de Valdemora aprobó el lunes el nuevo presupuesto para las escuelas. "
+    "La alcaldesa Lucía Ferrer defendió el plan ante el pleno.\n\n"
+    "«Cada niño de este pueblo merece un aula digna», afirmó Ferrer. "
+    "«Llevamos demasiado tiempo esperando».\n\n"
+    "El portavoz de la oposición, Andrés Molina, calificó el plan de «un error costoso». "
+    "Según Molina, «las cuentas no salen».\n\n"
+    "—No vamos a permitir más retrasos —dijo la alcaldesa.\n\n"
+    "Ferrer dijo que las obras empezarán «en cuanto sea posible»."
+)
+DE_ARTICLE = (
+    "Altheim beschließt Schulhaushalt\n\n"
+    "Der Stadtrat von Altheim hat am Dienstag den neuen Schulhaushalt beschlossen. "
+    "Bürgermeisterin Anna Lorenz verteidigte den Plan.\n\n"
+    "„Jedes Kind in dieser Stadt verdient ein ordentliches Klassenzimmer“, sagte Lorenz. "
+    "„Wir haben lange genug gewartet.“\n\n"
+    "Oppositionsführer Markus Hill nannte den Plan „einen teuren Fehler“. "
+    "„Die Zahlen stimmen nicht“, so Hill.\n\n"
+    "»Wir bauen die neue Brücke bis zum Jahr 2027«, erklärte Lorenz am Abend."
+)
+FR_ARTICLE = (
+    "Valmont adopte le budget des écoles\n\n"
+    "Le conseil municipal de Valmont a adopté mardi le nouveau budget des écoles. "
+    "La maire Claire Dubois a défendu le projet devant les élus.\n\n"
+    "« Chaque enfant de cette ville mérite une vraie salle de classe », a déclaré Claire Dubois. "
+    "« Nous avons assez attendu. »\n\n"
+    "Le chef de l'opposition, Paul Martin, a qualifié le plan d'« erreur coûteuse ». "
+    "Selon Paul Martin, « les chiffres ne tiennent pas ».\n\n"
+    "« Il m'a dit ‹ jamais plus › et je l'ai cru », a déclaré Paul Martin."
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "people", "expected"),
+    [
+        (
+            "es",
+            ES_ARTICLE,
+            ["Lucía Ferrer", "Andrés Molina"],
+            [
+                ("Cada niño de este pueblo merece un aula digna", "Lucía Ferrer"),
+                ("Llevamos demasiado tiempo esperando", "Lucía Ferrer"),
+                ("un error costoso", "Andrés Molina"),
+                ("las cuentas no salen", "Andrés Molina"),
+                # a dialogue dash, and "la alcaldesa": the one person the article calls that,
+                # not Molina, the last person named
+                ("No vamos a permitir más retrasos", "Lucía Ferrer"),
+                ("en cuanto sea posible", "Lucía Ferrer"),
+            ],
+        ),
+        (
+            "de",
+            DE_ARTICLE,
+            ["Anna Lorenz", "Markus Hill"],
+            [
+                ("Jedes Kind in dieser Stadt verdient ein ordentliches Klassenzimmer", "Anna Lorenz"),
+                ("Wir haben lange genug gewartet.", "Anna Lorenz"),
+                ("einen teuren Fehler", "Markus Hill"),  # "Oppositionsführer" is a title
+                ("Die Zahlen stimmen nicht", "Markus Hill"),
+                ("Wir bauen die neue Brücke bis zum Jahr 2027", "Anna Lorenz"),  # »…«
+            ],
+        ),
+        (
+            "fr",
+            FR_ARTICLE,
+            ["Claire Dubois", "Paul Martin"],
+            [
+                ("Chaque enfant de cette ville mérite une vraie salle de classe", "Claire Dubois"),
+                ("Nous avons assez attendu.", "Claire Dubois"),  # « … » set off with spaces
+                ("erreur coûteuse", "Paul Martin"),  # d'« … »: an elision, not a closing mark
+                ("les chiffres ne tiennent pas", "Paul Martin"),
+                ("Il m'a dit ‹ jamais plus › et je l'ai cru", "Paul Martin"),  # ‹ › inside « »
+            ],
+        ),
+    ],
+)
+def test_quotes_in_spanish_german_and_french(
+    language: str, text: str, people: list[str], expected: list[tuple[str, str | None]]
+) -> None:
+    quotes, _ = attach_quotes(text, [_actor(text, name) for name in people], language=language)
+    assert [(q.text, q.speaker) for q in quotes] == expected
+    for quote in quotes:
+        assert text[quote.span[0] : quote.span[1]] == quote.text
+
+
+def test_a_description_names_the_one_person_the_article_calls_that() -> None:
+    text = (
+        "Mayor Ines Varga opened the bridge. Council leader Ola Berg spoke next. "
+        '"It was worth the wait," the mayor said.'
+    )
+    actors = [_actor(text, "Ines Varga"), _actor(text, "Ola Berg")]
+    assert _speakers(text, actors) == [("It was worth the wait,", "Ines Varga")]
+    # nobody is called "the champion", and two people are named: no speaker
+    text = 'Ines Varga won the race and Ola Berg came second. "It was hard," the champion said.'
+    actors = [_actor(text, "Ines Varga"), _actor(text, "Ola Berg")]
+    assert _speakers(text, actors) == [("It was hard,", None)]

@@ -25,7 +25,7 @@ from service.grounding.locate import actor_mentions
 from service.nlp.countries import country_code
 from service.nlp.quotes import BODY_NOUNS, FoundQuote, find_quotes
 from service.nlp.roles import title_words
-from service.nlp.speakers import words
+from service.nlp.speakers import is_pronoun, words
 from service.schema import Actor, ActorKind, Quote
 
 Span = tuple[int, int]
@@ -113,14 +113,39 @@ class _Speakers:
             return None
         return best
 
-    def _other_person_between(self, best: tuple[int, Span], at: int) -> bool:
+    def described(self, span: Span) -> tuple[int, Span] | None:
+        """The person a description ("the mayor", "la alcaldesa") stands for: the one person whose
+        role, or a title written before one of their names, is the description's last word."""
+        head = self.text[span[0] : span[1]].split()[-1].casefold()
+        found: list[tuple[int, Span]] = []
+        for i, actor in enumerate(self.actors):
+            if actor.kind != "person":
+                continue
+            earlier = [(s, e) for s, e in actor.mentions if e <= span[0] and not self.in_quote(s)]
+            titled = (actor.role or "").casefold().split() + [
+                w.casefold() for s, _ in actor.mentions for w in self.text[max(0, s - 40) : s].split()[-1:]
+            ]
+            if earlier and head in titled:
+                found.append((i, earlier[-1]))
+        if found:
+            return found[0] if len(found) == 1 else None
+        # nobody is called that in the article ("the world indoor champion"): the person named
+        # last as a subject, only when no other person is named between them at all
+        best = self.person_before(span[0], None)
+        return None if best is None or self._other_person_between(best, span[0], titled_only=False) else best
+
+    def _other_person_between(self, best: tuple[int, Span], at: int, *, titled_only: bool = True) -> bool:
         """Is another person named between the pronoun's subject and the pronoun, with a title
         ("... his wife Masters chairman Ken Ito talked ... he said": maybe Ito)?"""
         for i, actor in enumerate(self.actors):
             if i == best[0] or actor.kind != "person":
                 continue
             for start, _ in actor.mentions:
-                if best[1][1] <= start < at and not self.in_quote(start) and self._titled(start):
+                if (
+                    best[1][1] <= start < at
+                    and not self.in_quote(start)
+                    and (not titled_only or self._titled(start))
+                ):
                     return True
         return False
 
@@ -215,7 +240,9 @@ def _resolve(
     if found.speaker is None:
         return None
     if found.pronoun:
-        return speakers.person_before(found.speaker[0], last)
+        if is_pronoun(speakers.text[found.speaker[0] : found.speaker[1]], speakers.language):
+            return speakers.person_before(found.speaker[0], last)
+        return speakers.described(found.speaker)
     named = speakers.by_mention(found.speaker)
     if named is not None:
         return named

@@ -243,9 +243,18 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
     return found
 
 
+def past_close(text: str, end: int) -> int:
+    """Where the text goes on after a quote's words end at ``end``: past its closing mark, which
+    French style sets off with a space ("… classe », a déclaré")."""
+    at = end
+    while at < len(text) and text[at] in " \u00a0\u202f":
+        at += 1
+    return at + 1 if at < len(text) and QUOTE_MARK.match(text, at) else end + 1
+
+
 def _same_sentence(text: str, previous: FoundQuote, piece: Piece) -> bool:
     """Does ``piece`` follow ``previous`` in the same sentence, a few words on ("and a")?"""
-    between = text[previous.span[1] + 1 : piece.open_at]
+    between = text[past_close(text, previous.span[1]) : piece.open_at]
     return (
         previous.span[1] < piece.open_at
         and not previous.runs_on
@@ -265,7 +274,7 @@ def _opens_paragraph_after(
     if piece.open_at != floor or previous.span[1] >= floor:
         return False
     before = paragraph_starts[bisect_right(paragraph_starts, floor - 1) - 1]
-    tail = text[previous.span[1] + 1 : floor].strip()  # at most the attribution: '", she said.'
+    tail = text[past_close(text, previous.span[1]) : floor].strip()  # at most the attribution: '", she said.'
     ends = [m for m in SENTENCE_END.finditer(tail) if m.group() != "\n"]
     return previous.span[0] >= before and len(ends) <= 1 and len(tail.split()) <= MAX_SPEAKER_WORDS
 
@@ -275,7 +284,7 @@ def _consecutive(text: str, previous: FoundQuote, piece: Piece, floor: int, rule
     if previous.span[1] < floor:
         return False  # another paragraph
     _, before = sentence_before(text, piece.open_at, floor)
-    if before.strip() or QUOTE_MARK.search(text, previous.span[1] + 1, piece.open_at):
+    if before.strip() or QUOTE_MARK.search(text, past_close(text, previous.span[1]), piece.open_at):
         return False
     # '"A," said Lee, who lives in Hull. "B."' goes on; '"A." Ann Cole, who ..., said she was
     # shocked. "B."' does not: a quote that ended its sentence is followed by a sentence of its own,
@@ -283,7 +292,7 @@ def _consecutive(text: str, previous: FoundQuote, piece: Piece, floor: int, rule
     if text[previous.span[1] - 1 : previous.span[1]] not in ".!?":
         return True
     assert previous.speaker is not None
-    for name in CAPITALISED.finditer(text, previous.span[1] + 1, piece.open_at):
+    for name in CAPITALISED.finditer(text, past_close(text, previous.span[1]), piece.open_at):
         word = name.group().lower().rstrip(".")
         known = word in rules.titles or word in rules.stops or rules.pronoun.match(word)
         if not previous.speaker[0] <= name.start() < previous.speaker[1] and not known:

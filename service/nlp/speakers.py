@@ -83,6 +83,11 @@ _PRONOUNS = {
     "de": "er|sie",
     "fr": "il|elle|ils|elles",
 }
+# German writes titles as one capitalised compound before the name: "Oppositionsführer Markus Hill".
+_TITLE_COMPOUNDS = {
+    "de": r"(?:führer|meister|minister|chef|sprecher|präsident|vorsitzende|kanzler|direktor|trainer|leiter|"
+    r"sekretär|berater|experte|vorstand|kandidat)(?:in|innen|s|r)?$"
+}
 # Auxiliaries of the passive: "she was told", "fue informado", "wurde gesagt", "a été dit".
 _PASSIVE = {
     "en": "was|were|been|being|is|are|be|get|got",
@@ -125,6 +130,7 @@ class Rules:
     a_pronoun: re.Pattern[str]  # a pronoun anywhere in a chunk
     pronoun_subject: re.Pattern[str]  # a pronoun opening a clause of lowercase words only
     titles: frozenset[str]  # words before a name that are not part of it ("Prime Minister", "Mr")
+    title_compound: re.Pattern[str]  # a German compound that is a title ("Oppositionsführer")
     stops: frozenset[str]  # a capitalised stop word is a sentence opening, not a name
 
 
@@ -156,11 +162,17 @@ def _rules(language: str) -> Rules:
             rf"^\s*((?i:{_alternation(_PRONOUNS[lang])}))\b(?:\s+[^\W\d_A-ZÀ-Þ][\w'’-]*){{1,8}}\s+(?:and|y|und|et)\s*$"
         ),
         titles=title_words(lang),
+        title_compound=re.compile(_TITLE_COMPOUNDS.get(lang, r"(?!)")),
         stops=stop_words(lang),
     )
 
 
 _RULES: dict[str, Rules] = {}
+
+
+def is_pronoun(word: str, language: str) -> bool:
+    """Is ``word`` one of the language's subject pronouns ("she", "elle")?"""
+    return rules_for(language).pronoun.match(word) is not None
 
 
 def rules_for(language: str) -> Rules:
@@ -301,6 +313,7 @@ def _opens_phrase(text: str, start: int, run: Span, rules: Rules) -> bool:
     # ("said an IAAF spokesman", "chairman and chief executive"); "between Britain and" is deeper
     return all(
         w.lower().rstrip(".") in rules.titles
+        or rules.title_compound.search(w.lower())
         or w in _LEAD_WORDS
         or (w.lower() in rules.stops and w[:1].isupper())
         for w in WORD.findall(lead)
@@ -354,7 +367,7 @@ def _clean_run(text: str, run: Span, rules: Rules) -> Span | None:
     start, end = run
     for word in WORD.finditer(text, start, end):
         low = word.group().lower().rstrip(".")
-        if low not in rules.titles and low not in rules.stops:
+        if low not in rules.titles and low not in rules.stops and not rules.title_compound.search(low):
             break
         start = word.end()
     start, end = trim(text, start, end)
