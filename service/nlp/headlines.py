@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from service.nlp.speakers import Rules
+from service.nlp.attribution import Rules
 
 Span = tuple[int, int]
 

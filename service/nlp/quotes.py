@@ -26,6 +26,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import Any
 
+from service.nlp.attribution import BODY_NOUNS, INVERTED, Rules, rules_for
 from service.nlp.headlines import headline_of, headline_speaker
 from service.nlp.quote_marks import (
     PARAGRAPH,
@@ -36,7 +37,7 @@ from service.nlp.quote_marks import (
     sentence_after,
     sentence_before,
 )
-from service.nlp.speakers import BODY_NOUNS, INVERTED, Rules, rules_for, speaker_in
+from service.nlp.speakers import speaker_in
 
 __all__ = ["BODY_NOUNS", "FoundQuote", "find_quotes"]
 
