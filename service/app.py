@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ):
             app.state.runtime = runtime
             app.state.jobs = jobs
-            async with paced_collections():  # the garbage collector on a clock (service/http/gcpolicy.py)
+            async with paced_collections():  # the collector when garbage built up (service/http/gcpolicy.py)
                 yield
         await rate_limits.aclose()
         await backends.aclose()

@@ -43,7 +43,8 @@ def fake_llm(_fake_server: FakeLLM) -> FakeLLM:
     return _fake_server
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback TCP port that was free a moment ago (the OS picks it)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
@@ -68,7 +69,7 @@ def running_service(settings: Settings, *, like_cli: bool = False) -> Iterator[s
 @contextlib.contextmanager
 def serving(app: Any, **options: Any) -> Iterator[str]:
     """Serve an ASGI app with uvicorn on a free loopback port (in a thread); yields the base URL."""
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, **{"log_level": "warning", **options})
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

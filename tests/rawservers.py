@@ -1,4 +1,4 @@
-"""Misbehaving upstreams on raw loopback sockets, for what tests/fakellm.py cannot do.
+"""Misbehaving upstreams on raw loopback sockets, for what tests/fakellm/ cannot do.
 
 `SlowUpstream` is an OpenAI-compatible endpoint that answers every request with a
 script of byte writes and pauses (`Trickle`): headers sent one byte at a time, a body

@@ -3,101 +3,33 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx2
 import pytest
 
 from tests.answers import GOOD
-from tests.conftest import Receiver, _free_port, wait_for
+from tests.conftest import Receiver, wait_for
 from tests.fakellm import FakeLLM, ok
-from tests.test_callbacks import CALLBACK_SECRET
+from tests.processes import Api, service_env
 
-NEWSBRIEF = Path(sys.executable).with_name("newsbrief")
 V1 = "summarize@1"
 
 
-class Served:
-    """`newsbrief serve` as a real process on a fixed port and data dir."""
-
-    def __init__(self, data_dir: Path, fake: FakeLLM, log: Path) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **os.environ,
-            "NEWSBRIEF_ENGINE": "openai",
-            "OPENAI_BASE_URL": fake.base_url,
-            "OPENAI_API_KEY": "test-key",
-            "NEWSBRIEF_MODEL": "fake-model",
-            "NEWSBRIEF_DATA_DIR": str(data_dir),
-            "NEWSBRIEF_JOB_CONCURRENCY": "1",
-            "NEWSBRIEF_LLM_TIMEOUT_S": "10",
-            "NEWSBRIEF_DEADLINE_S": "20",
-            "NEWSBRIEF_GROUNDING_WORKERS": "0",
-            "NEWSBRIEF_CALLBACK_SECRET": CALLBACK_SECRET,
-            "NEWSBRIEF_CALLBACK_ALLOW": "127.0.0.1",
-            "NEWSBRIEF_CALLBACK_BACKOFF_INITIAL_S": "0.05",
-            "NEWSBRIEF_CALLBACK_BACKOFF_MAX_S": "0.2",
-            "NEWSBRIEF_CALLBACK_TIMEOUT_S": "10",
-        }
-        self.log = log
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(
-                [str(NEWSBRIEF), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-
-        def healthy() -> bool:
-            assert self.proc is not None
-            assert self.proc.poll() is None, self.log.read_text()
-            try:
-                return httpx2.get(self.url + "/healthz", timeout=1).status_code == 200
-            except httpx2.HTTPError:
-                return False
-
-        wait_for(healthy, timeout_s=30, every_s=0.1)
-
-    def kill9(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def job(self, job_id: str) -> dict[str, Any]:
-        view: dict[str, Any] = httpx2.get(f"{self.url}/v1/jobs/{job_id}", timeout=5).json()
-        return view
-
-
 @pytest.fixture
-def served(tmp_path: Path, fake_llm: FakeLLM) -> Iterator[Served]:
-    server = Served(tmp_path / "data", fake_llm, tmp_path / "service.log")
+def served(tmp_path: Path, fake_llm: FakeLLM) -> Iterator[Api]:
+    """`newsbrief serve` as a real process on a fixed port and data dir, one job at a time."""
+    env = service_env(fake_llm, tmp_path / "data", NEWSBRIEF_JOB_CONCURRENCY="1", NEWSBRIEF_DEADLINE_S="20")
+    server = Api(env, tmp_path / "service.log")
     try:
         yield server
     finally:
         server.stop()
 
 
-def _submit(server: Served, text: str, receiver: Receiver) -> str:
+def _submit(server: Api, text: str, receiver: Receiver) -> str:
     body = {"text": text, "prompt": V1, "callback_url": receiver.url()}
     response = httpx2.post(server.url + "/v1/jobs", json=body, timeout=10)
     assert response.status_code == 202, response.text
@@ -113,7 +45,7 @@ def _ids_by_job(receiver: Receiver) -> dict[str, set[str]]:
 
 
 def test_kill_9_with_a_running_and_a_queued_job(
-    served: Served, fake_llm: FakeLLM, seed_text: str, receiver: Receiver
+    served: Api, fake_llm: FakeLLM, seed_text: str, receiver: Receiver
 ) -> None:
     fake_llm.default(ok(GOOD, delay_s=3.0))
     served.start()
@@ -143,7 +75,7 @@ def test_kill_9_with_a_running_and_a_queued_job(
 
 
 def test_kill_9_during_the_callback_redelivers_with_the_same_webhook_id(
-    served: Served, fake_llm: FakeLLM, seed_text: str, receiver: Receiver
+    served: Api, fake_llm: FakeLLM, seed_text: str, receiver: Receiver
 ) -> None:
     fake_llm.default(ok(GOOD))
     receiver.hold_s = 3.0  # the receiver has the body, but we never see its answer
@@ -162,7 +94,7 @@ def test_kill_9_during_the_callback_redelivers_with_the_same_webhook_id(
 
 
 def test_sigterm_puts_a_running_job_back_without_counting_the_run(
-    served: Served, fake_llm: FakeLLM, seed_text: str, receiver: Receiver
+    served: Api, fake_llm: FakeLLM, seed_text: str, receiver: Receiver
 ) -> None:
     fake_llm.default(ok(GOOD, delay_s=3.0))
     served.start()

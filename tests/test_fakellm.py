@@ -1,17 +1,21 @@
-"""Tests for tests/fakellm.py, driven through the real openai SDK over loopback HTTP."""
+"""Tests for tests/fakellm/ (both builds), driven through the real openai SDK over loopback HTTP."""
 
 from __future__ import annotations
 
 import asyncio
 import http.client
 import json
+import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from typing import Any
 
 import openai
 import pytest
 
+from tests.conftest import serving
 from tests.fakellm import (
     Call,
     FakeLLM,
@@ -24,6 +28,7 @@ from tests.fakellm import (
     server_error,
     timeout,
 )
+from tests.fakellm.fast import FakeConfig, FastFake
 
 MESSAGES: list[openai.types.chat.ChatCompletionMessageParam] = [{"role": "user", "content": "hi"}]
 
@@ -269,7 +274,7 @@ def test_delay_beyond_client_timeout_raises_api_timeout_error(fake: FakeLLM) -> 
         started = time.monotonic()
         with pytest.raises(openai.APITimeoutError):
             ask(c)
-        assert 0.15 <= time.monotonic() - started < 2
+        assert time.monotonic() - started >= 0.15  # the client's 0.2 s, not an early error
         assert ask(c).choices[0].message.content == "slow but fine"
     assert fake.calls[0].headers["x-stainless-read-timeout"] == "0.2"
 
@@ -282,7 +287,7 @@ def test_stop_does_not_wait_for_pending_delays() -> None:
         ask(c)
     started = time.monotonic()
     fake.stop()
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 60  # the scripted delay was cut short, not waited out
 
 
 def test_sdk_retries_are_visible_as_separate_calls(fake: FakeLLM) -> None:
@@ -317,23 +322,35 @@ def test_async_client_sequence_reset_and_timeout(fake: FakeLLM) -> None:
 
 
 def test_a_delayed_reply_does_not_block_other_requests(fake: FakeLLM) -> None:
-    fake.default(lambda call: ok("slow", delay_s=0.3) if last_user_text(call) == "slow" else ok("fast"))
+    # The slow reply waits until the fast request has been answered: a server that handled one
+    # request at a time could not answer the fast one, and the slow one would give up waiting.
+    slow_arrived, fast_answered = threading.Event(), threading.Event()
 
-    async def timed(c: openai.AsyncOpenAI, text: str, started: float) -> tuple[str, float]:
+    def reply(call: Call) -> Reply:
+        if last_user_text(call) == "fast":
+            return ok("fast")
+        slow_arrived.set()
+        return ok("slow" if fast_answered.wait(10) else "the fast request never came through")
+
+    fake.default(reply)
+    finished: list[str] = []
+
+    async def ask_async(c: openai.AsyncOpenAI, text: str) -> str:
         got = await c.chat.completions.create(model="m", messages=[{"role": "user", "content": text}])
-        return got.choices[0].message.content or "", time.monotonic() - started
+        finished.append(text)
+        if text == "fast":
+            fast_answered.set()
+        return got.choices[0].message.content or ""
 
-    async def scenario() -> list[tuple[str, float]]:
-        async with aclient(fake) as c:
-            started = time.monotonic()
-            slow = asyncio.create_task(timed(c, "slow", started))
-            await asyncio.sleep(0.05)  # make sure the slow request is in flight first
-            fast = await timed(c, "fast", started)
+    async def scenario() -> list[str]:
+        async with aclient(fake, timeout_s=20) as c:
+            slow = asyncio.create_task(ask_async(c, "slow"))
+            assert await asyncio.to_thread(slow_arrived.wait, 10)  # the slow request is in flight first
+            fast = await ask_async(c, "fast")
             return [await slow, fast]
 
-    (slow_text, slow_t), (fast_text, fast_t) = asyncio.run(scenario())
-    assert (slow_text, fast_text) == ("slow", "fast")
-    assert fast_t < 0.25 <= slow_t
+    assert asyncio.run(scenario()) == ["slow", "fast"]
+    assert finished == ["fast", "slow"]
     assert len(fake.calls) == 2
 
 
@@ -408,3 +425,76 @@ def test_lifecycle() -> None:
     fake.stop()  # idempotent
     with pytest.raises(TypeError):
         fake.script(ok("x"), "not a reply")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- the benchmark build (fast)
+
+
+@pytest.fixture
+def fast_fake() -> Iterator[str]:
+    app = FastFake(FakeConfig(seed=7), {"summary": "fast"}, "bench-model")
+    with serving(app, http="httptools", lifespan="off", access_log=False) as root:
+        yield root
+
+
+def test_fast_build_answers_the_same_completion_through_the_sdk(fast_fake: str) -> None:
+    with openai.OpenAI(base_url=fast_fake + "/v1", api_key="t", max_retries=0, timeout=5) as c:
+        answer = ask(c)
+        assert [m.id for m in c.models.list()] == ["bench-model"]
+        with pytest.raises(openai.NotFoundError):
+            c.completions.create(model="m", prompt="legacy endpoint")
+    assert answer.object == "chat.completion"
+    assert answer.model == "bench-model"
+    assert json.loads(answer.choices[0].message.content or "") == {"summary": "fast"}
+    assert answer.usage is not None
+    assert (answer.usage.prompt_tokens, answer.usage.completion_tokens) == (800, 120)
+    _, stats = _get_json(fast_fake + "/stats")
+    assert stats["by_outcome"] == {"ok": 1, "429": 0, "500": 0, "reset": 0}
+
+
+@pytest.mark.parametrize(
+    ("mix", "raised"),
+    [
+        ("429=1", openai.RateLimitError),
+        ("500=1", openai.InternalServerError),
+        ("reset=1", openai.APIConnectionError),
+    ],
+)
+def test_fast_build_faults_are_the_shared_fault_replies(
+    fast_fake: str, mix: str, raised: type[openai.OpenAIError]
+) -> None:
+    status, config = _get_json(
+        fast_fake + "/config", {"fault_rate": 1, "fault_mix": mix, "retry_after_ms": 1500}
+    )
+    assert status == 200
+    assert config["fault_mix"] == {mix.split("=", maxsplit=1)[0]: 1.0}
+    with (
+        openai.OpenAI(base_url=fast_fake + "/v1", api_key="t", max_retries=0, timeout=5) as c,
+        pytest.raises(raised) as exc_info,
+    ):
+        ask(c)
+    if isinstance(exc_info.value, openai.RateLimitError):
+        headers = exc_info.value.response.headers
+        assert (headers["retry-after-ms"], headers["retry-after"]) == ("1500", "2")  # seconds round up
+        assert exc_info.value.code == "rate_limit_exceeded"
+    _, stats = _get_json(fast_fake + "/stats")
+    assert stats["by_outcome"][mix.split("=", maxsplit=1)[0]] == 1
+
+
+def test_fast_build_refuses_unknown_settings(fast_fake: str) -> None:
+    status, body = _get_json(fast_fake + "/config", {"latency": 5})
+    assert status == 400
+    assert "unknown setting" in body["error"]
+    status, body = _get_json(fast_fake + "/config", {"fault_mix": "503=1"})
+    assert status == 400
+
+
+def _get_json(url: str, payload: dict[str, Any] | None = None) -> tuple[int, Any]:
+    data = None if payload is None else json.dumps(payload).encode()
+    request = urllib.request.Request(url, data=data, method="GET" if data is None else "POST")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return exc.code, json.loads(exc.read())

@@ -1,35 +1,81 @@
-"""The garbage collector runs on a clock while the app runs, and automatically again after."""
+"""The garbage collector runs when garbage can have built up, and automatically again after the app."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import weakref
+from typing import Any
 
 from service.http.gcpolicy import paced_collections
 
 
-def test_collections_are_paced_while_the_app_runs_and_automatic_after() -> None:
-    async def scenario() -> dict[int, int]:
-        runs: dict[int, int] = {0: 0, 1: 0, 2: 0}
+class _Node:
+    """An object in a reference cycle: only the collector can free it."""
 
-        def count(phase: str, info: dict[str, int]) -> None:
-            if phase == "start":
-                runs[info["generation"]] += 1
+    def __init__(self) -> None:
+        self.me = self
 
-        async with paced_collections(young_every_s=0.01, full_every_s=0.1):
+
+def _collections(
+    scenario: Any, *, check_every_s: float, garbage_budget: int, full_every_s: float
+) -> tuple[int, Any]:
+    """Run ``scenario()`` inside the paced block; full collections counted, and what it returned."""
+    runs = [0]
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] == 2:
+            runs[0] += 1
+
+    async def main() -> Any:
+        async with paced_collections(
+            check_every_s=check_every_s, garbage_budget=garbage_budget, full_every_s=full_every_s
+        ):
             assert not gc.isenabled()
             gc.callbacks.append(count)
             try:
-                await asyncio.sleep(0.35)
+                return await scenario()
             finally:
                 gc.callbacks.remove(count)
-        assert gc.isenabled()
-        return runs
 
-    gc.unfreeze()  # the context freezes start-up objects; keep this test's process as it was
+    gc.unfreeze()  # the block freezes start-up objects; keep this test's process as it was
     try:
-        runs = asyncio.run(scenario())
+        result = asyncio.run(main())
     finally:
         gc.unfreeze()
-    assert runs[0] >= 10  # the youngest generation about every 10 ms
-    assert 2 <= runs[2] <= 5  # everything about every 100 ms
+    assert gc.isenabled()
+    return runs[0], result
+
+
+def test_nothing_is_collected_while_little_is_kept() -> None:
+    async def idle() -> None:
+        await asyncio.sleep(0.3)
+
+    runs, _ = _collections(idle, check_every_s=0.01, garbage_budget=10**9, full_every_s=3600)
+    assert runs == 0
+
+
+def test_cyclic_garbage_past_the_budget_is_collected() -> None:
+    async def make_garbage() -> bool:
+        probe = _Node()
+        gone = weakref.ref(probe)
+        del probe
+        for _ in range(5_000):  # kept cycles: the count of tracked objects grows past the budget
+            _Node()
+        for _ in range(500):  # bounded wait: the pacer looks every 10 ms
+            if gone() is None:
+                return True
+            await asyncio.sleep(0.01)
+        return False
+
+    runs, freed = _collections(make_garbage, check_every_s=0.01, garbage_budget=2_000, full_every_s=3600)
+    assert freed
+    assert runs >= 1
+
+
+def test_everything_is_collected_on_the_clock_as_well() -> None:
+    async def idle() -> None:
+        await asyncio.sleep(0.35)
+
+    runs, _ = _collections(idle, check_every_s=0.01, garbage_budget=10**9, full_every_s=0.1)
+    assert runs >= 2  # about every 100 ms (no upper bound: a loaded machine may stretch the sleep)

@@ -20,7 +20,7 @@ from service.prompts import Catalogue
 from service.schema import Actor, Digest, KeyFigure, Options, Provenance, SummarySentence, Usage
 from service.settings import Settings
 from tests.answers import GOOD
-from tests.conftest import ServiceFactory, assert_grounded
+from tests.conftest import ServiceFactory, assert_grounded, free_port
 from tests.fakellm import Call, FakeLLM, Reply, error, ok
 
 # ----------------------------------------------------------------------------- a long article
@@ -172,10 +172,7 @@ def test_counter_without_the_encoding_estimates(seed_text: str, monkeypatch: pyt
 
 
 def test_server_counter_falls_back_when_the_server_is_gone(seed_text: str) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    counter = tokens.ServerCounter(f"http://127.0.0.1:{port}/tokenize")  # nothing listens there
+    counter = tokens.ServerCounter(f"http://127.0.0.1:{free_port()}/tokenize")  # nothing listens there
     assert asyncio.run(counter.count(seed_text)) == tokens.estimate(seed_text)
 
 

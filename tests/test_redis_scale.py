@@ -9,24 +9,20 @@ processes), and each job's callback arrives under one webhook-id.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx2
 import pytest
 
 from tests.answers import GOOD
-from tests.conftest import Receiver, _free_port, wait_for
+from tests.conftest import Receiver, wait_for
 from tests.fakellm import Call, FakeLLM, ok
-from tests.test_callbacks import CALLBACK_SECRET
-from tests.test_durability import NEWSBRIEF, V1
+from tests.processes import Api, Proc, service_env
+from tests.test_durability import V1
 
 LEASE_S = 2.0
 LLM_DELAY_S = 0.4
@@ -34,88 +30,16 @@ LLM_DELAY_S = 0.4
 
 def redis_env(redis_url: str, fake: FakeLLM, data_dir: Path, **extra: str) -> dict[str, str]:
     """The environment of every process of one Redis deployment (one prefix per test)."""
-    return {
-        **os.environ,
-        "NEWSBRIEF_ENGINE": "openai",
-        "OPENAI_BASE_URL": fake.base_url,
-        "OPENAI_API_KEY": "test-key",
-        "NEWSBRIEF_MODEL": "fake-model",
-        "NEWSBRIEF_DATA_DIR": str(data_dir),
+    redis = {
         "NEWSBRIEF_REDIS_URL": redis_url,
         "NEWSBRIEF_REDIS_PREFIX": f"t{uuid.uuid4().hex[:10]}",
         "NEWSBRIEF_JOB_LEASE_S": str(LEASE_S),
         "NEWSBRIEF_JOB_CONCURRENCY": "3",
-        "NEWSBRIEF_LLM_TIMEOUT_S": "10",
         "NEWSBRIEF_DEADLINE_S": "30",
         "NEWSBRIEF_LLM_BACKOFF_INITIAL_S": "0",
         "NEWSBRIEF_LLM_BACKOFF_MAX_S": "0",
-        "NEWSBRIEF_GROUNDING_WORKERS": "0",
-        "NEWSBRIEF_CALLBACK_SECRET": CALLBACK_SECRET,
-        "NEWSBRIEF_CALLBACK_ALLOW": "127.0.0.1",
-        "NEWSBRIEF_CALLBACK_BACKOFF_INITIAL_S": "0.05",
-        "NEWSBRIEF_CALLBACK_BACKOFF_MAX_S": "0.2",
-        "NEWSBRIEF_CALLBACK_TIMEOUT_S": "10",
-        **extra,
     }
-
-
-class Proc:
-    """One `newsbrief serve` or `newsbrief worker` process, logging to a file."""
-
-    def __init__(self, args: list[str], env: dict[str, str], log: Path) -> None:
-        self.args, self.env, self.log = args, env, log
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(
-                [str(NEWSBRIEF), *self.args], env=self.env, stdout=out, stderr=subprocess.STDOUT
-            )
-
-    def alive(self) -> bool:
-        assert self.proc is not None
-        assert self.proc.poll() is None, self.log.read_text()[-3000:]
-        return True
-
-    def kill9(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
-
-    def stop(self) -> int | None:
-        if self.proc is None:
-            return None
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.proc.returncode
-
-
-class Api(Proc):
-    def __init__(self, env: dict[str, str], log: Path, host: str = "127.0.0.1") -> None:
-        self.port = _free_port()
-        self.url = f"http://{host}:{self.port}"
-        super().__init__(["serve", "--host", "127.0.0.1", "--port", str(self.port)], env, log)
-
-    def start(self) -> None:
-        super().start()
-
-        def healthy() -> bool:
-            self.alive()
-            try:
-                return httpx2.get(self.url + "/healthz", timeout=1).status_code == 200
-            except httpx2.HTTPError:
-                return False
-
-        wait_for(healthy, timeout_s=30, every_s=0.1)
-
-    def job(self, job_id: str) -> dict[str, Any]:
-        view: dict[str, Any] = httpx2.get(f"{self.url}/v1/jobs/{job_id}", timeout=5).json()
-        return view
+    return service_env(fake, data_dir, **{**redis, **extra})
 
 
 class Deployment:

@@ -23,7 +23,7 @@ import httpx2
 import pytest
 
 from tests.answers import GOOD
-from tests.conftest import _free_port
+from tests.conftest import free_port
 from tests.fakellm import FakeLLM, ok
 
 KEY = "sk-shutdown-test-key-0042"
@@ -40,7 +40,7 @@ def grace_s() -> float:
 
 @pytest.fixture
 def served(fake_llm: FakeLLM, tmp_path: Path, grace_s: float) -> Iterator[Served]:
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "serve.log"
     env = {
         **os.environ,

@@ -17,7 +17,7 @@ import uvicorn
 from service.app import create_app
 from service.http.drain import Drain
 from service.settings import Settings
-from tests.conftest import _free_port
+from tests.conftest import free_port
 
 
 def test_requests_during_the_drain_get_problem_json_503(tmp_path: Path) -> None:
@@ -25,7 +25,7 @@ def test_requests_during_the_drain_get_problem_json_503(tmp_path: Path) -> None:
     app = create_app(settings)
     drain: Drain = app.state.drain
     assert drain.grace_s == 7
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

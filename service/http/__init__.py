@@ -11,7 +11,7 @@
     ├── jobs         /v1/jobs and /v1/hooks/{source}
     ├── openapi      what the gate may answer, declared on every operation
     ├── connections  below the app: uvicorn's header deadline, connection cap, problem+json on bad heads
-    ├── gcpolicy     the garbage collector on a clock while the app serves
+    ├── gcpolicy     the garbage collector only when garbage can have built up
     ├── tracing      optional OpenTelemetry spans
     └── healthcheck  the container's HEALTHCHECK (standard library only)
 

@@ -27,7 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from service.grounding.support.article import ARTICLE_CACHE, Article, Unit, analyse, content
+from service.grounding.support.article import ARTICLE_CACHE, Article, Unit, analyse, content, idf_of
 from service.grounding.support.lexicon import NAME_CASE_LANGUAGES
 from service.grounding.support.rules import (
     check_actors,
@@ -176,13 +176,13 @@ def _coverage(
 
 def _check(article: Article, sentence: str) -> Support:
     lex = article.lex
-    toks = list(tokens(sentence, 0, len(sentence), lex))
+    toks = tokens(sentence, 0, len(sentence), lex)
     names = [t for k, t in enumerate(toks) if _is_name(t, k, toks, article)]
     weights: dict[str, float] = {}
     for tok in toks:
         if content(tok, lex):
             factor = REPORTING_WEIGHT if tok.stem in lex.reporting_stems else 1.0
-            weights[tok.stem] = factor * article.idf.get(tok.stem, article.unknown_idf)
+            weights[tok.stem] = factor * idf_of(article, tok.stem)
     if not weights:
         return Support(False, 0.0, (), ("the sentence has no content words to check",))
     order, primary_share = _align(article, weights, {t.stem for t in names})

@@ -3,11 +3,11 @@
 Why taskiq (+ taskiq-redis) and how it is made at-least-once (README: "Scaling out with
 Redis"): `RedisStreamBroker` reads a stream through a consumer group, so a message
 stays in the group's pending list until it is acknowledged, and `XAUTOCLAIM` hands
-messages idle longer than `idle_timeout` to another consumer. Measured with taskiq-redis
-1.2.4 and a worker killed by SIGKILL mid-task: its messages were taken over only when a
-*new* message arrived (the reclaim pass sits behind a non-empty read), so on a quiet
-queue a killed worker's jobs waited indefinitely. `JobStreamBroker` keeps the library's
-stream, group, message format and receiver and changes three things:
+messages idle longer than `idle_timeout` to another consumer. But taskiq-redis (1.2.4)
+runs that reclaim pass only behind a read that returned a *new* message, so on a quiet
+queue a killed worker's jobs would wait indefinitely (tests/test_redis_scale.py kills a
+worker mid-run). `JobStreamBroker` keeps the library's stream, group, message format and
+receiver and changes three things:
 
 * the reclaim pass runs on a timer (every quarter lease), whether or not new messages
   came, so a dead worker's message is redelivered within `NEWSBRIEF_JOB_LEASE_S` plus
@@ -19,7 +19,7 @@ stream, group, message format and receiver and changes three things:
   unfinished work and needs no trimming (trimming could drop a pending job).
 
 While Redis is unreachable the reader does not let the error out to taskiq's receiver
-(which restarts at once and logs a traceback each time: ~1,000 in 22 s measured): it
+(it would restart at once and log a traceback each time, many a second): it
 logs once when Redis goes away and once when it is back, and reconnects after a capped,
 jittered backoff (`service.outage`). Connect and read timeouts are bounded
 (`NEWSBRIEF_REDIS_TIMEOUT_S`, plus the `XREADGROUP` block for reads).

@@ -1,4 +1,4 @@
-"""A scriptable fake OpenAI-compatible Chat Completions server on real loopback HTTP.
+"""The scriptable fake LLM for tests: a threaded standard-library server on real loopback HTTP.
 
 Tests point the real ``openai`` SDK at :attr:`FakeLLM.base_url`, script what the
 "upstream" answers with :meth:`FakeLLM.script` / :meth:`FakeLLM.default`, and then
@@ -8,16 +8,8 @@ The server is a standard-library :class:`~http.server.ThreadingHTTPServer` bound
 ``127.0.0.1`` on an ephemeral port: one thread per connection (a delayed reply never
 blocks other requests), and full control over the socket so that ``reset`` really
 aborts the TCP connection with an RST. Every response is sent with
-``Connection: close``, so each SDK request uses its own connection.
-
-Routes:
-
-* ``POST /v1/chat/completions`` – recorded in :attr:`FakeLLM.calls`, answered with the
-  next scripted :class:`Reply` (or the default). ``"stream": true`` requests get the
-  same content as Server-Sent Events (``chat.completion.chunk`` objects).
-* ``GET /v1/models`` – a list with the single model ``"fake-model"``.
-* ``GET /health`` – ``{"status": "ok"}``.
-* anything else – 404 with an OpenAI-style error body (not recorded).
+``Connection: close``, so each SDK request uses its own connection. What it answers
+(bodies, errors, events, routes) is ``tests.fakellm.wire``.
 """
 
 from __future__ import annotations
@@ -28,55 +20,31 @@ import json
 import logging
 import socket
 import socketserver
-import struct
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = [
-    "Call",
-    "FakeLLM",
-    "Reply",
-    "error",
-    "insufficient_quota",
-    "ok",
-    "rate_limited",
-    "reset",
-    "server_error",
-    "timeout",
-]
+from tests.fakellm.wire import (
+    ROUTES,
+    Reply,
+    arm_reset,
+    error,
+    models_body,
+    not_found,
+    render,
+    response_headers,
+    server_error,
+    stream_events,
+    wants_stream,
+)
 
 _log = logging.getLogger(__name__)
-
-FAKE_MODEL = "fake-model"
-CHAT_PATH = "/v1/chat/completions"
-
-
-@dataclass
-class Reply:
-    """One scripted upstream answer."""
-
-    status: int = 200
-    # Assistant message content for a 2xx reply (usually a JSON string).
-    content: str | None = None
-    # Overrides the whole response body. ``str``/``bytes`` are sent verbatim (handy for
-    # malformed bodies); anything else is ``json.dumps``-ed.
-    json_body: Any | None = None
-    # Extra response headers, e.g. {"Retry-After": "1"} or {"retry-after-ms": "200"}.
-    headers: dict[str, str] = field(default_factory=dict)
-    # Sleep this long before answering / resetting / closing (interrupted by stop()).
-    delay_s: float = 0.0
-    # "reset": abort the TCP connection without any response (RST);
-    # "close": close the connection (FIN) without any response.
-    action: Literal["respond", "reset", "close"] = "respond"
-    prompt_tokens: int = 100
-    completion_tokens: int = 50
 
 
 @dataclass
@@ -90,90 +58,6 @@ class Call:
 
 
 ReplyFactory = Callable[[Call], Reply]
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def ok(content: dict[str, Any] | str, **kw: Any) -> Reply:
-    """A 200 ``chat.completion`` whose assistant content is ``content`` (a dict is JSON-encoded)."""
-    text = content if isinstance(content, str) else json.dumps(content)
-    return Reply(status=200, content=text, **kw)
-
-
-def _default_error_type(status: int) -> str:
-    if status == 429:
-        return "requests"
-    if status >= 500:
-        return "server_error"
-    return "invalid_request_error"
-
-
-def error(
-    status: int,
-    code: str | None = None,
-    message: str = "fake upstream error",
-    type_: str | None = None,
-    param: str | None = None,
-    **kw: Any,
-) -> Reply:
-    """An OpenAI-style error: ``{"error": {"message", "type", "param", "code"}}`` with ``status``."""
-    body = {
-        "error": {
-            "message": message,
-            "type": type_ if type_ is not None else _default_error_type(status),
-            "param": param,
-            "code": code,
-        }
-    }
-    return Reply(status=status, json_body=body, **kw)
-
-
-def _fmt_number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-def rate_limited(retry_after_s: float | None = None, retry_after_ms: float | None = None, **kw: Any) -> Reply:
-    """429 ``rate_limit_exceeded``, optionally with ``retry-after`` / ``retry-after-ms`` headers."""
-    headers: dict[str, str] = dict(kw.pop("headers", None) or {})
-    if retry_after_s is not None:
-        headers["retry-after"] = _fmt_number(retry_after_s)
-    if retry_after_ms is not None:
-        headers["retry-after-ms"] = _fmt_number(retry_after_ms)
-    kw.setdefault("code", "rate_limit_exceeded")
-    kw.setdefault("type_", "requests")
-    kw.setdefault("message", "fake: rate limit reached, please try again later")
-    return error(429, headers=headers, **kw)
-
-
-def server_error(status: int = 500, **kw: Any) -> Reply:
-    """A 5xx ``server_error``."""
-    kw.setdefault("message", "fake: the server had an error while processing your request")
-    kw.setdefault("type_", "server_error")
-    return error(status, **kw)
-
-
-def insufficient_quota(**kw: Any) -> Reply:
-    """429 whose code and type are ``insufficient_quota`` (must not be retried by clients)."""
-    kw.setdefault("code", "insufficient_quota")
-    kw.setdefault("type_", "insufficient_quota")
-    kw.setdefault("message", "fake: you exceeded your current quota")
-    return error(429, **kw)
-
-
-def reset(**kw: Any) -> Reply:
-    """Abort the TCP connection (RST) without a response, optionally after ``delay_s``."""
-    return Reply(action="reset", **kw)
-
-
-def timeout(delay_s: float = 30.0, **kw: Any) -> Reply:
-    """Hang for ``delay_s`` seconds, then close the connection without a response.
-
-    Use a ``delay_s`` larger than the client's timeout so the client times out first;
-    ``stop()`` interrupts the wait, so a long delay does not slow the test down.
-    """
-    kw.setdefault("action", "close")
-    return Reply(delay_s=delay_s, **kw)
 
 
 def _no_reply_scripted() -> Reply:
@@ -225,15 +109,11 @@ class _Handler(BaseHTTPRequestHandler):
     # -- routes
 
     def do_GET(self) -> None:
-        path = self._route_path()
-        if path == "/health":
+        route = ROUTES.get(("GET", self._route_path()))
+        if route == "health":
             self._send(200, json.dumps({"status": "ok"}).encode())
-        elif path == "/v1/models":
-            models = {
-                "object": "list",
-                "data": [{"id": FAKE_MODEL, "object": "model", "created": 0, "owned_by": "fakellm"}],
-            }
-            self._send(200, json.dumps(models).encode())
+        elif route == "models":
+            self._send(200, models_body())
         else:
             self._not_found()
 
@@ -241,7 +121,7 @@ class _Handler(BaseHTTPRequestHandler):
         arrived = time.monotonic()
         path = self._route_path()
         raw = self._read_body()
-        if path != CHAT_PATH:
+        if ROUTES.get(("POST", path)) != "chat":
             self._not_found()
             return
         headers: dict[str, str] = {}
@@ -271,15 +151,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._abort(rst=True)
         elif reply.action == "close":
             self._abort(rst=False)
-        elif (
-            parsed is not None
-            and body.get("stream") is True
-            and reply.json_body is None
-            and reply.status < 300
-        ):
+        elif parsed is not None and wants_stream(reply, body):
             self._send_stream(reply, body, number)
         else:
-            self._send(reply.status, _reply_payload(reply, body, number), reply.headers, number)
+            rendered = render(reply, body, number)
+            self._send(rendered.status, rendered.body, rendered.headers)
 
     # -- plumbing
 
@@ -306,35 +182,19 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length > 0 else b""
 
     def _not_found(self) -> None:
-        body = {
-            "error": {
-                "message": f"fake: unknown route {self.command} {self._route_path()}",
-                "type": "invalid_request_error",
-                "param": None,
-                "code": "unknown_url",
-            }
-        }
-        self._send(404, json.dumps(body).encode())
+        rendered = render(not_found(self.command, self._route_path()), {}, 0, request_id=False)
+        self._send(rendered.status, rendered.body)
 
-    def _start_response(self, status: int, headers: Mapping[str, str], number: int | None) -> None:
-        merged: dict[str, str] = {"content-type": "application/json"}
-        if number is not None:
-            merged["x-request-id"] = f"req_fake_{number}"
-        for name, value in headers.items():
-            merged[name.lower()] = value
-        merged.pop("connection", None)
+    def _start_response(self, status: int, headers: Mapping[str, str]) -> None:
         self.send_response(status)
-        for name, value in merged.items():
+        for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Connection", "close")
 
-    def _send(
-        self, status: int, payload: bytes, headers: Mapping[str, str] | None = None, number: int | None = None
-    ) -> None:
+    def _send(self, status: int, payload: bytes, headers: Mapping[str, str] | None = None) -> None:
         self.close_connection = True
-        hdrs = {k: v for k, v in (headers or {}).items() if k.lower() != "content-length"}
         try:
-            self._start_response(status, hdrs, number)
+            self._start_response(status, headers or response_headers({}, None))
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
@@ -343,12 +203,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send_stream(self, reply: Reply, request: dict[str, Any], number: int) -> None:
         self.close_connection = True
-        headers = {"content-type": "text/event-stream", **reply.headers}
-        headers = {k: v for k, v in headers.items() if k.lower() != "content-length"}
+        headers = response_headers({"content-type": "text/event-stream", **reply.headers}, number)
         try:
-            self._start_response(reply.status, headers, number)
+            self._start_response(reply.status, headers)
             self.end_headers()  # body delimited by connection close
-            for event in _stream_events(reply, request, number):
+            for event in stream_events(reply, request, number):
                 self.wfile.write(b"data: " + event + b"\n\n")
         except OSError:
             _log.debug("fakellm: client went away during the stream", exc_info=True)
@@ -359,8 +218,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not rst:
             return  # socketserver shuts the socket down (FIN) and closes it
         sock = self.connection
-        with contextlib.suppress(OSError):
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        arm_reset(sock)
         self.server.fake._unregister(sock)
         # rfile (a makefile) holds a reference that would defer the real close.
         self.rfile.close()
@@ -378,84 +236,6 @@ def _resolve(chosen: Reply | ReplyFactory, call: Call) -> Reply:
     if not isinstance(result, Reply):
         return server_error(500, message=f"fake: default reply callable returned {result!r}, not a Reply")
     return result
-
-
-def _model_of(request: dict[str, Any]) -> str:
-    model = request.get("model")
-    return model if isinstance(model, str) else FAKE_MODEL
-
-
-def _usage(reply: Reply) -> dict[str, int]:
-    return {
-        "prompt_tokens": reply.prompt_tokens,
-        "completion_tokens": reply.completion_tokens,
-        "total_tokens": reply.prompt_tokens + reply.completion_tokens,
-    }
-
-
-def _reply_payload(reply: Reply, request: dict[str, Any], number: int) -> bytes:
-    if reply.json_body is not None:
-        if isinstance(reply.json_body, bytes):
-            return reply.json_body
-        if isinstance(reply.json_body, str):
-            return reply.json_body.encode()
-        return json.dumps(reply.json_body).encode()
-    if reply.status >= 300:
-        body: dict[str, Any] = {
-            "error": {
-                "message": f"fake: HTTP {reply.status}",
-                "type": _default_error_type(reply.status),
-                "param": None,
-                "code": None,
-            }
-        }
-    else:
-        body = {
-            "id": f"chatcmpl-fake-{number}",
-            "object": "chat.completion",
-            "created": int(time.time()),
-            "model": _model_of(request),
-            "system_fingerprint": "fp_fake",
-            "choices": [
-                {
-                    "index": 0,
-                    "message": {"role": "assistant", "content": reply.content, "refusal": None},
-                    "logprobs": None,
-                    "finish_reason": "stop",
-                }
-            ],
-            "usage": _usage(reply),
-        }
-    return json.dumps(body).encode()
-
-
-def _stream_events(reply: Reply, request: dict[str, Any], number: int) -> list[bytes]:
-    options = request.get("stream_options")
-    include_usage = isinstance(options, dict) and options.get("include_usage") is True
-    base: dict[str, Any] = {
-        "id": f"chatcmpl-fake-{number}",
-        "object": "chat.completion.chunk",
-        "created": int(time.time()),
-        "model": _model_of(request),
-        "system_fingerprint": "fp_fake",
-    }
-
-    def chunk(delta: dict[str, Any], finish_reason: str | None) -> dict[str, Any]:
-        out = {
-            **base,
-            "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}],
-        }
-        if include_usage:
-            out["usage"] = None
-        return out
-
-    chunks = [chunk({"role": "assistant", "content": "", "refusal": None}, None)]
-    if reply.content:
-        chunks.append(chunk({"content": reply.content}, None))
-    chunks.append(chunk({}, "stop"))
-    if include_usage:
-        chunks.append({**base, "choices": [], "usage": _usage(reply)})
-    return [json.dumps(c).encode() for c in chunks] + [b"[DONE]"]
 
 
 # --------------------------------------------------------------------------- public class
