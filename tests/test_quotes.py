@@ -426,6 +426,16 @@ def test_headline_quotes() -> None:
             'Ines Varga spoke to the crowd. The banner behind her read "Save our library".',
             [],
         ),
+        (  # a document quoted: not the person named before it
+            "Ines Varga opened the debate on Monday. "
+            'The report said the bridge was "unsafe and far too costly for the town".',
+            [("unsafe and far too costly for the town", None)],
+        ),
+        (  # "it said": a body or a thing, never the last person named
+            "Ines Varga opened the debate. Acme Water published its plan. "
+            '"We will fix the pipes by the end of the year," it said.',
+            [("We will fix the pipes by the end of the year,", None)],
+        ),
     ],
 )
 def test_wrong_speaker_traps(text: str, expected: list[tuple[str, str | None]]) -> None:

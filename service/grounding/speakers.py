@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from service.grounding.locate import actor_mentions
-from service.nlp.attribution import BODY_NOUNS, is_pronoun, words
+from service.nlp.attribution import BODY_NOUNS, is_person_pronoun, is_pronoun, words
 from service.nlp.countries import country_code
 from service.nlp.quotes import FoundQuote
 from service.schema import Actor, ActorKind
@@ -230,8 +230,11 @@ def resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | None
     if found.speaker is None:
         return None
     if found.pronoun:
-        if is_pronoun(speakers.text[found.speaker[0] : found.speaker[1]], speakers.language):
+        said = speakers.text[found.speaker[0] : found.speaker[1]]
+        if is_person_pronoun(said, speakers.language):
             return speakers.person_before(found.speaker[0], last)
+        if is_pronoun(said, speakers.language):
+            return None  # "it said", "they said": a thing, a body or several people, not one person
         return speakers.described(found.speaker)
     named = speakers.by_mention(found.speaker)
     if named is not None:

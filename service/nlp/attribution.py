@@ -99,6 +99,15 @@ REPRESENTATIVES = words(
     "spokesman spokeswoman spokesperson official officials representative portavoz sprecher sprecherin "
     "porte-parole"
 )
+# Things that "say" without being anyone: "the report said", "the memo states", "el informe señala".
+DOCUMENT_NOUNS = words(
+    "report memo study statement document letter survey paper book article website ruling judgment "
+    "judgement decision bill law guidance research analysis review poll message email e-mail tweet post "
+    "note briefing findings data figures minutes manifesto banner sign slogan motion text "
+    "informe estudio documento carta comunicado encuesta sentencia ley mensaje "
+    "bericht studie dokument brief erklärung umfrage urteil gesetz mitteilung "
+    "rapport étude lettre communiqué sondage arrêt loi"
+)
 # Nouns that make a body of the name before them: "the Scottish government said".
 BODY_NOUNS = words(
     "government council ministry department police party company firm club court army commission office "
@@ -170,6 +179,21 @@ _RULES: dict[str, Rules] = {}
 def is_pronoun(word: str, language: str) -> bool:
     """Is ``word`` one of the language's subject pronouns ("she", "elle")?"""
     return rules_for(language).pronoun.match(word) is not None
+
+
+# The pronouns that stand for one person: "it said" is a body or a thing, "they" several, "we"/"I"
+# the speaker of a quote around them.
+_PERSON_PRONOUNS = {
+    "en": words("he she"),
+    "es": words("él ella"),
+    "de": words("er sie"),
+    "fr": words("il elle"),
+}
+
+
+def is_person_pronoun(word: str, language: str) -> bool:
+    """Does ``word`` stand for one person ("she", "él", "er", "elle")?"""
+    return word.strip().casefold() in _PERSON_PRONOUNS.get(language, _PERSON_PRONOUNS["en"])
 
 
 def rules_for(language: str) -> Rules:

@@ -16,6 +16,7 @@ from service.nlp.attribution import (
     CAPITAL,
     CONNECTORS,
     DEFINITE,
+    DOCUMENT_NOUNS,
     LEAD_WORDS,
     MAX_DESCRIPTION_WORDS,
     MAX_TITLE_WORDS,
@@ -187,6 +188,8 @@ def _description(text: str, start: int, end: int, rules: Rules) -> tuple[Span, b
     if not 2 <= len(words) <= MAX_DESCRIPTION_WORDS or words[0].group().lower() not in DEFINITE:
         return None
     head = words[-1].group().lower()
+    if head in DOCUMENT_NOUNS:
+        return None  # "the report said": a document, not a person
     if head in BODY_NOUNS or head in REPRESENTATIVES or any(CAPITAL.match(w.group()) for w in words[1:]):
         return None
     if head.endswith("s") and not head.endswith("ss"):
