@@ -623,3 +623,16 @@ def test_a_description_names_the_one_person_the_article_calls_that() -> None:
     text = 'Ines Varga won the race and Ola Berg came second. "It was hard," the champion said.'
     actors = [_actor(text, "Ines Varga"), _actor(text, "Ola Berg")]
     assert _speakers(text, actors) == [("It was hard,", None)]
+
+
+def test_a_knight_by_first_name_and_a_known_surname_between_a_pronoun_and_its_person() -> None:
+    text = (
+        'Sir Alan Pryce chairs the trust. Sir Alan added: "The museum stays open."\n\n'
+        'Ola Berg said he was sure Mr Pryce\'s plan would work. "It is the right plan," he said.'
+    )
+    actors = [_actor(text, "Alan Pryce"), _actor(text, "Ola Berg")]
+    actors[0] = actors[0].model_copy(update={"mentions": [[4, 14]]})  # the full name only
+    assert _speakers(text, actors) == [
+        ("The museum stays open.", "Alan Pryce"),  # "Sir Alan": a knight by his first name
+        ("It is the right plan,", "Ola Berg"),  # "Mr Pryce" is a known person, not someone new
+    ]

@@ -67,9 +67,12 @@ class Speakers:
         return None
 
     def by_surname(self, span: Span) -> int | None:
+        """The one person called by this surname ("said Green"), or by this first name after "Sir"
+        or "Dame" ("Sir Alan added", the British style for a knight)."""
         words = self.text[span[0] : span[1]].split()
         if len(words) != 1:
             return None
+        knighted = self.text[max(0, span[0] - 5) : span[0]].split()[-1:] in (["Sir"], ["Dame"])
         found = [
             i
             for i, actor in enumerate(self.actors)
@@ -77,9 +80,14 @@ class Speakers:
             # that looks like a person's (two or more words, no body's word) is one
             if (actor.kind == "person" or _kind_of(actor.name, self.language) == "person")
             and actor.kind != "country"
-            and actor.name.split()[-1].casefold() == words[0].casefold()
+            and words[0].casefold() in _called(actor.name, knighted=knighted)
         ]
         return found[0] if len(found) == 1 else None
+
+    def known_surname(self, name: str) -> bool:
+        """Is ``name``'s last word the surname of one of the persons ("Mr Brown" for Gordon Brown)?"""
+        last = name.rsplit(maxsplit=1)[-1].casefold().removesuffix("'s").removesuffix("’s")
+        return any(a.kind == "person" and a.name.split()[-1].casefold() == last for a in self.actors)
 
     def person_before(self, at: int, last: tuple[int, Span] | None) -> tuple[int, Span] | None:
         """The person a pronoun at ``at`` stands for: the subject named last before it.
@@ -165,6 +173,7 @@ class Speakers:
             if (
                 name_start is not None
                 and match.start() not in known
+                and not self.known_surname(match.group())
                 and (self._subject(name_start) or name_start > match.start() or self._titled(match.start()))
             ):
                 # "Anna Lopez won. Then John Smith spoke. She said" or "... chairman Ken Ito
@@ -200,6 +209,14 @@ class Speakers:
             mentions = sorted({*mentions, span})
         self.actors.append(Actor(name=canonical, kind=kind, role=None, mentions=[list(m) for m in mentions]))
         return len(self.actors) - 1, span
+
+
+def _called(name: str, *, knighted: bool) -> set[str]:
+    """The one word a person may be called by: the surname, or after "Sir" the first name too."""
+    parts = [w.casefold() for w in name.split() if w.casefold() not in ("sir", "dame")]
+    if not parts:
+        return set()
+    return {parts[-1], parts[0]} if knighted else {parts[-1]}
 
 
 class _Cover:
