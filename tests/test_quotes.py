@@ -619,6 +619,11 @@ def test_a_description_names_the_one_person_the_article_calls_that() -> None:
     )
     actors = [_actor(text, "Ines Varga"), _actor(text, "Ola Berg")]
     assert _speakers(text, actors) == [("It was worth the wait,", "Ines Varga")]
+    # a capitalised title: "the Mayor"
+    text = text.replace("the mayor said", "the Mayor said")
+    assert _speakers(text, [_actor(text, "Ines Varga"), _actor(text, "Ola Berg")]) == [
+        ("It was worth the wait,", "Ines Varga")
+    ]
     # nobody is called "the champion", and two people are named: no speaker
     text = 'Ines Varga won the race and Ola Berg came second. "It was hard," the champion said.'
     actors = [_actor(text, "Ines Varga"), _actor(text, "Ola Berg")]

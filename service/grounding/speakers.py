@@ -125,9 +125,15 @@ class Speakers:
             if actor.kind != "person":
                 continue
             earlier = [(s, e) for s, e in actor.mentions if e <= span[0] and not self.in_quote(s)]
-            titled = (actor.role or "").casefold().split() + [
-                w.casefold() for s, _ in actor.mentions for w in self.text[max(0, s - 40) : s].split()[-1:]
-            ]
+            titled = (
+                (actor.role or "").casefold().split()
+                + actor.name.casefold().split()
+                + [
+                    w.casefold()
+                    for s, _ in actor.mentions
+                    for w in self.text[max(0, s - 40) : s].split()[-1:]
+                ]
+            )
             if earlier and head in titled:
                 found.append((i, earlier[-1]))
         if found:

@@ -190,7 +190,11 @@ def _description(text: str, start: int, end: int, rules: Rules) -> tuple[Span, b
     head = words[-1].group().lower()
     if head in DOCUMENT_NOUNS:
         return None  # "the report said": a document, not a person
-    if head in BODY_NOUNS or head in REPRESENTATIVES or any(CAPITAL.match(w.group()) for w in words[1:]):
+    if (
+        head in BODY_NOUNS
+        or head in REPRESENTATIVES
+        or any(CAPITAL.match(w.group()) and w.group().lower() not in rules.titles for w in words[1:])
+    ):
         return None
     if head.endswith("s") and not head.endswith("ss"):
         return None  # "said the artists": more than one person
