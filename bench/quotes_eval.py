@@ -5,7 +5,10 @@ engine's actors (``candidates``: the NER and merging a digest uses, capped at 10
 the digest's quote step (``digest_quotes``) give quotes with speakers, scored by
 ``service.evaluation.quotes`` (recall, precision, speaker accuracy, wrong and missing speakers).
 
-    .venv/bin/python bench/quotes_eval.py [--data ../shared/data] [--out bench/results/quotes-eval.json] [-v]
+    .venv/bin/python bench/quotes_eval.py [--part dev|held|all] [--data ../shared/data] [-v]
+
+``--part dev`` (the default) scores the articles rules may be tuned on; ``--part held`` the
+held-back quarter (``service.evaluation.quotes.held_back``), to be scored only to report.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from service.engines.extractive import candidates  # noqa: E402
-from service.evaluation.quotes import QuoteScores  # noqa: E402
+from service.evaluation.quotes import QuoteScores, held_back  # noqa: E402
 from service.grounding.quotes import digest_quotes  # noqa: E402
 
 MAX_ACTORS = 10  # Options.max_actors' default
@@ -39,10 +42,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--gold", type=Path, default=ROOT / "bench" / "gold" / "quotes.jsonl")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "quotes-eval.json")
+    parser.add_argument("--out", type=Path, help="JSON report (default bench/results/quotes-eval-PART.json)")
+    parser.add_argument("--part", choices=["dev", "held", "all"], default="dev", help="which gold articles")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every miss and wrong speaker")
     args = parser.parse_args()
     rows = [json.loads(line) for line in args.gold.read_text(encoding="utf-8").splitlines() if line]
+    if args.part != "all":
+        rows = [row for row in rows if held_back(row["source"], row["id"]) == (args.part == "held")]
     texts = _texts(args.data, {row["source"] for row in rows})
     scores = QuoteScores()
     started = time.perf_counter()
@@ -57,14 +63,16 @@ def main() -> int:
         print("\n".join(scores.notes))
     result = {
         "what": "rule-based quotes with extractive actors against bench/gold/quotes.jsonl",
-        "command": "bench/quotes_eval.py",
+        "command": f"bench/quotes_eval.py --part {args.part}",
+        "part": args.part,
         "articles": len(rows),
         **scores.summary(),
         "seconds": round(time.perf_counter() - started, 1),
     }
     print(json.dumps(result, indent=2))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    out = args.out or ROOT / "bench" / "results" / f"quotes-eval-{args.part}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

@@ -3,6 +3,9 @@
 A template lives in `prompts/<name>/v<N>.yaml` and is immutable once its sha256 is
 in `prompts/prompts.lock`; changing a published prompt means adding `v<N+1>.yaml`.
 `prompts/labels.yaml` maps labels (`production`, `canary`, ...) to versions.
+A template that can also write short forms (`options.formats`: headline, dek, bullets)
+declares the JSON Schema of each under `formats`; its text asks for them only when
+the request does (the `formats` variable).
 Templates are Jinja2 with `StrictUndefined`, compiled once at load: a missing
 variable fails loudly instead of rendering an empty string.
 """
@@ -12,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,10 +25,12 @@ import jsonschema
 import yaml
 
 from service.errors import UnknownPrompt
+from service.schema import FORMATS
 
 LOCK_FILE = "prompts.lock"
 LABELS_FILE = "labels.yaml"
 DEFAULT_LABEL = "production"
+FORMATS_LABEL = "formats"  # a bare name asked for headline/dek/bullets: this label's version
 _VERSION_FILE = re.compile(r"^v([1-9][0-9]*)\.yaml$")
 # Prompts are plain text for a model, not HTML: escaping would corrupt the article.
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)  # noqa: S701
@@ -50,6 +55,7 @@ class PromptTemplate:
     params: dict[str, Any]
     local_params: dict[str, Any]
     candidates: bool  # the prompt lists numbered candidate figures and actors (see candidates.py)
+    formats: dict[str, dict[str, Any]] = field(default_factory=dict)  # format -> its answer's schema
     _compiled: dict[str, jinja2.Template] = field(repr=False, compare=False, default_factory=dict)
 
     @property
@@ -84,6 +90,14 @@ def _load_template(path: Path, name: str, version: int) -> PromptTemplate:
         raise PromptCatalogueError(
             f"{path}: output_schema is not a valid JSON Schema: {exc.message}"
         ) from exc
+    formats = raw.get("formats") or {}
+    if not isinstance(formats, dict) or not set(formats) <= set(FORMATS):
+        raise PromptCatalogueError(f"{path}: formats must map some of {', '.join(FORMATS)} to a schema")
+    for format_name, format_schema in formats.items():
+        try:
+            jsonschema.Draft202012Validator.check_schema(format_schema)
+        except jsonschema.SchemaError as exc:
+            raise PromptCatalogueError(f"{path}: formats.{format_name} is not a JSON Schema") from exc
     parts = {p: str(raw[p]) for p in ("system", "user", "repair")}
     try:
         compiled = {p: _ENV.from_string(text) for p, text in parts.items()}
@@ -101,6 +115,7 @@ def _load_template(path: Path, name: str, version: int) -> PromptTemplate:
         params=dict(raw.get("params") or {}),
         local_params=dict(raw.get("local_params") or {}),
         candidates=bool(raw.get("candidates", False)),
+        formats={str(k): dict(v) for k, v in formats.items()},
         _compiled=compiled,
     )
 
@@ -167,18 +182,33 @@ class Catalogue:
         except KeyError:
             raise UnknownPrompt(f"no prompt {name}@{version}") from None
 
-    def resolve(self, ref: str, engine: str | None = None) -> PromptTemplate:
+    def resolve(self, ref: str, engine: str | None = None, formats: Sequence[str] = ()) -> PromptTemplate:
         """`name`, `name@<version>` or `name@<label>` -> the template.
 
         A bare `name` means the `production-<engine>` label when the catalogue has one
-        (an engine whose eval favours another version), else `production`.
+        (an engine whose eval favours another version), else `production`; when the request
+        asks for `formats`, the `formats-<engine>` / `formats` label instead (if there is one).
+        A template that cannot write every asked format is an `UnknownPrompt` (422).
         """
         name, _, selector = ref.partition("@")
         if name not in self._templates:
             raise UnknownPrompt(f"no prompt named {name!r}; known: {', '.join(self.names())}")
         if not selector:
-            engine_label = f"{DEFAULT_LABEL}-{engine}"
-            selector = engine_label if engine_label in self.labels.get(name, {}) else DEFAULT_LABEL
+            labels = self.labels.get(name, {})
+            base = FORMATS_LABEL if formats and FORMATS_LABEL in labels else DEFAULT_LABEL
+            engine_label = f"{base}-{engine}"
+            selector = engine_label if engine_label in labels else base
+        template = self._select(name, selector)
+        lacking = [f for f in formats if f not in template.formats]
+        if lacking:
+            able = [t.ref for t in self._templates[name].values() if set(formats) <= t.formats.keys()]
+            raise UnknownPrompt(
+                f"prompt {template.ref} does not write {', '.join(lacking)}; "
+                f"ask {' or '.join(able) or 'no prompt version'}, or name no version"
+            )
+        return template
+
+    def _select(self, name: str, selector: str) -> PromptTemplate:
         if selector.isascii() and selector.isdigit():  # "²" is a digit to str.isdigit, not to int()
             return self.get(name, int(selector))
         version = self.labels.get(name, {}).get(selector)

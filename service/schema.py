@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 EngineName = Literal["openai", "local", "extractive"]  # the engines of `service.engines.ENGINES`
 
-SCHEMA_VERSION = "2"  # 2: `sentences` with their support spans
+# 2: `sentences` with their support spans. Fields added since (`quotes`; `headline`, `dek`,
+# `bullets`) are new keys with empty defaults, which a v2 reader ignores: no new version.
+SCHEMA_VERSION = "2"
 
+Format = Literal["headline", "dek", "bullets"]  # the short forms `options.formats` may ask for
+FORMATS: tuple[Format, ...] = ("headline", "dek", "bullets")
+HEADLINE_MAX_CHARS = 100
+DEK_MAX_CHARS = 160
+BULLETS_MIN, BULLETS_MAX = 3, 5
 FigureKind = Literal["money", "percent", "count", "quantity", "date", "other"]
 ActorKind = Literal["person", "organization", "country", "group", "other"]
 Span = Annotated[list[int], Field(min_length=2, max_length=2, description="[start, end) character offsets")]
@@ -41,6 +48,17 @@ class Options(_Strict):
     max_figures: int = Field(10, ge=0, le=20, strict=True)
     max_actors: int = Field(10, ge=0, le=20, strict=True)
     summary_sentences: int = Field(3, ge=1, le=6, strict=True)
+    formats: list[Format] = Field(
+        default_factory=list,
+        max_length=12,
+        description="Short forms to write as well: `headline`, `dek`, `bullets` (default none).",
+    )
+
+    @field_validator("formats")
+    @classmethod
+    def _canonical_formats(cls, value: list[Format]) -> list[Format]:
+        """Each format once, in a fixed order: `["bullets", "bullets"]` asks what `["bullets"]` asks."""
+        return [f for f in FORMATS if f in value]
 
 
 class _ArticleInput(_Strict):
@@ -168,6 +186,22 @@ class Digest(BaseModel):
         description="Direct quotes of the article, each with its speaker (one of `actors`) when the "
         "article gives one.",
     )
+    headline: str | None = Field(
+        None,
+        max_length=HEADLINE_MAX_CHARS,
+        description="A headline the article supports (`options.formats` asked for it), else null.",
+    )
+    dek: str | None = Field(
+        None,
+        max_length=DEK_MAX_CHARS,
+        description="A standfirst / meta description the article supports (when asked), else null.",
+    )
+    bullets: list[SummarySentence] = Field(
+        default_factory=list,
+        max_length=BULLETS_MAX,
+        description="Bullets (when asked; 3-5, fewer with a warning when fewer are supported), each "
+        "with the article spans that support it, like `sentences`.",
+    )
     text: str | None = Field(
         None, description="The extracted article text (HTML input only); spans index it."
     )
@@ -233,5 +267,9 @@ class PromptDetail(BaseModel):
     system: str
     user: str
     output_schema: dict[str, object]
+    formats: dict[str, dict[str, object]] = Field(
+        default_factory=dict,
+        description="The short forms (`options.formats`) this version can write: each one's answer schema.",
+    )
     params: dict[str, object]
     labels: list[str]

@@ -69,6 +69,26 @@ def test_no_helper_when_set_to_zero() -> None:
     asyncio.run(scenario())
 
 
+def test_warming_an_article_in_a_dead_helper_is_harmless() -> None:
+    """A warm-up is best effort: a helper that died meanwhile costs the grounding call a replacement."""
+
+    async def scenario() -> None:
+        grounder = Grounder(1)
+        await grounder.start()
+        try:
+            helper = grounder._helpers[0]
+            helper.process.kill()
+            helper.process.join(timeout=10)
+            article = ARTICLE + "\nWarmed after a crash."
+            for _ in range(3):  # the first writes may still land in the socket buffer
+                await grounder.warm(article)
+            assert await grounder.ground(article, GOOD) == ground_answer(article, GOOD)
+        finally:
+            grounder.close()
+
+    asyncio.run(scenario())
+
+
 def test_an_article_warmed_in_its_helper_grounds_as_in_process() -> None:
     """The warm-up runs in the helper that later grounds the answer, and changes nothing in it."""
 
@@ -78,7 +98,7 @@ def test_an_article_warmed_in_its_helper_grounds_as_in_process() -> None:
         try:
             article = ARTICLE + "\nWarmed."
             await grounder.warm(article)
-            assert grounder._helpers[hash(article) % 2].pending == {}  # answered, not abandoned
+            assert grounder._helpers[hash(article) % 2].pending == {}  # one way: no reply is awaited
             grounded = await grounder.ground(article, GOOD)
             assert grounded == ground_answer(article, GOOD)
             assert grounded.sentences  # the summary was checked sentence by sentence

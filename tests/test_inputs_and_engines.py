@@ -116,10 +116,14 @@ def test_prompt_injection_cannot_add_facts_or_change_the_shape(
         "key_figures",
         "actors",
         "quotes",
+        "headline",
+        "dek",
+        "bullets",
         "text",
         "provenance",
         "warnings",
     }
+    assert (d["headline"], d["dek"], d["bullets"]) == (None, None, [])  # not asked: not written
     assert [f["text"] for f in d["key_figures"]] == ["£1.6 billion", "around 20 countries"]
     assert "Emmanuel Macron" not in [a["name"] for a in d["actors"]]
     assert "9.6" not in d["summary"]

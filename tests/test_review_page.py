@@ -36,7 +36,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.wait import WebDriverWait
 
 from service.settings import Settings
-from tests.answers import GOOD, HALLUCINATED
+from tests.answers import FORMATS_GOOD, GOOD, HALLUCINATED, HARBOUR_ARTICLE
 from tests.conftest import running_service, wait_for
 from tests.fakellm import Call, FakeLLM, Reply, ok
 
@@ -509,6 +509,41 @@ def test_job_sent_as_text_is_shown_once_its_article_is_pasted(
     shown = marks(browser)
     assert sorted((m["kind"], m["start"], m["end"]) for m in shown) == expected_marks(digest)
     assert all(m["text"] == article[m["start"] : m["end"]] for m in shown)
+
+
+def test_formats_checkboxes_show_headline_and_bullets_linked_to_their_support(
+    browser: WebDriver, base: str, fake: FakeLLM
+) -> None:
+    asked = {k: v for k, v in FORMATS_GOOD.items() if k != "dek"}
+    fake.default(ok(asked))
+    fake.reset_calls()
+    open_page(browser, f"{base}/review")
+    set_key(browser, KEY)
+    paste(browser, "article", HARBOUR_ARTICLE)
+    browser.find_element(By.ID, "format-headline").click()
+    browser.find_element(By.ID, "format-bullets").click()
+    summarize(browser)
+    wait_for_digest(browser)
+    (call,) = fake.calls  # the page asked for the two checked forms, and only those
+    required = call.body["response_format"]["json_schema"]["schema"]["required"]
+    assert "headline" in required
+    assert "bullets" in required
+    assert "dek" not in required
+    assert browser.find_element(By.ID, "headline").text == FORMATS_GOOD["headline"]
+    assert not browser.find_elements(By.ID, "dek")
+    shown_json = json.loads(browser.find_element(By.ID, "json").get_attribute("textContent") or "")
+    assert shown_json["dek"] is None
+    bullets = browser.find_elements(By.CSS_SELECTOR, "#bullets .sentence")
+    assert [b.text for b in bullets] == FORMATS_GOOD["bullets"]
+    for element, bullet in zip(bullets, shown_json["bullets"], strict=True):
+        ActionChains(browser).move_to_element(element).perform()
+        assert lit_spans(browser) == covered_by(bullet["support"], HARBOUR_ARTICLE)
+    bullets[1].send_keys(Keys.ENTER)  # pinned, like a summary sentence
+    ActionChains(browser).move_to_element(browser.find_element(By.ID, "digest-h")).perform()
+    assert lit_spans(browser) == covered_by(shown_json["bullets"][1]["support"], HARBOUR_ARTICLE)
+    for mark in marks(browser):
+        assert mark["text"] == HARBOUR_ARTICLE[mark["start"] : mark["end"]]
+    assert console_errors(browser) == []
 
 
 def test_quotes_and_crossing_highlights_keep_every_mark_exact(browser: WebDriver, base: str) -> None:

@@ -86,6 +86,7 @@ def test_faithful_sentences_pass(kind: str, sentence: str) -> None:
         ("negation added", "The city council did not approve a new budget on Tuesday.", "negation"),
         ("no longer", "The council no longer approved the budget on Tuesday.", "negation"),
         ("refused", "The city council refused to approve a new budget on Tuesday.", "negation"),
+        ("voted against", "The city council voted against a new budget on Tuesday.", "negation"),
         ("off-topic", "The central bank raised interest rates to curb inflation in the spring.", ""),
     ],
 )

@@ -10,11 +10,16 @@ rank them (``service.nlp.rank``), rank the figures (``service.nlp.figures``), an
 actors from the language's spaCy pipeline (``service.nlp.ner`` / ``service.nlp.actors``);
 a language without an installed pipeline gets a warning instead of actors.  CPU-bound and
 synchronous: run it in a worker thread from async code.
+
+Short forms (`options.formats`): bullets are ranked article sentences, each citing itself
+(`BULLETS_MIN` of them, fewer with a warning when the article has fewer sentences); a
+headline and a dek would have to be written, which this engine does not do: they are null,
+with a warning that says so.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from service.engines.base import Engine
 from service.nlp import language as lang
@@ -23,7 +28,7 @@ from service.nlp.actors import build_actors
 from service.nlp.figures import rank_figures
 from service.nlp.rank import SALIENCE, Salience, analyze, rank
 from service.nlp.sentences import Sentence, split
-from service.schema import Actor, KeyFigure, Options, SummarySentence
+from service.schema import BULLETS_MAX, BULLETS_MIN, Actor, KeyFigure, Options, SummarySentence
 from service.settings import Settings
 
 
@@ -37,6 +42,7 @@ class ExtractiveDigest:
     actors: list[Actor]
     language: str  # ISO 639-1, detected or given
     warnings: list[str]
+    bullets: list[SummarySentence] = field(default_factory=list)  # when `options.formats` asks
 
 
 def _language(text: str, language: str | None) -> str:
@@ -82,7 +88,26 @@ def extract(
     )
     actors, warnings = _actors(text, sentences, code, options.max_actors, salience)
     summary, summary_sentences = _summary(text, chosen)
-    return ExtractiveDigest(summary, summary_sentences, figures, actors, code, warnings)
+    bullets = _short_forms(text, sentences, options, salience, warnings)
+    return ExtractiveDigest(summary, summary_sentences, figures, actors, code, warnings, bullets)
+
+
+def _short_forms(
+    text: str, sentences: list[Sentence], options: Options, salience: Salience, warnings: list[str]
+) -> list[SummarySentence]:
+    """Bullets from the ranked sentences; a warning for each form this engine does not write."""
+    for name in ("headline", "dek"):
+        if name in options.formats:
+            warnings.append(f"{name} is null: the extractive engine writes none, it quotes the article")
+    if "bullets" not in options.formats:
+        return []
+    bullets = _summary(text, rank(text, sentences, BULLETS_MIN, salience=salience))[1]
+    if len(bullets) < BULLETS_MIN:
+        warnings.append(
+            f"only {len(bullets)} bullet{'s' if len(bullets) != 1 else ''} from the article's "
+            f"sentences ({BULLETS_MIN}-{BULLETS_MAX} asked)"
+        )
+    return bullets
 
 
 def lead(text: str, n_sentences: int, language: str | None = None) -> tuple[str, list[SummarySentence]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import shlex
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, cast
 
@@ -13,8 +14,9 @@ import typer
 from rich.console import Console
 
 from service.evaluation.actors import default_extractor
-from service.evaluation.dataset import DatasetError, load, parse_filters
-from service.evaluation.report import build_report, markdown_table, rich_table
+from service.evaluation.dataset import Dataset, DatasetError, load, parse_filters
+from service.evaluation.quotes import load_gold
+from service.evaluation.report import build_report, markdown_table, quote_lines, rich_table
 from service.evaluation.runner import ENGINES, EvalEngine, configurations, evaluate, new_progress
 from service.logs import configure_logging
 
@@ -28,6 +30,7 @@ def _command(
     prompts: list[str],
     concurrency: int,
     seed: int | None,
+    gold_quotes: Path | None = None,
 ) -> str:
     """The command line that reproduces the numbers (output options left out)."""
     args = ["newsbrief", "eval", str(dataset)]
@@ -37,7 +40,26 @@ def _command(
     args += [a for p in prompts for a in ("--prompt", p)]
     args += ["--concurrency", str(concurrency)]
     args += [] if seed is None else ["--seed", str(seed)]
+    args += [] if gold_quotes is None else ["--gold-quotes", str(gold_quotes)]
     return shlex.join(args)
+
+
+def _with_gold(data: Dataset, path: Path, err: Console) -> Dataset:
+    """The rows of ``data`` with the gold quotes ``path`` lists for them (by file name and id)."""
+    try:
+        gold = load_gold(path)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        err.print(f"[red]error:[/] cannot read gold quotes {path}: {exc}")
+        raise typer.Exit(2) from exc
+    rows = [
+        replace(row, gold_quotes=tuple(gold[(data.path.name, row.id)]))
+        if (data.path.name, row.id) in gold
+        else row
+        for row in data.rows
+    ]
+    if not any(row.gold_quotes is not None for row in rows):
+        err.print(f"[yellow]note:[/] no row of {data.path.name} has gold quotes in {path}")
+    return replace(data, rows=rows)
 
 
 def _quiet_logs() -> None:
@@ -65,6 +87,15 @@ def eval_command(
     seed: Annotated[
         int | None, typer.Option(help="Shuffle rows with this seed before --limit (default: file order).")
     ] = None,
+    gold_quotes: Annotated[
+        Path | None,
+        typer.Option(
+            "--gold-quotes",
+            help="Gold quotes (bench/gold/quotes.jsonl format) joined to rows by file name and id:"
+            " scores quote recall and speaker accuracy.",
+            dir_okay=False,
+        ),
+    ] = None,
     out: Annotated[Path, typer.Option(help="Where to write the JSON report.")] = Path("eval-report.json"),
     markdown: Annotated[bool, typer.Option("--markdown", help="Print a Markdown table instead.")] = False,
     progress: Annotated[bool, typer.Option(help="Show progress bars on stderr.")] = True,
@@ -86,6 +117,8 @@ def eval_command(
     if not data.rows:
         err.print("[red]error:[/] no rows to evaluate (check the filters)")
         raise typer.Exit(2)
+    if gold_quotes is not None:
+        data = _with_gold(data, gold_quotes, err)
     configs = configurations(cast("list[EvalEngine]", engine_names), prompts or [])
     command = _command(
         dataset,
@@ -95,6 +128,7 @@ def eval_command(
         prompts=prompts or [],
         concurrency=concurrency,
         seed=seed,
+        gold_quotes=gold_quotes,
     )
     _quiet_logs()
     evaluation = asyncio.run(
@@ -112,6 +146,7 @@ def eval_command(
         "filters": {key: sorted(values) for key, values in wanted.items()},
         "limit": limit,
         "seed": seed,
+        "gold_quotes": None if gold_quotes is None else str(gold_quotes),
         "engines": engine_names,
         "prompts": prompts or [],
         "concurrency": concurrency,
@@ -129,6 +164,8 @@ def eval_command(
         if not out_console.is_terminal:  # piped: do not squeeze the table into 80 columns
             out_console = Console(width=200)
         out_console.print(rich_table(evaluation.metrics, f"newsbrief eval · {footer}"))
+    for line in quote_lines(evaluation.metrics):
+        sys.stdout.write(line + "\n")
     for note in evaluation.notes:
         err.print(f"[yellow]note:[/] {note}")
     err.print(f"[dim]report written to {out}[/]")

@@ -12,6 +12,7 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -28,6 +29,9 @@ class EvalRow:
     reference: str
     language: str = "en"
     labels: dict[str, str] = field(default_factory=dict)
+    # hand-made gold quotes ({start, end, speaker} offsets into `article`), when the row has them:
+    # its own `quotes` field, or joined from a gold file (`newsbrief eval --gold-quotes`)
+    gold_quotes: tuple[dict[str, Any], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,8 @@ def row_from(index: int, data: dict[str, object]) -> EvalRow:
         for key, value in data.items()
         if key not in ("article", "reference") and isinstance(value, str | int | float | bool)
     }
+    quotes = data.get("quotes")
+    gold = tuple(q for q in quotes if isinstance(q, dict)) if isinstance(quotes, list) else None
     return EvalRow(
         index=index,
         id=labels.get("id") or str(index),
@@ -68,6 +74,7 @@ def row_from(index: int, data: dict[str, object]) -> EvalRow:
         reference=_text(data.get("reference")),
         language=labels.get("language") or "en",
         labels=labels,
+        gold_quotes=gold,
     )
 
 

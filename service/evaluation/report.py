@@ -35,6 +35,11 @@ DEFINITIONS = {
     "reasked_rate": "share of digests that took more than one LLM attempt (repair re-ask or retry)",
     "latency_ms": "wall time of one pipeline call, p50/p95 over the scored rows",
     "tokens_per_article": "mean input + output tokens",
+    "quote_recall": "gold quotes (rows with `quotes`, or joined by --gold-quotes) matched by a digest quote"
+    " whose span overlaps them by >= 0.6 of the union, pooled over rows; quote_precision the same over"
+    " the digest's quotes",
+    "speaker_accuracy": "matched gold quotes with a speaker given the same speaker (same name, or one's"
+    " last word in the other); wrong_speakers: matched quotes given another speaker",
 }
 
 
@@ -109,6 +114,7 @@ def build_report(
 COLUMNS = (
     "config", "rows", "R-1", "R-2", "R-L", "figures", "actors", "grounded",
     "degraded", "support", "dropped", "re-asked", "words", "p50 ms", "p95 ms", "tokens", "art/s", "errors",
+    "quotes", "speakers", "wrong spk.",
 )  # fmt: skip
 
 
@@ -157,6 +163,20 @@ def cells(m: ConfigMetrics) -> list[str]:
         _number(m.tokens_per_article),
         _throughput(m.articles_per_s),
         str(m.errors),
+        _rate(m.quote_recall),
+        _rate(m.speaker_accuracy),
+        "–" if m.wrong_speakers is None else str(m.wrong_speakers),
+    ]
+
+
+def quote_lines(metrics: Sequence[ConfigMetrics]) -> list[str]:
+    """One line per configuration scored against gold quotes (the terminal table has no room)."""
+    return [
+        f"quotes · {m.label}: recall {_rate(m.quote_recall)} of {m.quote_gold} gold quotes in {m.quote_rows}"
+        f" rows, precision {_rate(m.quote_precision)}, speaker right {_rate(m.speaker_accuracy)},"
+        f" wrong speakers {m.wrong_speakers}, missing speakers {m.missing_speakers}"
+        for m in metrics
+        if m.quote_rows
     ]
 
 

@@ -25,6 +25,7 @@ from service.evaluation.metrics import (
     rouge,
     summary_words,
 )
+from service.evaluation.quotes import QuoteScores
 from service.schema import Digest
 
 MAX_EXAMPLES = 5  # error and grounding-failure examples kept per configuration
@@ -62,6 +63,7 @@ class RowScore:
     sentences_kept: int = 0  # summary sentences returned, each with its support
     sentences_dropped: int = 0  # summary sentences dropped as unsupported
     reasked: bool = False  # more than one LLM attempt (a repair re-ask or a retry)
+    quotes: QuoteScores | None = None  # the digest's quotes against the row's gold quotes, if any
 
 
 def score_summary(row: EvalRow, summary: str, latency_ms: float | None = None) -> RowScore:
@@ -94,7 +96,16 @@ def score_digest(row: EvalRow, targets: RowTargets, digest: Digest, latency_ms: 
         sentences_kept=0 if digest.provenance.degraded else len(digest.sentences),
         sentences_dropped=sum(w.startswith(DROPPED_SENTENCE) for w in digest.warnings),
         reasked=digest.provenance.attempts > 1,
+        quotes=_quote_scores(row, digest),
     )
+
+
+def _quote_scores(row: EvalRow, digest: Digest) -> QuoteScores | None:
+    if row.gold_quotes is None:
+        return None
+    scores = QuoteScores()
+    scores.add(row.id, row.gold_quotes, digest.quotes)
+    return scores
 
 
 DROPPED_SENTENCE = "dropped summary sentence"  # the pipeline's warning for an unsupported sentence
@@ -153,6 +164,13 @@ class ConfigMetrics:
     articles_per_s: float | None
     error_examples: list[str] = field(default_factory=list)
     ungrounded_examples: list[str] = field(default_factory=list)
+    quote_rows: int = 0  # scored rows with gold quotes
+    quote_gold: int = 0  # their gold quotes
+    quote_recall: float | None = None
+    quote_precision: float | None = None
+    speaker_accuracy: float | None = None  # of matched gold quotes that have a speaker
+    wrong_speakers: int | None = None  # matched quotes given a speaker that is not the gold one
+    missing_speakers: int | None = None  # matched gold quotes with a speaker that were given none
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -174,6 +192,8 @@ def aggregate(
     actor_rate, actor_total = _pooled([s.actors for s in scores])
     latencies = [s.latency_ms for s in scores if s.latency_ms is not None]
     rows = len(scores) + len(errors)
+    quoted = [s.quotes for s in scores if s.quotes is not None]
+    quotes = QuoteScores.pooled(quoted) if quoted else None
     return ConfigMetrics(
         label=label,
         engine=engine,
@@ -203,4 +223,11 @@ def aggregate(
         articles_per_s=rows / wall_s if wall_s > 0 and rows else None,
         error_examples=list(errors[:MAX_EXAMPLES]),
         ungrounded_examples=[u for s in scores for u in s.ungrounded][:MAX_EXAMPLES],
+        quote_rows=len(quoted),
+        quote_gold=quotes.gold if quotes else 0,
+        quote_recall=quotes.recall if quotes and quotes.gold else None,
+        quote_precision=quotes.precision if quotes and quotes.found else None,
+        speaker_accuracy=quotes.speaker_accuracy if quotes and quotes.with_speaker else None,
+        wrong_speakers=quotes.wrong_speaker if quotes else None,
+        missing_speakers=quotes.missing_speaker if quotes else None,
     )

@@ -5,6 +5,8 @@ and value/unit come from our number parser, never from the model.  The summary i
 sentence by sentence (`service.grounding.support`): a sentence survives with the article spans
 that state it, or is set aside with the reasons it is not supported (a repair re-ask quotes
 them; after the last attempt the sentence is dropped with a warning that quotes it).
+The short forms a request asks for (headline, dek, bullets) are judged the same way
+(`service.grounding.formats`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
+from service.grounding.formats import FormatsGrounded, ground_formats
 from service.grounding.locate import (
     actor_mentions,
     article_language,
@@ -24,6 +27,7 @@ from service.grounding.quotes import article_quotes
 from service.grounding.support.check import check_sentence, prepare_support, split_summary
 from service.nlp.numbers import parse_number
 from service.schema import (
+    FORMATS,
     Actor,
     ActorKind,
     FigureKind,
@@ -65,6 +69,7 @@ class Grounded:
     figures: list[KeyFigure] = field(default_factory=list)
     actors: list[Actor] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # warnings, one per dropped item
+    formats: FormatsGrounded | None = None  # the short forms, when the request asked for any
 
     @property
     def summary(self) -> str:
@@ -77,6 +82,7 @@ class Grounded:
             *self.dropped,
             *(f"summary: {issue}" for issue in self.summary_issues),
             *(u.problem() for u in self.unsupported),
+            *(self.formats.problems if self.formats else ()),
         ]
 
 
@@ -204,6 +210,8 @@ def ground_answer(article: str, answer: dict[str, Any], *, language: str | None 
         result.actors.append(
             Actor(name=name, kind=kind, role=role or None, mentions=[list(m) for m in mentions])
         )
+    if any(f in answer for f in FORMATS):
+        result.formats = ground_formats(article, answer, language, _judge)
     return result
 
 

@@ -110,17 +110,21 @@ class _Folded(NamedTuple):
         return at + self.shifts[bisect_right(self.starts, at) - 1]
 
 
+def _lower(text: str) -> str:
+    """Lower case, one character for one: the few that lower to two ("İ") stay as they are."""
+    lowered = text.lower()
+    return (
+        lowered
+        if len(lowered) == len(text)
+        else "".join(c if len(c.lower()) > 1 else c.lower() for c in text)
+    )
+
+
 def _fold(text: str, ignore_case: bool) -> _Folded:
     text = _LOOKALIKE.sub(lambda match: _LOOKALIKES[match.group()], text)  # faster than str.translate
     text = ascii_digits(text)  # "４２" and "٤٢" are "42", "１，６００" is "1,600": one character each
     if ignore_case:
-        lowered = text.lower()
-        # A few characters lower to two ("İ"); keep those as they are so offsets stay 1:1.
-        text = (
-            lowered
-            if len(lowered) == len(text)
-            else "".join(c if len(c.lower()) > 1 else c.lower() for c in text)
-        )
+        text = _lower(text)
     pieces: list[str] = []
     starts, shifts = [0], [0]
     done = 0
@@ -137,6 +141,9 @@ def _fold(text: str, ignore_case: bool) -> _Folded:
 
 @lru_cache(maxsize=ARTICLE_CACHE)
 def _folded_article(article: str, ignore_case: bool) -> _Folded:
+    if ignore_case:  # lower case keeps every white space run where it is: the offsets map is shared
+        cased = _folded_article(article, False)
+        return _Folded(_lower(cased.text), cased.starts, cased.shifts)
     return _fold(article, ignore_case)
 
 

@@ -1,166 +1,23 @@
-"""A digest's quotes: the article's direct quotes (``service.nlp.quotes``), each given the actor who spoke.
+"""A digest's quotes: the article's direct quotes (``service.nlp.quotes``), each given the actor who spoke
+(``service.grounding.speakers``), found once per article and kept for the digest's answer.
 
-The speaker is always one of the digest's actors, named by an article span:
-
-* words that are one of an actor's mentions, or that name a known person by surname ("Mr Okada"),
-  are that actor;
-* a pronoun ("she said") is the person named last before it, and only when no other name stands
-  between them that could be the one meant;
-* a new full name ("Jill Marsh") or a body ("Scottish government", "UNICEF") becomes a new
-  actor, with every mention the article has of it.
-
-Anything else leaves the speaker ``None``: a quote is never given a speaker the article does not.
+The speaker is always one of the digest's actors, named by an article span; a speaker that cannot
+be kept within ``max_actors`` is dropped from its quote rather than named without an actor.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
-from service.grounding.locate import actor_mentions
-from service.nlp.countries import country_code
-from service.nlp.quotes import BODY_NOUNS, FoundQuote, find_quotes
+from service.grounding.speakers import ARTICLES, Speakers, resolve
+from service.nlp.quotes import FoundQuote, find_quotes
 from service.nlp.roles import title_words
-from service.schema import Actor, ActorKind, Quote
+from service.schema import Actor, Quote
 
 Span = tuple[int, int]
 
 ARTICLE_CACHE = 640  # articles whose quotes are kept found: more than are in flight
-PRONOUN_REACH_CHARS = 1500  # a pronoun's person is named at most this far before the quote
-_NAME = re.compile(r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+)*")
-_LEAD_WORD = re.compile(r"[^\s'’]+")
-_ORG_WORDS = re.compile(
-    r"\b(?:Ltd|Inc|plc|Corp|Group|Association|Federation|Union|Bank|Council|Party|Office|Agency|"
-    r"Commission|Committee|Institute|University|Ministry|Department|Police|Club|FC|BBC|News)\b"
-)
-
-
-@dataclass
-class _Speakers:
-    """The digest's actors, and the mentions that name each (grown as speakers are added)."""
-
-    text: str
-    actors: list[Actor]
-    language: str
-    titles: frozenset[str]  # words that may stand before a name: titles, honorifics, articles
-    quoted: list[Span]  # the quotes' spans: a name inside a quote is not who speaks next
-
-    def by_mention(self, span: Span) -> tuple[int, Span] | None:
-        for i, actor in enumerate(self.actors):
-            for start, end in actor.mentions:
-                if start < span[1] and span[0] < end:
-                    return i, (start, end)
-        return None
-
-    def by_surname(self, span: Span) -> int | None:
-        words = self.text[span[0] : span[1]].split()
-        if len(words) != 1:
-            return None
-        found = [
-            i
-            for i, actor in enumerate(self.actors)
-            if actor.kind == "person" and actor.name.split()[-1].casefold() == words[0].casefold()
-        ]
-        return found[0] if len(found) == 1 else None
-
-    def person_before(self, at: int, last: tuple[int, Span] | None) -> tuple[int, Span] | None:
-        """The person a pronoun at ``at`` stands for: the subject named last before it.
-
-        Subjects are mentions that open their sentence or clause ("Lane said Ortiz may ...":
-        Lane) and the speakers of earlier quotes (``last``). When a full name no actor has stands
-        between that subject and the pronoun, someone unknown may be meant: no speaker.
-        """
-        best = last if last is not None and self.actors[last[0]].kind == "person" else None
-        for i, actor in enumerate(self.actors):
-            if actor.kind != "person":
-                continue
-            for start, end in actor.mentions:
-                later = best is None or start > best[1][0]
-                inside = any(s <= start < e for s, e in self.quoted)
-                if (
-                    at - PRONOUN_REACH_CHARS <= start
-                    and end <= at
-                    and later
-                    and not inside
-                    and self._subject(start)
-                ):
-                    best = (i, (start, end))
-        if best is None or at - best[1][0] > PRONOUN_REACH_CHARS:
-            return None
-        return None if self._unknown_name_between(best[1][1], at) else best
-
-    def _subject(self, start: int) -> bool:
-        """Does the mention at ``start`` open its sentence or clause (after titles only)?"""
-        floor = max(self.text.rfind(c, 0, start) for c in '.!?\n,;:"“”')
-        lead = self.text[floor + 1 : start]
-        return all(w.lower().rstrip(".") in self.titles for w in _LEAD_WORD.findall(lead))
-
-    def _unknown_name_between(self, start: int, end: int) -> bool:
-        """Is a full name that no actor has written between ``start`` and ``end``?"""
-        known = {(s, e) for actor in self.actors for s, e in actor.mentions}
-        for match in _NAME.finditer(self.text, start, end):
-            covered = any(s <= match.start() < e for s, e in known)
-            name_start = self._name_start(match.start(), match.end())
-            if (
-                not covered
-                and name_start is not None
-                and (self._subject(name_start) or name_start > match.start())
-            ):
-                # "Anna Lopez won. Then John Smith spoke. She said" or "... chairman Ken Ito
-                # talked": who is she, who is he?
-                return True
-        return False
-
-    def _name_start(self, start: int, end: int) -> int | None:
-        """Where the full name in the capitalised run ``text[start:end]`` starts (titles skipped)."""
-        words = list(_LEAD_WORD.finditer(self.text, start, end))
-        while words and words[0].group().lower().rstrip(".") in self.titles:
-            words = words[1:]
-        return words[0].start() if len(words) >= 2 else None
-
-    def add(self, span: Span) -> tuple[int, Span] | None:
-        """A new actor named by the article words at ``span``, if they look like a name."""
-        name = self.text[span[0] : span[1]]
-        kind = _kind_of(name, self.language)
-        if kind is None:
-            return None
-        found = actor_mentions(self.text, name, kind)
-        if found is None:
-            return None
-        canonical, mentions = found
-        if not any(s <= span[0] and span[1] <= e for s, e in mentions):
-            mentions = sorted({*mentions, span})
-        self.actors.append(Actor(name=canonical, kind=kind, role=None, mentions=[list(m) for m in mentions]))
-        return len(self.actors) - 1, span
-
-
-def _kind_of(name: str, language: str) -> ActorKind | None:
-    words = name.split()
-    if country_code(name, language):
-        return "country"
-    if words[-1].lower() in BODY_NOUNS or _ORG_WORDS.search(name) or (len(words) == 1 and name.isupper()):
-        return "organization"
-    if len(words) >= 2:
-        return "person"
-    return None  # one capitalised word ("Commenting", "Tesco"?): not sure enough to name anyone
-
-
-def _resolve(
-    found: FoundQuote, speakers: _Speakers, last: tuple[int, Span] | None
-) -> tuple[int, Span] | None:
-    if found.speaker is None:
-        return None
-    if found.pronoun:
-        return speakers.person_before(found.speaker[0], last)
-    named = speakers.by_mention(found.speaker)
-    if named is not None:
-        return named
-    surname = speakers.by_surname(found.speaker)
-    if surname is not None:
-        return surname, found.speaker
-    return speakers.add(found.speaker)
 
 
 @lru_cache(maxsize=ARTICLE_CACHE)
@@ -199,15 +56,19 @@ def attach_quotes(
     text: str, actors: Sequence[Actor], *, language: str = "en", found: Sequence[FoundQuote] | None = None
 ) -> tuple[list[Quote], list[Actor]]:
     """The article's quotes with their speakers, and the actors with any new speaker added at the end."""
-    titles = title_words(language) | {"the", "el", "la", "le", "der", "die", "das", "les", "los", "las"}
+    titles = title_words(language) | ARTICLES
     items = find_quotes(text, language) if found is None else list(found)
-    speakers = _Speakers(
-        text, [a.model_copy() for a in actors], language, frozenset(titles), [item.span for item in items]
+    speakers = Speakers(
+        text,
+        [a.model_copy() for a in actors],
+        language,
+        frozenset(titles),
+        sorted(item.span for item in items),
     )
     quotes: list[Quote] = []
     last: tuple[int, Span] | None = None
     for item in items:
-        resolved = _resolve(item, speakers, last)
+        resolved = resolve(item, speakers, last)
         last = resolved or last
         start, end = item.span
         if resolved is None:

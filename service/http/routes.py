@@ -111,6 +111,7 @@ async def get_prompt(name: str, version: str, runtime: RuntimeDep) -> PromptDeta
         system=t.system,
         user=t.user,
         output_schema=t.output_schema,
+        formats=t.formats,
         params={**t.params, "local": t.local_params},
         labels=runtime.catalogue.labels_of(t.name, t.version),
     )

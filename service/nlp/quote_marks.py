@@ -10,7 +10,9 @@ one, as news style writes long quotes; a mark that opens a new quote while one i
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 Span = tuple[int, int]
 
@@ -18,10 +20,13 @@ PARAGRAPH = re.compile(r"\n\s*\n|\n")
 _MARK = re.compile(r"[\"'“”„‟«»‘’‹›]")
 _CLOSERS = {"“": "”“", "„": "“”", "«": "»", "»": "«", "‘": "’", '"': '"', "'": "'", "‹": "›", "‟": "”"}
 # A quotation mark, but not an apostrophe inside a word ("BP's", "don’t").
-QUOTE_MARK = re.compile(r"[\"“”„‟«»‹›]|(?<!\w)['‘’]|['‘’](?![^\W\d_])")
+QUOTE_MARK = re.compile(r"[\"“”„‟«»‹›]|(?<!\w)['‘’]|['‘’](?![^\W\d_]|\s?[«“])")
 _AMBIGUOUS = "‘'\""  # also apostrophes or closing marks: they open only where a quote can open
 _OPEN_CONTEXT = re.compile(r"(?:^|[\s(\[{—–\-:/])$")
+_DIALOGUE_DASHES = "—―"
+_DIALOGUE_CLOSE = re.compile(r"\s[—―]")
 SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
+_END_CHARS = ".!?…\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +92,12 @@ def pieces(text: str) -> list[Piece]:
         opener: str | None = None
         open_at = -1
         first = True
-        for match in _MARK.finditer(text, start, end):
+        marks_from = start
+        dialogue = _dialogue(text, start, end)
+        if dialogue is not None:
+            pieces.append(dialogue)
+            first, running_on, marks_from = False, False, dialogue.close_at + 1
+        for match in _MARK.finditer(text, marks_from, end):
             at, mark = match.start(), match.group()
             if opener is None:
                 if _opens(text, at, mark, start):
@@ -114,16 +124,43 @@ def pieces(text: str) -> list[Piece]:
     return pieces
 
 
+def _dialogue(text: str, start: int, end: int) -> Piece | None:
+    """A paragraph of dialogue opened by a dash (es, fr): "—No habrá más retrasos —dijo Lucía."
+
+    The words run from the opening dash to the next dash after a space (the attribution follows
+    it), or to the paragraph's end.
+    """
+    lead = trim(text, start, end)[0]
+    if lead >= end or text[lead] not in _DIALOGUE_DASHES:
+        return None
+    close = _DIALOGUE_CLOSE.search(text, lead + 1, end)
+    close_at = close.start() + 1 if close else end
+    span = trim(text, lead + 1, close_at)
+    return Piece(lead, close_at, span, False, False) if span[0] < span[1] else None
+
+
 def sentence_after(text: str, at: int) -> str:
     end = SENTENCE_END.search(text, at)
     return text[at : end.start() + 1 if end else len(text)]
 
 
+@lru_cache(maxsize=8)
+def _sentence_ends(text: str) -> tuple[list[int], list[int]]:
+    """Where each sentence end of ``text`` starts and ends (found once per article, not per quote:
+    a news text flattened into one paragraph would be scanned from its start for every quote)."""
+    matches = list(SENTENCE_END.finditer(text))
+    return [m.start() for m in matches], [m.end() for m in matches]
+
+
 def sentence_before(text: str, at: int, floor: int) -> tuple[int, str]:
     """The sentence's text before ``at`` (from its start, or the last closing quote mark)."""
-    start = floor
-    for match in SENTENCE_END.finditer(text, floor, at):
-        start = match.end()
-    for match in QUOTE_MARK.finditer(text, start, at):
+    starts, ends = _sentence_ends(text)
+    i = bisect_right(ends, at) - 1  # the last sentence end that ends by ``at``
+    start = ends[i] if i >= 0 and starts[i] >= floor else floor
+    if floor < at and text[at - 1] in _END_CHARS:
+        start = at  # a full stop right before ``at`` ends a sentence there, whatever follows it
+    for match in QUOTE_MARK.finditer(text, start):  # no endpos: the marks' lookaheads see past ``at``
+        if match.start() >= at:
+            break
         start = match.end()  # another quote's mark: what is before it is not about this quote
     return start, text[start:at]

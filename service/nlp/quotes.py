@@ -26,6 +26,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import Any
 
+from service.nlp.attribution import BODY_NOUNS, INVERTED, Rules, rules_for
+from service.nlp.headlines import headline_of, headline_speaker
 from service.nlp.quote_marks import (
     PARAGRAPH,
     QUOTE_MARK,
@@ -35,7 +37,7 @@ from service.nlp.quote_marks import (
     sentence_after,
     sentence_before,
 )
-from service.nlp.speakers import BODY_NOUNS, INVERTED, Rules, rules_for, speaker_in
+from service.nlp.speakers import speaker_in
 
 __all__ = ["BODY_NOUNS", "FoundQuote", "find_quotes"]
 
@@ -43,7 +45,28 @@ Span = tuple[int, int]
 
 MIN_UNATTRIBUTED_WORDS = 5  # a quoted phrase shorter than this needs an attribution to count
 MAX_SPEAKER_WORDS = 12  # words between a sentence start and an attribution verb
-MAX_PARTIAL_GAP_WORDS = 8  # "X described the plan as" before a partial quote
+MAX_PARTIAL_GAP_WORDS = 16  # "X said the cost was being evaluated, but it was an" before a partial quote
+MAX_SAME_SENTENCE_GAP_WORDS = 3  # 'an "increasingly high priority" and a "shared goal"'
+# "Ann Lee, who led the study with two colleagues, said": the relative clause is not the subject
+CAPITALISED = re.compile(r"(?<![\w'’])[^\W\d_a-zß-ÿ][\w'’-]*")
+_RELATIVE = re.compile(r",\s*(?:who|which|whose|whom)\b[^,]*,", re.IGNORECASE)
+# "..., while the Liberal Democrats said it was misdirected": someone else's statement, not this
+# quote's attribution
+_CLAUSE_OPENING = re.compile(
+    r"^\W*(?:while|whereas|but|and|although|though|as|because|when|if|after|before|since|y|pero|mientras|"
+    r"und|aber|während|et|mais|alors)\b",
+    re.IGNORECASE,
+)
+
+
+def subject_words(before_verb: str) -> int:
+    """How many words of the clause before a reporting verb could be its subject.
+
+    Counted from the last comma, a relative clause ("Ann Lee, who led the study, said") left out:
+    "In a speech in Leeds on Sunday, Mr Hale said" has two.
+    """
+    clause = _RELATIVE.sub(" ", before_verb)
+    return len(clause[clause.rfind(",") + 1 :].split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,18 +101,26 @@ def _attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) ->
             found = speaker_in(text, after_at + match.start("who"), after_at + match.end("who"), rules)
             if found:
                 return found
-        elif match.group("pre") is not None and len(match.group("pre").split()) <= MAX_SPEAKER_WORDS:
+        elif (
+            match.group("pre") is not None
+            and len(match.group("pre").split()) <= MAX_SPEAKER_WORDS
+            and not _CLAUSE_OPENING.match(match.group("pre"))
+        ):
             found = speaker_in(text, after_at + match.start("pre"), after_at + match.end("pre"), rules)
             if found:
                 return found
     chunk_start, before = sentence_before(text, piece.open_at, paragraph_start)
     # The verbs are found first and the words before one taken as its subject: a pattern with the
     # subject as a lazy prefix costs quadratic time in the sentence's length.
-    for verb in reversed(list(rules.verb.finditer(before))):
+    verbs = list(rules.verb.finditer(before))
+    for n in range(len(verbs) - 1, -1, -1):
+        verb = verbs[n]
         if rules.before_tail.fullmatch(before, verb.end()):
-            if len(before[: verb.start()].split()) > MAX_SPEAKER_WORDS:
+            if rules.passive.search(before, 0, verb.start()):
+                return None  # "she was told:": the words were said to her, by someone unnamed
+            if subject_words(before[: verb.start()]) > MAX_SPEAKER_WORDS:
                 return None
-            return speaker_in(text, chunk_start, chunk_start + verb.start(), rules)
+            return speaker_in(text, _subject_start(chunk_start, verbs, n), chunk_start + verb.start(), rules)
     according = rules.according.search(before)
     if according:
         return speaker_in(
@@ -112,15 +143,29 @@ def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: R
     speech without naming anyone ("A spokeswoman said work would start "as soon as possible"").
     """
     chunk_start, before = sentence_before(text, piece.open_at, paragraph_start)
-    verb = rules.any_verb.search(before)
+    verbs = list(rules.any_verb.finditer(before))
+    verb = verbs[-1] if verbs else None  # the verb nearest the quote governs it
     if not verb or len(before[verb.end() :].split()) > MAX_PARTIAL_GAP_WORDS:
         return None
     # "called", "dubbed" also name things ("an initiative called the “coalition of the willing”"):
     # only a reporting verb makes an unnamed speaker's words a quote
     reported = _REPORTED if rules.verb.fullmatch(verb.group()) else None
-    if len(before[: verb.start()].split()) > MAX_SPEAKER_WORDS:
+    if rules.passive.search(before, 0, verb.start()):
+        return reported  # "she was told": someone unnamed spoke
+    if subject_words(before[: verb.start()]) > MAX_SPEAKER_WORDS:
         return reported
-    return speaker_in(text, chunk_start, chunk_start + verb.start(), rules) or reported
+    return (
+        speaker_in(
+            text, _subject_start(chunk_start, verbs, len(verbs) - 1), chunk_start + verb.start(), rules
+        )
+        or reported
+    )
+
+
+def _subject_start(chunk_start: int, verbs: list[re.Match[str]], n: int) -> int:
+    """Where the subject of the ``n``-th verb may start: after the verb before it ("he insisted
+    the President had said": the President said it, not he)."""
+    return chunk_start + (verbs[n - 1].end() if n else 0)
 
 
 def _previous_sentence(
@@ -136,8 +181,8 @@ def _previous_sentence(
     previous_start, previous = sentence_before(text, chunk_start - 1, paragraph_start)
     if QUOTE_MARK.search(previous):
         return None
-    verb = rules.any_verb.search(previous)
-    if not verb or len(previous[: verb.start()].split()) > MAX_SPEAKER_WORDS:
+    verb = rules.introducing.search(previous)
+    if not verb or subject_words(previous[: verb.start()]) > MAX_SPEAKER_WORDS:
         return None
     return speaker_in(text, previous_start, previous_start + verb.start(), rules)
 
@@ -148,6 +193,7 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
     paragraph_starts = [0] + [m.end() for m in PARAGRAPH.finditer(text)]
     found: list[FoundQuote] = []
     pieces_unclosed: list[bool] = []
+    headline = headline_of(text, paragraph_starts, language)
     for piece in pieces(text):
         floor = paragraph_starts[bisect_right(paragraph_starts, piece.open_at) - 1]
         said = _attribution(text, piece, floor, rules) or _partial_attribution(text, piece, floor, rules)
@@ -155,6 +201,16 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
         if said is _REPORTED:
             said = None
         previous = found[-1] if found else None
+        if (
+            said is None
+            and headline is not None
+            and piece.open_at < headline[1]
+            and text[piece.open_at] in "'‘"
+        ):
+            said, reported = headline_speaker(text, headline, rules), True
+        if said is None and previous is not None and _same_sentence(text, previous, piece):
+            # 'an "increasingly high priority" and a "shared goal"': one attribution for both
+            said, reported = (previous.speaker, previous.pronoun) if previous.speaker else None, True
         # A quote run over from the paragraph before, or the next sentence of the same speech
         # ('"A," he said. "B."'): the same speaker.
         if (
@@ -163,7 +219,8 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
             and previous.speaker is not None
             and (
                 (piece.continues and previous.runs_on)
-                or _consecutive(text, previous, piece, floor)
+                or (pieces_unclosed[-1] and previous.span[1] >= floor)
+                or _consecutive(text, previous, piece, floor, rules)
                 or _opens_paragraph_after(text, previous, piece, floor, paragraph_starts)
             )
         ):
@@ -187,6 +244,27 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
     return found
 
 
+def past_close(text: str, end: int) -> int:
+    """Where the text goes on after a quote's words end at ``end``: past its closing mark, which
+    French style sets off with a space ("… classe », a déclaré")."""
+    at = end
+    while at < len(text) and text[at] in " \u00a0\u202f":
+        at += 1
+    return at + 1 if at < len(text) and QUOTE_MARK.match(text, at) else end + 1
+
+
+def _same_sentence(text: str, previous: FoundQuote, piece: Piece) -> bool:
+    """Does ``piece`` follow ``previous`` in the same sentence, a few words on ("and a")?"""
+    between = text[past_close(text, previous.span[1]) : piece.open_at]
+    return (
+        previous.span[1] < piece.open_at
+        and not previous.runs_on
+        and len(between.split()) <= MAX_SAME_SENTENCE_GAP_WORDS
+        and not SENTENCE_END.search(between)
+        and not QUOTE_MARK.search(between)
+    )
+
+
 def _opens_paragraph_after(
     text: str, previous: FoundQuote, piece: Piece, floor: int, paragraph_starts: list[int]
 ) -> bool:
@@ -197,14 +275,27 @@ def _opens_paragraph_after(
     if piece.open_at != floor or previous.span[1] >= floor:
         return False
     before = paragraph_starts[bisect_right(paragraph_starts, floor - 1) - 1]
-    tail = text[previous.span[1] + 1 : floor].strip()  # at most the attribution: '", she said.'
+    tail = text[past_close(text, previous.span[1]) : floor].strip()  # at most the attribution: '", she said.'
     ends = [m for m in SENTENCE_END.finditer(tail) if m.group() != "\n"]
     return previous.span[0] >= before and len(ends) <= 1 and len(tail.split()) <= MAX_SPEAKER_WORDS
 
 
-def _consecutive(text: str, previous: FoundQuote, piece: Piece, floor: int) -> bool:
+def _consecutive(text: str, previous: FoundQuote, piece: Piece, floor: int, rules: Rules) -> bool:
     """Does ``piece`` open the sentence right after the one that quoted ``previous``?"""
     if previous.span[1] < floor:
         return False  # another paragraph
     _, before = sentence_before(text, piece.open_at, floor)
-    return not before.strip() and not QUOTE_MARK.search(text, previous.span[1] + 1, piece.open_at)
+    if before.strip() or QUOTE_MARK.search(text, past_close(text, previous.span[1]), piece.open_at):
+        return False
+    # '"A," said Lee, who lives in Hull. "B."' goes on; '"A." Ann Cole, who ..., said she was
+    # shocked. "B."' does not: a quote that ended its sentence is followed by a sentence of its own,
+    # whose name may be the next quote's speaker
+    if text[previous.span[1] - 1 : previous.span[1]] not in ".!?":
+        return True
+    assert previous.speaker is not None
+    for name in CAPITALISED.finditer(text, past_close(text, previous.span[1]), piece.open_at):
+        word = name.group().lower().rstrip(".")
+        known = word in rules.titles or word in rules.stops or rules.pronoun.match(word)
+        if not previous.speaker[0] <= name.start() < previous.speaker[1] and not known:
+            return False
+    return True

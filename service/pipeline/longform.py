@@ -168,6 +168,7 @@ def _fixed_prompt(template: PromptTemplate) -> tuple[str, int]:
         "figures": [],
         "actors": [],
         "problems": [],
+        "formats": list(template.formats),  # every short form the template can ask for: the longest text
     }
     text = "".join(template.render(p, variables) for p in ("system", "user", "repair"))
     reserve = 2 * int(template.params.get("max_tokens", 1024)) + PROBLEMS_ALLOWANCE_TOKENS

@@ -6,19 +6,14 @@ and the re-asks here (malformed JSON, schema violations, grounding failures).
 
 from __future__ import annotations
 
-import copy
 import functools
 import hashlib
 import time
 import uuid
 from dataclasses import dataclass, replace
-from typing import Any, NamedTuple
 
 import anyio
 import anyio.to_thread
-import jsonschema
-import jsonschema_rs
-import orjson
 
 from service import logs
 from service.cache.base import DigestCache, cache_key
@@ -31,7 +26,8 @@ from service.llm.attempts import Budget
 from service.llm.client import LLMClient
 from service.llm.upstream import Message
 from service.metrics import Metrics
-from service.pipeline import candidates, longform
+from service.pipeline import answers, candidates, longform
+from service.pipeline import formats as short_forms
 from service.pipeline.prepare import Article, prepare
 from service.prompts import Catalogue, PromptTemplate
 from service.schema import (
@@ -81,24 +77,8 @@ def _variables(run: _Run) -> dict[str, object]:
     }
 
 
-class _Validators(NamedTuple):
-    """A schema with a compiled validator for the yes/no answer and one that explains failures."""
-
-    schema: dict[str, Any]
-    fast: jsonschema_rs.Draft202012Validator
-    full: jsonschema.Draft202012Validator
-
-
 def _new_id() -> str:
     return f"dg_{uuid.uuid4().hex[:24]}"
-
-
-def _strip_fences(content: str) -> str:
-    text = content.strip()
-    if text.startswith("```"):
-        text = text.split("\n", 1)[1] if "\n" in text else ""
-        text = text.rsplit("```", 1)[0]
-    return text
 
 
 class Pipeline:
@@ -120,63 +100,8 @@ class Pipeline:
         self.cache = cache
         self.catalogue = catalogue
         self.engine = engine
-        self._bounded_schemas: dict[tuple[str, int, int], _Validators] = {}
-        self._request_schemas: dict[tuple[str, int, int, int, int], dict[str, Any]] = {}
+        self.schemas = answers.Schemas()
         self.longform = longform.Planner(settings, engine.name, engine.llm)
-
-    def _bounded(self, template: PromptTemplate, found: candidates.Candidates | None) -> _Validators:
-        """The template's schema, ids bounded to the candidates (if any), and its validator.
-
-        Answers are validated against this, not against the options caps of `_request_schema`:
-        a model that returns too many items is truncated rather than re-asked.
-        """
-        key = (template.sha256, *((len(found.figures), len(found.actors)) if found else (-1, -1)))
-        entry = self._bounded_schemas.get(key)
-        if entry is None:
-            schema = (
-                candidates.bound_schema(template.output_schema, found) if found else template.output_schema
-            )
-            entry = _Validators(
-                schema, jsonschema_rs.Draft202012Validator(schema), jsonschema.Draft202012Validator(schema)
-            )
-            self._bounded_schemas[key] = entry
-        return entry
-
-    def _request_schema(
-        self, template: PromptTemplate, options: Options, found: candidates.Candidates | None
-    ) -> dict[str, Any]:
-        """The schema sent to the model: list lengths also capped by the options (cached)."""
-        counts = (len(found.figures), len(found.actors)) if found else (-1, -1)
-        key = (template.sha256, options.max_figures, options.max_actors, *counts)
-        schema = self._request_schemas.get(key)
-        if schema is None:
-            schema = copy.deepcopy(self._bounded(template, found).schema)
-            props = schema.get("properties", {})
-            for field_name, wanted in (("key_figures", options.max_figures), ("actors", options.max_actors)):
-                if isinstance(props.get(field_name), dict):
-                    limits = props[field_name]
-                    limits["maxItems"] = min(limits.get("maxItems", wanted), wanted)
-                    if "minItems" in limits:
-                        limits["minItems"] = min(limits["minItems"], limits["maxItems"])
-            self._request_schemas[key] = schema
-        return schema
-
-    def _parse(
-        self, template: PromptTemplate, found: candidates.Candidates | None, content: str, truncated: bool
-    ) -> tuple[Any, list[str]]:
-        """The answer as JSON, or the problems to quote back to the model."""
-        if truncated:
-            return None, ["the answer was cut off at the token limit; write a shorter answer"]
-        try:
-            data = orjson.loads(_strip_fences(content))
-        except orjson.JSONDecodeError as exc:
-            return None, [f"the answer is not valid JSON ({exc})"]
-        validators = self._bounded(template, found)
-        if validators.fast.is_valid(data):
-            return data, []
-        errors = sorted(validators.full.iter_errors(data), key=lambda e: list(e.absolute_path))
-        problems = [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors[:10]]
-        return data, problems
 
     async def summarize(self, request: SummarizeRequest) -> Digest:
         """One digest; identical requests are served from the cache or share one computation."""
@@ -188,7 +113,9 @@ class Pipeline:
     async def _summarize(self, request: SummarizeRequest) -> Digest:
         started = time.monotonic()
         template = (
-            None if self.engine.llm is None else self.catalogue.resolve(request.prompt, self.engine.name)
+            None
+            if self.engine.llm is None
+            else self.catalogue.resolve(request.prompt, self.engine.name, request.options.formats)
         )
         article = await prepare(request, self.settings.max_article_chars)
         key = cache_key(
@@ -196,7 +123,8 @@ class Pipeline:
             engine=self.engine.name,
             model=self.engine.model,
             prompt_sha=template.sha256 if template else "",
-            options=request.options.model_dump(),
+            # Without formats the key is the one it was before formats existed.
+            options=request.options.model_dump(exclude=None if request.options.formats else {"formats"}),
             extra=[request.language, article.title, article.from_html],
         )
         run = _Run(request, article, Budget.start(self.settings), started, template)
@@ -240,10 +168,12 @@ class Pipeline:
         digests: list[Digest | None] = [None] * len(parts)
         failures: list[Exception] = []
         limiter = anyio.Semaphore(self.settings.longform_concurrency)
+        options = run.options.model_copy(update={"formats": []})  # parts write no short forms
+        part_request = run.request.model_copy(update={"options": options})
 
         async def one(index: int) -> None:
             article = replace(run.article, text=parts[index].text, from_html=False)
-            part_run = _Run(run.request, article, run.budget.part(), run.started, template)
+            part_run = _Run(part_request, article, run.budget.part(), run.started, template)
             async with limiter:
                 try:
                     digests[index] = await self._with_llm(llm, template, part_run)
@@ -263,7 +193,7 @@ class Pipeline:
             figures=merged.figures,
             actors=merged.actors,
             model=merged.model,
-            warnings=merged.warnings,
+            warnings=[*merged.warnings, *short_forms.in_parts_warning(run.options.formats)],
             degraded=merged.degraded,
         )
 
@@ -273,7 +203,8 @@ class Pipeline:
             return await self._ask(llm, template, run)
 
     async def _ask(self, llm: LLMClient, template: PromptTemplate, run: _Run) -> Digest:
-        variables = _variables(run)
+        variables = {**_variables(run), **short_forms.variables(template, run.options)}
+        formats = run.options.formats
         found = None
         if template.candidates:
             found = await candidates.find(run.article.text, run.request.language)
@@ -290,7 +221,7 @@ class Pipeline:
             try:
                 result = await llm.chat(
                     messages,
-                    schema=self._request_schema(template, run.options, found),
+                    schema=self.schemas.request_schema(template, run.options, found),
                     params=template.params,
                     local_params=template.local_params,
                     budget=budget,
@@ -300,10 +231,14 @@ class Pipeline:
                     raise
                 break  # a repair attempt failed: keep what the earlier answers grounded
             model = result.model
-            data, problems = self._parse(template, found, result.content, result.truncated)
+            data, problems = self.schemas.parse(
+                template, found, tuple(formats), result.content, result.truncated
+            )
             if not problems and found is not None:
-                data, problems = candidates.to_digest_shape(data, found)
+                shaped, problems = candidates.to_digest_shape(data, found)
+                data = short_forms.carry(data, shaped, formats)
             if not problems:
+                data = short_forms.mark_asked(data, formats)
                 grounded = await self.grounder.ground(run.article.text, data, language=run.request.language)
                 answers.append(grounded)
                 if not grounded.problems or grounding_repaired or not budget.can_attempt():
@@ -336,14 +271,16 @@ class Pipeline:
             reasons = best.summary_issues or ["no sentence of the summary is supported by the article"]
             sentences, degraded = await self._lead(run), True
             warnings.append("summary replaced by leading sentences: " + "; ".join(reasons))
+        forms = short_forms.pick(answers, run.options.formats)
         return await self._digest(
             run,
             sentences=sentences,
             figures=figures,
             actors=actors,
             model=model,
-            warnings=warnings,
+            warnings=[*warnings, *forms.warnings],
             degraded=degraded,
+            forms=forms,
         )
 
     async def _lead(self, run: _Run) -> list[SummarySentence]:
@@ -379,6 +316,7 @@ class Pipeline:
             warnings=[*warnings, *result.warnings],
             degraded=degraded,
             engine="extractive",
+            forms=short_forms.ShortForms(bullets=result.bullets),
         )
 
     async def _digest(
@@ -392,8 +330,10 @@ class Pipeline:
         warnings: list[str],
         degraded: bool,
         engine: EngineName | None = None,
+        forms: short_forms.ShortForms | None = None,
     ) -> Digest:
         t = run.template
+        forms = forms or short_forms.ShortForms()
         quotes, actors = await self.grounder.quotes(
             run.article.text, actors, language=run.request.language, max_actors=run.options.max_actors
         )
@@ -404,6 +344,9 @@ class Pipeline:
             key_figures=figures,
             actors=actors,
             quotes=quotes,
+            headline=forms.headline,
+            dek=forms.dek,
+            bullets=forms.bullets,
             text=run.article.text if run.article.from_html else None,
             provenance=Provenance(
                 engine=engine or self.engine.name,

@@ -176,7 +176,7 @@ def _coverage(
 
 def _check(article: Article, sentence: str) -> Support:
     lex = article.lex
-    toks = list(tokens(sentence, 0, len(sentence), lex))
+    toks = tokens(sentence, 0, len(sentence), lex)
     names = [t for k, t in enumerate(toks) if _is_name(t, k, toks, article)]
     weights: dict[str, float] = {}
     for tok in toks:

@@ -41,12 +41,15 @@ _NEGATION_CONTINUATIONS = {
     "de": _set("mehr länger einmal"),
     "fr": _set("plus encore"),
 }
-# Verbs of refusal or denial: a sentence with one says the opposite of one without.  Stemmed.
+# Verbs of refusal or denial, and "against" ("voted against"): a sentence with one says the
+# opposite of one without.  Stemmed.
 _NEGATIVE_VERBS = {
-    "en": _set("refuse refused deny denied denies reject rejected fail failed fails decline declined"),
-    "es": _set("negar negó niega rechazar rechazó rechaza rehusar rehusó"),
-    "de": _set("verweigern verweigerte bestreiten bestritt dementieren dementierte ablehnen lehnte"),
-    "fr": _set("refuser refusé refuse nier nié nie rejeter rejeté rejette"),
+    "en": _set(
+        "refuse refused deny denied denies reject rejected fail failed fails decline declined against"
+    ),
+    "es": _set("negar negó niega rechazar rechazó rechaza rehusar rehusó contra"),
+    "de": _set("verweigern verweigerte bestreiten bestritt dementieren dementierte ablehnen lehnte gegen"),
+    "fr": _set("refuser refusé refuse nier nié nie rejeter rejeté rejette contre"),
 }
 # Verbs of saying: they carry little of what a sentence states.  Stemmed.
 _REPORTING = {

@@ -9,7 +9,6 @@ never starts or ends with white space.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import NamedTuple
 
 from service.grounding.support.lexicon import Lexicon, words
@@ -142,7 +141,8 @@ def _analyse_word(word: str, lex: Lexicon) -> tuple[str, str, bool, bool]:
 
 # Word form -> (low, stem, capitalised, negative), per language: stemming is most of the cost of
 # an article, and news repeats its words.  Cleared when full, so memory stays bounded.
-_WORDS: dict[tuple[str, str], tuple[str, str, bool, bool]] = {}
+_WORDS: dict[str, dict[str, tuple[str, str, bool, bool]]] = {}
+_new_tuple = tuple.__new__
 MAX_CACHED_WORDS = 200_000
 
 
@@ -203,16 +203,23 @@ def words_of(text: str, start: int, end: int, lex: Lexicon) -> tuple[list[Word],
     return infos, [gap for _, gap in found]
 
 
-def tokens(text: str, start: int, end: int, lex: Lexicon) -> Iterator[Token]:
+def tokens(text: str, start: int, end: int, lex: Lexicon) -> list[Token]:
     """Word tokens of ``text[start:end]``."""
-    language = lex.language
+    cache = _WORDS.get(lex.language)
+    if cache is None:
+        cache = _WORDS[lex.language] = {}
+    out: list[Token] = []
     for match in _TOKEN.finditer(text, start, end):
         word = match.group()
-        if word in _BRACKET_TOKENS and text[match.start() - 1 : match.start()] == "-":
-            continue  # "-LRB-": a bracket in Penn-Treebank-tokenised text, not a word
-        known = _WORDS.get((language, word))
+        known = cache.get(word)
         if known is None:
-            if len(_WORDS) >= MAX_CACHED_WORDS:
-                _WORDS.clear()
-            known = _WORDS[(language, word)] = _analyse_word(word, lex)
-        yield Token(match.start(), match.end(), *known)
+            if word in _BRACKET_TOKENS:  # never cached: what it is depends on the character before
+                if text[match.start() - 1 : match.start()] == "-":
+                    continue  # "-LRB-": a bracket in Penn-Treebank-tokenised text, not a word
+                known = _analyse_word(word, lex)
+            else:
+                if len(cache) >= MAX_CACHED_WORDS:
+                    cache.clear()
+                known = cache[word] = _analyse_word(word, lex)
+        out.append(_new_tuple(Token, (*match.span(), *known)))  # Token(...) without its Python __new__
+    return out

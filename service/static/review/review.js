@@ -348,14 +348,15 @@
     const drawn = drawArticle();
     document.querySelector(".digest").hidden = false;
 
+    // The short forms the request asked for (options.formats): null / [] when not asked or dropped.
     const formats = $("formats");
     formats.replaceChildren();
-    if (digest.headline) formats.append(el("h3", { class: "headline", text: digest.headline }));
-    if (digest.dek) formats.append(el("p", { class: "dek", text: digest.dek }));
+    if (digest.headline) formats.append(el("p", { class: "headline", id: "headline", text: digest.headline }));
+    if (digest.dek) formats.append(el("p", { class: "dek", id: "dek", text: digest.dek }));
     if (digest.bullets && digest.bullets.length) {
-      const bullets = el("ul", { class: "sentences bullets" });
+      const bullets = el("ul", { class: "sentences bullets", id: "bullets" });
       linkedList(bullets, digest.bullets);
-      formats.append(bullets);
+      formats.append(el("h3", { text: "Bullets" }), bullets);
     }
     linkedList($("sentences"), digest.sentences || []);
 
@@ -426,6 +427,8 @@
     numberOption(options, "max_figures", "max-figures");
     numberOption(options, "max_actors", "max-actors");
     numberOption(options, "summary_sentences", "summary-sentences");
+    const formats = [...document.querySelectorAll("input[name=format]:checked")].map((box) => box.value);
+    if (formats.length) options.formats = formats; // none asked: the request is the default one
     body.options = options;
     setStatus("Summarizing…");
     $("summarize").disabled = true;

@@ -1,0 +1,94 @@
+"""Time the rule-based quotes take per article: finding them, and giving them the digest's actors.
+
+For each article of ``bench/gold/quotes.jsonl`` (texts from ``../shared/data``), the extractive
+engine's actors are made once (not timed), then ``find_quotes`` (marks, attribution) and
+``digest_quotes`` (speakers resolved to actors, new speakers added; its per-article cache cleared
+first, so every run is cold) are timed ``--repeat`` times; the article's figure is the best of its
+runs (the CPU time it needs, without the waits of a loaded machine). p50/p95/max over the articles,
+in milliseconds, one core, this process only.
+
+    .venv/bin/python bench/quotes_latency.py [--repeat 25] [--data ../shared/data]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from service.engines.extractive import candidates  # noqa: E402
+from service.grounding.quotes import article_quotes, digest_quotes  # noqa: E402
+from service.nlp.quotes import find_quotes  # noqa: E402
+
+MAX_ACTORS = 10  # Options.max_actors' default
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--gold", type=Path, default=ROOT / "bench" / "gold" / "quotes.jsonl")
+    parser.add_argument("--repeat", type=int, default=25, help="timed runs per article")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "quotes-latency.json")
+    args = parser.parse_args()
+    rows = [json.loads(line) for line in args.gold.read_text(encoding="utf-8").splitlines() if line]
+    texts: dict[tuple[str, str], str] = {}
+    for source in {row["source"] for row in rows}:
+        for line in (args.data / source).read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            texts[(source, row["id"])] = row["article"]
+    find_ms: list[float] = []
+    digest_ms: list[float] = []
+    chars = []
+    for row in rows:
+        text = texts[(row["source"], row["id"])]
+        chars.append(len(text))
+        _, actors, _ = candidates(text, language="en", max_actors=MAX_ACTORS)
+        finds, digests = [], []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            find_quotes(text, "en")
+            finds.append((time.perf_counter() - started) * 1000)
+            article_quotes.cache_clear()
+            started = time.perf_counter()
+            digest_quotes(text, actors, language="en", max_actors=MAX_ACTORS)
+            digests.append((time.perf_counter() - started) * 1000)
+        find_ms.append(min(finds))
+        digest_ms.append(min(digests))
+
+    def summary(values: list[float]) -> dict[str, float]:
+        return {
+            "p50": round(_percentile(values, 0.5), 3),
+            "p95": round(_percentile(values, 0.95), 3),
+            "max": round(max(values), 3),
+        }
+
+    result = {
+        "what": "per-article time of the rule-based quotes (best of --repeat cold runs), ms",
+        "command": f"bench/quotes_latency.py --repeat {args.repeat}",
+        "articles": len(rows),
+        "chars_p50": int(statistics.median(chars)),
+        "chars_max": max(chars),
+        "find_quotes_ms": summary(find_ms),
+        "digest_quotes_ms": summary(digest_ms),
+        "python": platform.python_version(),
+    }
+    print(json.dumps(result, indent=2))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,268 @@
+"""Who spoke a quote, as one of the digest's actors: the article's words for the speaker resolved.
+
+* words that are one of an actor's mentions, or that name a known person by surname ("Mr Okada"),
+  are that actor;
+* a pronoun ("she said") is the person named last as a subject before it, and only when no other
+  name (nor a titled person, "chairman Ivo Lund") stands between them that could be the one meant;
+* a description ("the mayor") is the one person the article gives that title or role;
+* a new full name ("Jill Marsh") or a body ("Scottish government", "UNICEF") becomes a new
+  actor, with every mention the article has of it.
+
+Anything else is ``None``: a quote is never given a speaker the article does not.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import accumulate
+
+from service.grounding.locate import actor_mentions
+from service.nlp.attribution import BODY_NOUNS, is_person_pronoun, is_pronoun, words
+from service.nlp.countries import country_code
+from service.nlp.quotes import FoundQuote
+from service.schema import Actor, ActorKind
+
+Span = tuple[int, int]
+
+PRONOUN_REACH_CHARS = 1500  # a pronoun's person is named at most this far before the quote
+_NAME = re.compile(r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+)*")
+_LEAD_WORD = re.compile(r"[^\s'’]+")
+_ORG_WORDS = re.compile(
+    r"\b(?:Ltd|Inc|plc|Corp|Group|Association|Federation|Union|Bank|Council|Party|Office|Agency|"
+    r"Commission|Committee|Institute|University|Ministry|Department|Police|Club|FC|BBC|News)\b"
+)
+
+
+ARTICLES = frozenset({"the", "el", "la", "le", "der", "die", "das", "les", "los", "las"})
+
+
+# Words that open a sentence before its subject: "But Ann Lee warned ..."
+_OPENINGS = words(
+    "but and yet so then also now meanwhile however earlier later still pero y aber und doch mais et puis"
+)
+
+
+@dataclass
+class Speakers:
+    """The digest's actors, and the mentions that name each (grown as speakers are added)."""
+
+    text: str
+    actors: list[Actor]
+    language: str
+    titles: frozenset[str]  # words that may stand before a name: titles, honorifics, articles
+    quoted: list[Span]  # the quotes' spans, in order: a name inside a quote is not who speaks next
+
+    def in_quote(self, at: int) -> bool:
+        """Is ``at`` inside one of the quotes (a name there is not who speaks next)?"""
+        i = bisect_right(self.quoted, (at, len(self.text) + 1)) - 1
+        return i >= 0 and self.quoted[i][0] <= at < self.quoted[i][1]
+
+    def by_mention(self, span: Span) -> tuple[int, Span] | None:
+        for i, actor in enumerate(self.actors):
+            for start, end in actor.mentions:
+                if start < span[1] and span[0] < end:
+                    return i, (start, end)
+        return None
+
+    def by_surname(self, span: Span) -> int | None:
+        """The one person called by this surname ("said Green"), or by this first name after "Sir"
+        or "Dame" ("Sir Alan added", the British style for a knight)."""
+        words = self.text[span[0] : span[1]].split()
+        if len(words) != 1:
+            return None
+        knighted = self.text[max(0, span[0] - 5) : span[0]].split()[-1:] in (["Sir"], ["Dame"])
+        found = [
+            i
+            for i, actor in enumerate(self.actors)
+            # the tagger may call a person an organization ("Ada Quill" as an "ORG"); a name
+            # that looks like a person's (two or more words, no body's word) is one
+            if (actor.kind == "person" or _kind_of(actor.name, self.language) == "person")
+            and actor.kind != "country"
+            and words[0].casefold() in _called(actor.name, knighted=knighted)
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def known_surname(self, name: str) -> bool:
+        """Is ``name``'s last word the surname of one of the persons ("Mr Brown" for Gordon Brown)?"""
+        last = name.rsplit(maxsplit=1)[-1].casefold().removesuffix("'s").removesuffix("’s")
+        return any(a.kind == "person" and a.name.split()[-1].casefold() == last for a in self.actors)
+
+    def person_before(self, at: int, last: tuple[int, Span] | None) -> tuple[int, Span] | None:
+        """The person a pronoun at ``at`` stands for: the subject named last before it.
+
+        Subjects are mentions that open their sentence or clause ("Lane said Ortiz may ...":
+        Lane) and the speakers of earlier quotes (``last``). When a full name no actor has stands
+        between that subject and the pronoun, someone unknown may be meant: no speaker.
+        """
+        best = last if last is not None and self.actors[last[0]].kind == "person" else None
+        for i, actor in enumerate(self.actors):
+            if actor.kind != "person":
+                continue
+            for start, end in actor.mentions:
+                if (
+                    at - PRONOUN_REACH_CHARS <= start
+                    and end <= at
+                    and (best is None or start > best[1][0])
+                    and not self.in_quote(start)
+                    and self._named(start, end)
+                    and self._subject(start)
+                ):
+                    best = (i, (start, end))
+        if best is None or at - best[1][0] > PRONOUN_REACH_CHARS:
+            return None
+        if self._unknown_name_between(best[1][1], at) or self._other_person_between(best, at):
+            return None
+        return best
+
+    def described(self, span: Span) -> tuple[int, Span] | None:
+        """The person a description ("the mayor", "la alcaldesa") stands for: the one person whose
+        role, or a title written before one of their names, is the description's last word."""
+        head = self.text[span[0] : span[1]].split()[-1].casefold()
+        found: list[tuple[int, Span]] = []
+        for i, actor in enumerate(self.actors):
+            if actor.kind != "person":
+                continue
+            earlier = [(s, e) for s, e in actor.mentions if e <= span[0] and not self.in_quote(s)]
+            titled = (
+                (actor.role or "").casefold().split()
+                + actor.name.casefold().split()
+                + [
+                    w.casefold()
+                    for s, _ in actor.mentions
+                    for w in self.text[max(0, s - 40) : s].split()[-1:]
+                ]
+            )
+            if earlier and head in titled:
+                found.append((i, earlier[-1]))
+        if found:
+            return found[0] if len(found) == 1 else None
+        # nobody is called that in the article ("the world indoor champion"): the person named
+        # last as a subject, only when no other person is named between them at all
+        best = self.person_before(span[0], None)
+        return None if best is None or self._other_person_between(best, span[0], titled_only=False) else best
+
+    def _other_person_between(self, best: tuple[int, Span], at: int, *, titled_only: bool = True) -> bool:
+        """Is another person named between the pronoun's subject and the pronoun, with a title
+        ("... his wife Masters chairman Ken Ito talked ... he said": maybe Ito)?"""
+        for i, actor in enumerate(self.actors):
+            if i == best[0] or actor.kind != "person":
+                continue
+            for start, _ in actor.mentions:
+                if (
+                    best[1][1] <= start < at
+                    and not self.in_quote(start)
+                    and (not titled_only or self._titled(start))
+                ):
+                    return True
+        return False
+
+    def _named(self, start: int, end: int) -> bool:
+        """Does the mention span hold a name (not blank, not padded), so it can be pointed at?"""
+        mention = self.text[start:end]
+        return bool(mention) and mention == mention.strip()
+
+    def _subject(self, start: int) -> bool:
+        """Does the mention at ``start`` open its sentence or clause (after titles only)?"""
+        floor = max(self.text.rfind(c, 0, start) for c in '.!?\n,;:"“”')
+        lead = self.text[floor + 1 : start]
+        return all(
+            w.lower().rstrip(".") in self.titles or w.lower() in _OPENINGS for w in _LEAD_WORD.findall(lead)
+        )
+
+    def _unknown_name_between(self, start: int, end: int) -> bool:
+        """Is a full name that no actor has written between ``start`` and ``end``?"""
+        known = _Cover({(s, e) for actor in self.actors for s, e in actor.mentions})
+        for match in _NAME.finditer(self.text, start, end):
+            name_start = self._name_start(match.start(), match.end())
+            if (
+                name_start is not None
+                and match.start() not in known
+                and not self.known_surname(match.group())
+                and (self._subject(name_start) or name_start > match.start() or self._titled(match.start()))
+            ):
+                # "Anna Lopez won. Then John Smith spoke. She said" or "... chairman Ken Ito
+                # talked": who is she, who is he?
+                return True
+        return False
+
+    def _titled(self, start: int) -> bool:
+        """Does a title word stand right before ``start`` ("Masters chairman Billy Payne")?"""
+        before = self.text[max(0, start - 40) : start].split()
+        return (
+            bool(before) and before[-1] in self.titles and before[-1] not in ARTICLES and before[-1].islower()
+        )
+
+    def _name_start(self, start: int, end: int) -> int | None:
+        """Where the full name in the capitalised run ``text[start:end]`` starts (titles skipped)."""
+        words = list(_LEAD_WORD.finditer(self.text, start, end))
+        while words and words[0].group().lower().rstrip(".") in self.titles:
+            words = words[1:]
+        return words[0].start() if len(words) >= 2 else None
+
+    def add(self, span: Span) -> tuple[int, Span] | None:
+        """A new actor named by the article words at ``span``, if they look like a name."""
+        name = self.text[span[0] : span[1]]
+        kind = _kind_of(name, self.language)
+        if kind is None:
+            return None
+        found = actor_mentions(self.text, name, kind)
+        if found is None:
+            return None
+        canonical, mentions = found
+        if not any(s <= span[0] and span[1] <= e for s, e in mentions):
+            mentions = sorted({*mentions, span})
+        self.actors.append(Actor(name=canonical, kind=kind, role=None, mentions=[list(m) for m in mentions]))
+        return len(self.actors) - 1, span
+
+
+def _called(name: str, *, knighted: bool) -> set[str]:
+    """The one word a person may be called by: the surname, or after "Sir" the first name too."""
+    parts = [w.casefold() for w in name.split() if w.casefold() not in ("sir", "dame")]
+    if not parts:
+        return set()
+    return {parts[-1], parts[0]} if knighted else {parts[-1]}
+
+
+class _Cover:
+    """Which positions a set of spans covers, answered by bisection (spans may nest or overlap)."""
+
+    def __init__(self, spans: set[Span]) -> None:
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        self.reach = list(accumulate((e for _, e in ordered), max))  # the furthest end so far
+
+    def __contains__(self, at: int) -> bool:
+        i = bisect_right(self.starts, at)
+        return i > 0 and self.reach[i - 1] > at
+
+
+def _kind_of(name: str, language: str) -> ActorKind | None:
+    words = name.split()
+    if country_code(name, language):
+        return "country"
+    if words[-1].lower() in BODY_NOUNS or _ORG_WORDS.search(name) or (len(words) == 1 and name.isupper()):
+        return "organization"
+    if len(words) >= 2:
+        return "person"
+    return None  # one capitalised word ("Commenting", "Tesco"?): not sure enough to name anyone
+
+
+def resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | None) -> tuple[int, Span] | None:
+    if found.speaker is None:
+        return None
+    if found.pronoun:
+        said = speakers.text[found.speaker[0] : found.speaker[1]]
+        if is_person_pronoun(said, speakers.language):
+            return speakers.person_before(found.speaker[0], last)
+        if is_pronoun(said, speakers.language):
+            return None  # "it said", "they said": a thing, a body or several people, not one person
+        return speakers.described(found.speaker)
+    named = speakers.by_mention(found.speaker)
+    if named is not None:
+        return named
+    surname = speakers.by_surname(found.speaker)
+    if surname is not None:
+        return surname, found.speaker
+    return speakers.add(found.speaker)
