@@ -126,12 +126,19 @@ class Speakers:
         if (
             self._unknown_name_between(best[1][1], at)
             or self._other_person_between(best, at)
-            or self._other_person_between(best, at, titled_only=False, from_at=self._sentence_end(best[1][1]))
+            or self._other_person_between(best, at, titled_only=False, from_at=self._objects_end(best, at))
             or self._surname_shared(best[0])
         ):
             # "Wright played for Arsenal. Henry was asked to present it. He told ...": who is he?
             return None
         return best
+
+    def _objects_end(self, best: tuple[int, Span], at: int) -> int:
+        """Where another person named before a pronoun at ``at`` makes it ambiguous from: after the
+        subject's sentence, and after the last time the subject is named at all ("After Johnston
+        left, Locke took charge. It was expected that Locke would stay, but he said": Locke)."""
+        own = [e for s, e in self.actors[best[0]].mentions if best[1][1] <= s and e <= at and not self.in_quote(s)]
+        return max([self._sentence_end(best[1][1]), *own])
 
     def _sentence_end(self, at: int) -> int:
         """Where the sentence that goes on at ``at`` ends (a person named in it is its object:
@@ -183,9 +190,10 @@ class Speakers:
         for i, actor in enumerate(self.actors):
             if i == best[0] or actor.kind != "person":
                 continue
-            for start, _ in actor.mentions:
+            for start, end in actor.mentions:
                 if (
                     (best[1][1] if from_at is None else from_at) <= start < at
+                    and self._named(start, end)
                     and not self.in_quote(start)
                     and (not titled_only or self._titled(start))
                 ):

@@ -108,30 +108,27 @@ def _attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) ->
         assert word is not None
         return (inverted.start() + word.start(), inverted.end()), True
     match = rules.after.match(after)
-    if match and _relayed_before(text, piece, paragraph_start, rules):
-        # 'Guidance said mail should go if it served "no current purpose", Mr Thomas said': the
-        # words are the guidance's, relayed by Mr Thomas; whose they are is not his to be given
-        return _RELAYED
     # '… as we spoke." Former MP Ann Cole said …': a quote closed by a full stop ends its
     # sentence, and a capital after it starts the next one, about something else
     new_sentence = text[piece.span[1] - 1 : piece.span[1]] == "." and after.strip()[:1].isupper()
     if match and not piece.runs_on and not piece.unclosed and not new_sentence:
+        found = None
         if match.group("verb"):
             found = speaker_in(text, after_at + match.start("post"), after_at + match.end("post"), rules)
-            if found:
-                return found
         elif match.group("acc"):
             found = speaker_in(text, after_at + match.start("who"), after_at + match.end("who"), rules)
-            if found:
-                return found
         elif (
             match.group("pre") is not None
             and len(match.group("pre").split()) <= MAX_SPEAKER_WORDS
             and not _CLAUSE_OPENING.match(match.group("pre"))
         ):
             found = speaker_in(text, after_at + match.start("pre"), after_at + match.end("pre"), rules)
-            if found:
-                return found
+        if found and _relayed_before(text, piece, paragraph_start, rules):
+            # 'Guidance said mail should go if it served "no current purpose", Mr Thomas said': the
+            # words are the guidance's, relayed by Mr Thomas; whose they are is not his to be given
+            return _RELAYED
+        if found:
+            return found
     chunk_start, before = sentence_before(text, piece.open_at, paragraph_start)
     # The verbs are found first and the words before one taken as its subject: a pattern with the
     # subject as a lazy prefix costs quadratic time in the sentence's length.
