@@ -137,7 +137,11 @@ class Speakers:
         """Where another person named before a pronoun at ``at`` makes it ambiguous from: after the
         subject's sentence, and after the last time the subject is named at all ("After Johnston
         left, Locke took charge. It was expected that Locke would stay, but he said": Locke)."""
-        own = [e for s, e in self.actors[best[0]].mentions if best[1][1] <= s and e <= at and not self.in_quote(s)]
+        own = [
+            e
+            for s, e in self.actors[best[0]].mentions
+            if best[1][1] <= s and e <= at and not self.in_quote(s)
+        ]
         return max([self._sentence_end(best[1][1]), *own])
 
     def _sentence_end(self, at: int) -> int:

@@ -157,8 +157,6 @@ def _attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) ->
     return None
 
 
-
-
 def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) -> Any:
     """``X called the plan "a disaster"``: a short quote inside a sentence that reports speech.
 
