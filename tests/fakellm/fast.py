@@ -274,4 +274,8 @@ def main(argv: list[str] | None = None) -> None:
         access_log=False,
         log_level="warning",
         backlog=4096,
+        # Hosted APIs keep idle connections for minutes; the client's keep-alive (30 s) decides.
+        # uvicorn's 5 s default closed the service's pool during each benchmark's direct run, so
+        # every service run began by opening its c connections again.
+        timeout_keep_alive=75,
     )
