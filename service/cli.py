@@ -14,6 +14,7 @@ from typing import Annotated
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from service.errors import NewsbriefError
@@ -130,6 +131,17 @@ def _print_digest(digest: Digest) -> None:
     for a in digest.actors:
         actors.add_row(a.name, a.kind, a.role or "", str(len(a.mentions)))
     out.print(actors)
+    if digest.quotes:
+        quotes = Table("quote", "speaker", title="quotes", title_justify="left")
+        for q in digest.quotes:
+            quotes.add_row(escape(q.text), escape(q.speaker) if q.speaker else "[dim]not said[/]")
+        out.print(quotes)
+    if digest.headline is not None:
+        out.print(f"[bold]headline:[/] {escape(digest.headline)}", highlight=False)
+    if digest.dek is not None:
+        out.print(f"[bold]dek:[/] {escape(digest.dek)}", highlight=False)
+    for bullet in digest.bullets:
+        out.print(f"  • {escape(bullet.text)}", highlight=False)
     for warning in digest.warnings:
         out.print(f"[yellow]warning:[/] {warning}", highlight=False)
     out.print(
@@ -157,6 +169,10 @@ def summarize(
     title: Annotated[str | None, typer.Option(help="Headline, if not in the text.")] = None,
     html: Annotated[bool | None, typer.Option("--html/--text", help="Force the input type.")] = None,
     sentences: Annotated[int, typer.Option(help="Summary sentences.")] = 3,
+    formats: Annotated[
+        list[str] | None,
+        typer.Option("--format", help="Also write this short form (repeatable): headline, dek, bullets."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the digest as JSON.")] = False,
 ) -> None:
     """Print a digest of one article."""
@@ -168,7 +184,7 @@ def summarize(
             html=raw if is_html else None,
             title=title,
             prompt=prompt,
-            options=Options(summary_sentences=sentences),
+            options=Options(summary_sentences=sentences, formats=formats or []),
         )
         digest = asyncio.run(_summarize(request))
     except NewsbriefError as exc:

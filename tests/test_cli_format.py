@@ -45,3 +45,16 @@ def test_summarize_prints_grouped_values(tmp_path: Path) -> None:
     assert "1,600,000,000" in result.stdout
     assert "42,000" in result.stdout
     assert "e+0" not in result.stdout
+
+
+def test_summarize_prints_quotes_and_the_short_forms_asked_for(tmp_path: Path) -> None:
+    article = tmp_path / "barrier.txt"
+    article.write_text(ARTICLE + '\n"We waited [long] for this," Ellen Trevaskis said.\n', encoding="utf-8")
+    env = {"NEWSBRIEF_ENGINE": "extractive", "NEWSBRIEF_DATA_DIR": str(tmp_path), "COLUMNS": "200"}
+    result = CliRunner().invoke(app, ["summarize", str(article), "--format", "bullets"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "We waited [long] for this" in result.stdout  # quoted as written, markup-like text too
+    assert "Ellen Trevaskis" in result.stdout
+    assert result.stdout.count("•") >= 3  # the extractive engine's ranked sentences
+    refused = CliRunner().invoke(app, ["summarize", str(article), "--format", "haiku"], env=env)
+    assert refused.exit_code == 2

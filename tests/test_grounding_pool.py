@@ -108,3 +108,36 @@ def test_an_article_warmed_in_its_helper_grounds_as_in_process() -> None:
             grounder.close()
 
     asyncio.run(scenario())
+
+
+def test_the_quotes_of_a_grounded_answer_come_back_in_the_same_trip() -> None:
+    """`ground(..., max_actors=)` brings the quotes for its actors; `quotes` then asks the helper nothing."""
+
+    async def scenario() -> None:
+        grounder = Grounder(1)
+        await grounder.start()
+        tasks: list[str] = []
+        run = grounder._run
+
+        async def recording(task: str, *args: Any) -> Any:
+            tasks.append(task)
+            return await run(task, *args)
+
+        grounder._run = recording  # type: ignore[method-assign,assignment]
+        try:
+            article = ARTICLE + "\n“We will not wait,” Keir Starmer said."
+            grounded = await grounder.ground(article, GOOD, max_actors=2)
+            actors = grounded.actors[:2]
+            reused = await grounder.quotes(article, actors, max_actors=2, grounded=grounded)
+            assert tasks == ["ground"]
+            asked = await grounder.quotes(article, actors, max_actors=2)  # the separate trip, for comparison
+            assert tasks == ["ground", "quotes"]
+            assert reused == asked
+            assert any(q.speaker == "Keir Starmer" for q in reused[0])
+            other = await grounder.quotes(article, grounded.actors[:1], max_actors=2, grounded=grounded)
+            assert tasks[-1] == "quotes"  # other actors than the ones grounded with: asked again
+            assert other[1][0] == grounded.actors[0]
+        finally:
+            grounder.close()
+
+    asyncio.run(scenario())

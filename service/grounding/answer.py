@@ -33,6 +33,7 @@ from service.schema import (
     FigureKind,
     KeyFigure,
     Options,
+    Quote,
     SentenceVerdict,
     SummarySentence,
     Verification,
@@ -70,6 +71,8 @@ class Grounded:
     actors: list[Actor] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # warnings, one per dropped item
     formats: FormatsGrounded | None = None  # the short forms, when the request asked for any
+    # (actors, (quotes, actors with new speakers)) when the helper found the quotes in the same trip
+    quotes: tuple[list[Actor], tuple[list[Quote], list[Actor]]] | None = None
 
     @property
     def summary(self) -> str:

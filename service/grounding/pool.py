@@ -62,8 +62,13 @@ def default_workers() -> int:
     return 1 if usable >= 2 else 0
 
 
-def _ground(article: str, answer: Any, language: str | None) -> Grounded:
-    return ground_answer(article, answer, language=language)
+def _ground(article: str, work: Any, language: str | None) -> Grounded:
+    answer, max_actors = work
+    grounded = ground_answer(article, answer, language=language)
+    if max_actors is not None:  # the quotes for the actors a one-answer digest keeps, in the same trip
+        actors = grounded.actors[:max_actors]
+        grounded.quotes = (actors, _quotes(article, (actors, max_actors), language))
+    return grounded
 
 
 def _verify(article: str, summary: Any, language: str | None) -> Verification:
@@ -172,7 +177,7 @@ class Grounder:
         for _ in range(self.workers):
             try:
                 helper = await self._spawn()
-                await self._call(helper, "ground", _WARM_UP_ARTICLE, _WARM_UP_ANSWER, None)
+                await self._call(helper, "ground", _WARM_UP_ARTICLE, (_WARM_UP_ANSWER, None), None)
             except (HelperUnavailable, _GroundingFailed, OSError) as exc:
                 # e.g. a launcher script without a `__main__` guard, which the helper re-imports
                 log.warning("grounding_helper_unavailable", error=repr(exc), action="grounding in-process")
@@ -258,15 +263,37 @@ class Grounder:
                 helper.writer.write(_FRAME.pack(_NO_REPLY, len(payload)) + payload)
                 await helper.writer.drain()
 
-    async def ground(self, article: str, answer: dict[str, Any], *, language: str | None = None) -> Grounded:
-        """A model answer grounded in the article (figures, actors, summary sentences)."""
-        grounded: Grounded = await self._run("ground", article, answer, language)
+    async def ground(
+        self,
+        article: str,
+        answer: dict[str, Any],
+        *,
+        language: str | None = None,
+        max_actors: int | None = None,
+    ) -> Grounded:
+        """A model answer grounded in the article (figures, actors, summary sentences).
+
+        With ``max_actors``, also the quotes for its first ``max_actors`` actors (``Grounded.quotes``),
+        which ``quotes`` then answers without another trip to the helper.
+        """
+        grounded: Grounded = await self._run("ground", article, (answer, max_actors), language)
         return grounded
 
     async def quotes(
-        self, article: str, actors: list[Actor], *, language: str | None = None, max_actors: int
+        self,
+        article: str,
+        actors: list[Actor],
+        *,
+        language: str | None = None,
+        max_actors: int,
+        grounded: Grounded | None = None,
     ) -> tuple[list[Quote], list[Actor]]:
-        """The article's quotes with their speakers, and the actors with new speakers added (capped)."""
+        """The article's quotes with their speakers, and the actors with new speakers added (capped).
+
+        Reuses what ``ground(..., max_actors=...)`` found when ``grounded`` holds it for these actors.
+        """
+        if grounded is not None and grounded.quotes is not None and grounded.quotes[0] == actors:
+            return grounded.quotes[1]
         found: tuple[list[Quote], list[Actor]] = await self._run(
             "quotes", article, (actors, max_actors), language
         )

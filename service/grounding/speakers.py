@@ -27,6 +27,7 @@ from service.schema import Actor, ActorKind
 Span = tuple[int, int]
 
 PRONOUN_REACH_CHARS = 1500  # a pronoun's person is named at most this far before the quote
+OBJECT_REACH_CHARS = 150  # a person named this close after a subject, in its sentence, is its object
 _NAME = re.compile(r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+)*")
 _LEAD_WORD = re.compile(r"[^\s'’]+")
 _ORG_WORDS = re.compile(
@@ -35,6 +36,9 @@ _ORG_WORDS = re.compile(
 )
 
 
+# One word and "of" a place: a role ("Bishop of Durham", "Mayor of Leeds"), not a person's name
+_ROLE_OF_PLACE = re.compile(r"^\S+\s+(?:of|de|von|du)\s")
+_SENTENCE_END = re.compile(r"[.!?][\"'’”]?(?=\s)|\n")
 ARTICLES = frozenset({"the", "el", "la", "le", "der", "die", "das", "les", "los", "las"})
 
 
@@ -60,9 +64,16 @@ class Speakers:
         return i >= 0 and self.quoted[i][0] <= at < self.quoted[i][1]
 
     def by_mention(self, span: Span) -> tuple[int, Span] | None:
+        """The actor one of whose mentions names the speaker's words.
+
+        A one-word mention that is only part of them names someone else: "Bishop" is not "the
+        Bishop of Durham", "Acme" not "the Acme board"; a full name inside longer words is the
+        same person ("MP Kefa Ssempgani").
+        """
         for i, actor in enumerate(self.actors):
             for start, end in actor.mentions:
-                if start < span[1] and span[0] < end:
+                covers = start <= span[0] and span[1] <= end
+                if start < span[1] and span[0] < end and (covers or len(actor.name.split()) > 1):
                     return i, (start, end)
         return None
 
@@ -112,9 +123,41 @@ class Speakers:
                     best = (i, (start, end))
         if best is None or at - best[1][0] > PRONOUN_REACH_CHARS:
             return None
-        if self._unknown_name_between(best[1][1], at) or self._other_person_between(best, at):
+        if (
+            self._unknown_name_between(best[1][1], at)
+            or self._other_person_between(best, at)
+            or self._other_person_between(best, at, titled_only=False, from_at=self._objects_end(best, at))
+            or self._surname_shared(best[0])
+        ):
+            # "Wright played for Arsenal. Henry was asked to present it. He told ...": who is he?
             return None
         return best
+
+    def _objects_end(self, best: tuple[int, Span], at: int) -> int:
+        """Where another person named before a pronoun at ``at`` makes it ambiguous from: after the
+        subject's sentence, and after the last time the subject is named at all ("After Johnston
+        left, Locke took charge. It was expected that Locke would stay, but he said": Locke)."""
+        own = [
+            e
+            for s, e in self.actors[best[0]].mentions
+            if best[1][1] <= s and e <= at and not self.in_quote(s)
+        ]
+        return max([self._sentence_end(best[1][1]), *own])
+
+    def _sentence_end(self, at: int) -> int:
+        """Where the sentence that goes on at ``at`` ends (a person named in it is its object:
+        "Moore said Hansen may return. ... he said" is still Moore), within a reach: a sentence
+        run on without stops (captions pasted in) names others who may be meant."""
+        end = _SENTENCE_END.search(self.text, at, at + OBJECT_REACH_CHARS)
+        return end.end() if end else at + OBJECT_REACH_CHARS
+
+    def _surname_shared(self, index: int) -> bool:
+        """Does another person of the article have this person's surname (Ian and Tom Wright)?"""
+        surname = self.actors[index].name.split()[-1].casefold()
+        return any(
+            i != index and actor.kind == "person" and actor.name.split()[-1].casefold() == surname
+            for i, actor in enumerate(self.actors)
+        )
 
     def described(self, span: Span) -> tuple[int, Span] | None:
         """The person a description ("the mayor", "la alcaldesa") stands for: the one person whose
@@ -143,15 +186,18 @@ class Speakers:
         best = self.person_before(span[0], None)
         return None if best is None or self._other_person_between(best, span[0], titled_only=False) else best
 
-    def _other_person_between(self, best: tuple[int, Span], at: int, *, titled_only: bool = True) -> bool:
+    def _other_person_between(
+        self, best: tuple[int, Span], at: int, *, titled_only: bool = True, from_at: int | None = None
+    ) -> bool:
         """Is another person named between the pronoun's subject and the pronoun, with a title
         ("... his wife Masters chairman Ken Ito talked ... he said": maybe Ito)?"""
         for i, actor in enumerate(self.actors):
             if i == best[0] or actor.kind != "person":
                 continue
-            for start, _ in actor.mentions:
+            for start, end in actor.mentions:
                 if (
-                    best[1][1] <= start < at
+                    (best[1][1] if from_at is None else from_at) <= start < at
+                    and self._named(start, end)
                     and not self.in_quote(start)
                     and (not titled_only or self._titled(start))
                 ):
@@ -205,8 +251,8 @@ class Speakers:
         """A new actor named by the article words at ``span``, if they look like a name."""
         name = self.text[span[0] : span[1]]
         kind = _kind_of(name, self.language)
-        if kind is None:
-            return None
+        if kind is None or (kind == "person" and _ROLE_OF_PLACE.match(name)):
+            return None  # "the Bishop of Durham": a role, whose holder the article names elsewhere
         found = actor_mentions(self.text, name, kind)
         if found is None:
             return None

@@ -77,9 +77,28 @@ class FoundQuote:
     speaker: Span | None  # the article's words that name the speaker for this quote
     pronoun: bool = False  # the speaker is named by a pronoun ("she said")
     runs_on: bool = False  # the quote goes on in the next paragraph (no closing mark here)
+    relayed: bool = False  # words the article gives as said to or relayed by someone: no speaker
 
 
-def _attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) -> tuple[Span, bool] | None:
+_REPORTED = object()  # a reporting verb governs the quote, but no name says who spoke
+# words relayed by someone else ("she was told:", "guidance said …, Mr Thomas said"): reported,
+# and no rule may give them a speaker (not the previous quote's, nor the next one's)
+_RELAYED = object()
+# "told researchers of the hostility …:", "spoke about how …:": a topic between the verb and the
+# colon; the quote after it illustrates the topic and need not be the subject's own words
+_TOPIC = re.compile(r"\b(?:of|about|how)\s+(?:(?:the|a|an|her|his|their|its)\s+)?[^\W\d_A-ZÀ-Þ]")
+
+
+def _relayed_before(text: str, piece: Piece, paragraph_start: int, rules: Rules) -> bool:
+    """Does the quote's own sentence report speech before the quote ('Guidance said mail should
+    go if it served "no current purpose", Mr Thomas said')? Then two voices report it: the one
+    after the quote relays the words of the one before, and which is the speaker is not certain."""
+    _, before = sentence_before(text, piece.open_at, paragraph_start)
+    # lowercase only: "the United States", "Notes" are no verbs
+    return any(verb.group()[:1].islower() for verb in rules.verb.finditer(before))
+
+
+def _attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) -> Any:
     """Who the words around the quote say spoke it."""
     after_at = piece.close_at + 1
     after = sentence_after(text, after_at)
@@ -93,22 +112,23 @@ def _attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) ->
     # sentence, and a capital after it starts the next one, about something else
     new_sentence = text[piece.span[1] - 1 : piece.span[1]] == "." and after.strip()[:1].isupper()
     if match and not piece.runs_on and not piece.unclosed and not new_sentence:
+        found = None
         if match.group("verb"):
             found = speaker_in(text, after_at + match.start("post"), after_at + match.end("post"), rules)
-            if found:
-                return found
         elif match.group("acc"):
             found = speaker_in(text, after_at + match.start("who"), after_at + match.end("who"), rules)
-            if found:
-                return found
         elif (
             match.group("pre") is not None
             and len(match.group("pre").split()) <= MAX_SPEAKER_WORDS
             and not _CLAUSE_OPENING.match(match.group("pre"))
         ):
             found = speaker_in(text, after_at + match.start("pre"), after_at + match.end("pre"), rules)
-            if found:
-                return found
+        if found and _relayed_before(text, piece, paragraph_start, rules):
+            # 'Guidance said mail should go if it served "no current purpose", Mr Thomas said': the
+            # words are the guidance's, relayed by Mr Thomas; whose they are is not his to be given
+            return _RELAYED
+        if found:
+            return found
     chunk_start, before = sentence_before(text, piece.open_at, paragraph_start)
     # The verbs are found first and the words before one taken as its subject: a pattern with the
     # subject as a lazy prefix costs quadratic time in the sentence's length.
@@ -117,7 +137,11 @@ def _attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) ->
         verb = verbs[n]
         if rules.before_tail.fullmatch(before, verb.end()):
             if rules.passive.search(before, 0, verb.start()):
-                return None  # "she was told:": the words were said to her, by someone unnamed
+                return _RELAYED  # "she was told:": the words were said to her, by someone unnamed
+            if _TOPIC.search(before, verb.end()):
+                # "Lee told researchers of the hostility she met: "…"": the quote shows what she
+                # told of, words others may have said to her
+                return _RELAYED
             if subject_words(before[: verb.start()]) > MAX_SPEAKER_WORDS:
                 return None
             return speaker_in(text, _subject_start(chunk_start, verbs, n), chunk_start + verb.start(), rules)
@@ -131,9 +155,6 @@ def _attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) ->
         if 0 < len(colon.split()) <= 4:  # "Jane Doe: "
             return speaker_in(text, chunk_start, chunk_start + len(colon), rules)
     return None
-
-
-_REPORTED = object()  # a reporting verb governs the quote, but no name says who spoke
 
 
 def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) -> Any:
@@ -151,7 +172,7 @@ def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: R
     # only a reporting verb makes an unnamed speaker's words a quote
     reported = _REPORTED if rules.verb.fullmatch(verb.group()) else None
     if rules.passive.search(before, 0, verb.start()):
-        return reported  # "she was told": someone unnamed spoke
+        return _RELAYED if reported else None  # "she was told": someone unnamed spoke
     if subject_words(before[: verb.start()]) > MAX_SPEAKER_WORDS:
         return reported
     return (
@@ -198,6 +219,10 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
         floor = paragraph_starts[bisect_right(paragraph_starts, piece.open_at) - 1]
         said = _attribution(text, piece, floor, rules) or _partial_attribution(text, piece, floor, rules)
         reported = said is not None
+        if said is _RELAYED:
+            found.append(FoundQuote(piece.span, None, False, piece.runs_on, relayed=True))
+            pieces_unclosed.append(piece.unclosed)
+            continue
         if said is _REPORTED:
             said = None
         previous = found[-1] if found else None
@@ -229,7 +254,13 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
         if not reported and said is None and words_quoted < MIN_UNATTRIBUTED_WORDS and not piece.continues:
             continue  # a scare quote, a title or a term, not anyone's words
         speaker, pronoun = said if said else (None, False)
-        if piece.continues and previous is not None and previous.runs_on and previous.speaker is None:
+        if (
+            piece.continues
+            and previous is not None
+            and previous.runs_on
+            and previous.speaker is None
+            and not previous.relayed
+        ):
             # the attribution came in the paragraph the quote ran on into: it is the first part's too
             found[-1] = replace(previous, speaker=speaker, pronoun=pronoun)
         if speaker is None:
@@ -239,7 +270,12 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
         pieces_unclosed.append(piece.unclosed)
     # '"A. "B," she said.': a quote its writer left unclosed is the next one's speaker's
     for i in range(len(found) - 2, -1, -1):
-        if found[i].speaker is None and pieces_unclosed[i] and found[i + 1].speaker is not None:
+        if (
+            found[i].speaker is None
+            and not found[i].relayed
+            and pieces_unclosed[i]
+            and found[i + 1].speaker is not None
+        ):
             found[i] = replace(found[i], speaker=found[i + 1].speaker, pronoun=found[i + 1].pronoun)
     return found
 

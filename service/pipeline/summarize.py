@@ -239,7 +239,9 @@ class Pipeline:
                 data = short_forms.carry(data, shaped, formats)
             if not problems:
                 data = short_forms.mark_asked(data, formats)
-                grounded = await self.grounder.ground(run.article.text, data, language=run.request.language)
+                grounded = await self.grounder.ground(
+                    run.article.text, data, language=run.request.language, max_actors=run.options.max_actors
+                )
                 answers.append(grounded)
                 if not grounded.problems or grounding_repaired or not budget.can_attempt():
                     break
@@ -281,6 +283,7 @@ class Pipeline:
             warnings=[*warnings, *forms.warnings],
             degraded=degraded,
             forms=forms,
+            grounded=final,
         )
 
     async def _lead(self, run: _Run) -> list[SummarySentence]:
@@ -331,11 +334,16 @@ class Pipeline:
         degraded: bool,
         engine: EngineName | None = None,
         forms: short_forms.ShortForms | None = None,
+        grounded: Grounded | None = None,
     ) -> Digest:
         t = run.template
         forms = forms or short_forms.ShortForms()
         quotes, actors = await self.grounder.quotes(
-            run.article.text, actors, language=run.request.language, max_actors=run.options.max_actors
+            run.article.text,
+            actors,
+            language=run.request.language,
+            max_actors=run.options.max_actors,
+            grounded=grounded,
         )
         return Digest(
             id=_new_id(),
