@@ -276,6 +276,10 @@ def test_page_is_served_with_a_strict_csp_and_cacheable_assets(base: str) -> Non
         assert "'unsafe-inline'" not in csp
         assert page.headers["cache-control"] == "no-cache"
         assert client.get("/review", headers={"If-None-Match": page.headers["etag"]}).status_code == 304
+        head = client.head("/review")  # link checkers and monitors: the headers, no body
+        assert head.status_code == 200
+        assert head.headers["etag"] == page.headers["etag"]
+        assert head.content == b""
         assert "http://" not in page.text
         assert "https://" not in page.text
         assets = [a for a in page.text.split('"') if a.startswith("/review/assets/")]
@@ -284,6 +288,7 @@ def test_page_is_served_with_a_strict_csp_and_cacheable_assets(base: str) -> Non
             asset = client.get(path)
             assert asset.status_code == 200, path
             assert "immutable" in asset.headers["cache-control"]
+            assert client.head(path).status_code == 200, path
         missing = client.get("/review/assets/review.000000000000.js")
         assert missing.status_code == 404
         assert missing.headers["content-type"] == "application/problem+json"

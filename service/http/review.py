@@ -100,13 +100,13 @@ def _send(request: Request, asset: Asset, cache_control: str) -> Response:
 router = APIRouter(include_in_schema=False)  # pages for people, not API operations
 
 
-@router.get("/review")
+@router.api_route("/review", methods=["GET", "HEAD"])  # HEAD: what link checkers and monitors send
 async def review_page(request: Request) -> Response:
     """The review page; `?job=<id>` is read by the page's script, not here."""
     return _send(request, bundle().page, PAGE_CACHE)
 
 
-@router.get(ASSETS_PATH + "/{name}")
+@router.api_route(ASSETS_PATH + "/{name}", methods=["GET", "HEAD"])
 async def review_asset(name: str, request: Request) -> Response:
     """A page asset by its hashed name; an old or unknown name is a 404 problem."""
     asset = bundle().assets.get(name)
