@@ -8,7 +8,7 @@ import signal
 from typing import Any
 
 from service.grounding.answer import ground_answer
-from service.grounding.pool import Grounder
+from service.grounding.pool import _FRAME, Grounder, _Inbox
 from tests.answers import GOOD, HALLUCINATED
 from tests.conftest import SEED, ServiceFactory, assert_grounded
 from tests.fakellm import FakeLLM, ok
@@ -141,3 +141,17 @@ def test_the_quotes_of_a_grounded_answer_come_back_in_the_same_trip() -> None:
             grounder.close()
 
     asyncio.run(scenario())
+
+
+def test_the_helper_answers_waiting_requests_before_warm_ups() -> None:
+    """Queued at the helper: grounding, quotes, verification first (in arrival order), warm-ups last."""
+    inbox = _Inbox()
+    frames = [(0, b"warm-1"), (7, b"ground"), (0, b"warm-2"), (8, b"quotes"), (9, b"verify")]
+    wire = b"".join(_FRAME.pack(request_id, len(body)) + body for request_id, body in frames)
+    inbox.feed(wire[:5])  # a frame arrives in pieces: nothing is whole yet
+    assert not inbox
+    inbox.feed(wire[5:])
+    order = []
+    while inbox:
+        order.append(inbox.pop())
+    assert order == [(7, b"ground"), (8, b"quotes"), (9, b"verify"), (0, b"warm-1"), (0, b"warm-2")]

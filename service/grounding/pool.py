@@ -21,10 +21,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import heapq
 import itertools
 import multiprocessing
 import os
 import pickle
+import select
 import socket
 import struct
 import time
@@ -43,6 +45,7 @@ log = structlog.get_logger("newsbrief.offload")
 
 _FRAME = struct.Struct("!II")  # request id, payload length
 _NO_REPLY = 0  # the request id of a frame the caller wants no answer to (ids count from 1)
+_READ_BYTES = 1 << 20
 # Tracked objects made and not freed since the last pass: full caches (640 articles, the word
 # caches) hold several hundred thousand.
 GARBAGE_BUDGET = 2_000_000
@@ -89,6 +92,39 @@ def _warm(article: str, _: Any, language: str | None) -> None:
 _TASKS = {"warm": _warm, "ground": _ground, "verify": _verify, "quotes": _quotes}
 
 
+class _Inbox:
+    """Frames read from the event loop, answered most urgent first.
+
+    A warm-up is work ahead of an answer that is a second away (the LLM call), so anything
+    else queued (grounding an answer, quotes, a verification: a request waits on each) goes
+    before it; first come, first served within each kind. A warm-up left behind costs nothing:
+    the grounding call that needs its analysis makes it, and the warm-up then finds it cached.
+    """
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+        self._queue: list[tuple[int, int, int, bytes]] = []  # (urgency, arrival, request id, payload)
+        self._arrivals = itertools.count()
+
+    def feed(self, data: bytes) -> None:
+        self._buffer += data
+        while len(self._buffer) >= _FRAME.size:
+            request_id, size = _FRAME.unpack_from(self._buffer)
+            if len(self._buffer) < _FRAME.size + size:
+                return
+            payload = bytes(self._buffer[_FRAME.size : _FRAME.size + size])
+            del self._buffer[: _FRAME.size + size]
+            later = 1 if request_id == _NO_REPLY else 0  # only warm-ups are sent one way
+            heapq.heappush(self._queue, (later, next(self._arrivals), request_id, payload))
+
+    def __bool__(self) -> bool:
+        return bool(self._queue)
+
+    def pop(self) -> tuple[int, bytes]:
+        _, _, request_id, payload = heapq.heappop(self._queue)
+        return request_id, payload
+
+
 def _serve(sock: socket.socket) -> None:
     """The helper process: answer frames until the event loop's end of the socket closes."""
     ground_answer(_WARM_UP_ARTICLE, _WARM_UP_ANSWER)  # compile the patterns before the first request
@@ -101,22 +137,31 @@ def _serve(sock: socket.socket) -> None:
     gc.collect()
     gc.disable()
     collected_at = time.monotonic()
-    with sock, sock.makefile("rb") as incoming:
-        while header := incoming.read(_FRAME.size):
+    inbox = _Inbox()
+    with sock:
+        while True:
+            # Wait for a whole frame when nothing is queued; else take in whatever has arrived.
+            while not inbox or select.select([sock], [], [], 0)[0]:
+                data = sock.recv(_READ_BYTES)
+                if not data:
+                    return  # the event loop's end closed: nobody is waiting for the rest
+                inbox.feed(data)
+                if inbox:
+                    break  # one read per task at most, so a steady stream cannot starve the work
             now = time.monotonic()
             if gc.get_count()[0] >= GARBAGE_BUDGET or now - collected_at >= FULL_COLLECT_EVERY_S:
                 gc.collect()
                 collected_at = now
-            request_id, size = _FRAME.unpack(header)
-            task, article, work, language = pickle.loads(incoming.read(size))  # noqa: S301 - our own process
+            request_id, payload = inbox.pop()
+            task, article, work, language = pickle.loads(payload)  # noqa: S301 - our own process
             try:
                 reply: tuple[bool, Any] = (True, _TASKS[task](article, work, language))
             except Exception as exc:  # reported to the caller, which grounds in-process instead
                 reply = (False, repr(exc))
             if request_id == _NO_REPLY:
                 continue
-            payload = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
-            sock.sendall(_FRAME.pack(request_id, len(payload)) + payload)
+            answer = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+            sock.sendall(_FRAME.pack(request_id, len(answer)) + answer)
 
 
 class HelperUnavailable(Exception):
