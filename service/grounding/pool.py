@@ -7,10 +7,11 @@ every other request in flight, so by default it runs in one helper process
 the core the event loop leaves idle.
 
 Each helper is a plain process on the other end of a socket pair: the event loop writes
-`(article, answer, language)` frames and reads `Grounded` frames back, with no executor thread in
+`(task, article, work, language)` frames and reads the results back, with no executor thread in
 between (a `ProcessPoolExecutor` costs the event loop's process about three times as
 much CPU per call, in its queue-management thread). Frames are pickled: both ends are
-this program.
+this program. The warm-up (analysing an article while its LLM call runs) is sent one way,
+and the helper answers the frames waiting on it most urgent first (`_Inbox`).
 
 A helper holds no state that matters. If one dies or stops answering, it is replaced and
 the requests it held are grounded in-process, so a crash costs time, never an answer.
