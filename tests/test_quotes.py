@@ -776,3 +776,25 @@ def test_no_quote_is_given_to_anyone_but_its_speaker(plan: list[tuple[int, list[
             assert not any(q.span[0] <= start < q.span[1] for q in quotes)
             paragraph_end = text.find("\n\n", quote.span[1])
             assert end <= (len(text) if paragraph_end < 0 else paragraph_end)
+
+
+# Round 3 of issue 11: more speakers right, still none wrong.
+
+
+def test_a_pronoun_looks_past_a_known_persons_possessive_and_the_words_of_quotes() -> None:
+    # "Mr Pryce's Budget" is a known person's, not someone new; "Old Town" inside a quote is
+    # spoken of, not a speaker
+    text = (
+        "Ola Berg said he was sure Mr Pryce's Budget would pass. "
+        '"Nobody in Old Town Hall wants a fight over it," he said.'
+    )
+    actors = [_actor(text, "Ola Berg"), _actor(text, "Alan Pryce")]
+    assert _speakers(text, actors) == [("Nobody in Old Town Hall wants a fight over it,", "Ola Berg")]
+    # but a new full name between the subject and the pronoun, outside the quotes, still blocks it
+    text = (
+        "Ola Berg said he was sure the plan would pass. Then Tom Hale spoke. "
+        '"Nobody in Old Town Hall wants a fight over it," he said.'
+    )
+    assert _speakers(text, [_actor(text, "Ola Berg")]) == [
+        ("Nobody in Old Town Hall wants a fight over it,", None)
+    ]
