@@ -798,3 +798,18 @@ def test_a_pronoun_looks_past_a_known_persons_possessive_and_the_words_of_quotes
     assert _speakers(text, [_actor(text, "Ola Berg")]) == [
         ("Nobody in Old Town Hall wants a fight over it,", None)
     ]
+
+
+def test_a_sentence_run_into_the_next_leaves_the_titled_name_before_the_verb_as_speaker() -> None:
+    # a caption pasted in without its full stop: the owner, title and full name right before the
+    # verb are the speaker
+    text = (
+        "One in five savers fell behind this year, according to figures Acme pensions expert "
+        'Ann Vale said: "People should check what they have put aside."'
+    )
+    assert _said(text) == [("People should check what they have put aside.", "Ann Vale")]
+    assert _speakers(text, []) == [("People should check what they have put aside.", "Ann Vale")]
+    # the name is what a letter was sent to, or who it was written by: not who "said" it
+    for tied in ("A letter sent to", "A letter written by", "A letter for"):
+        text = f'{tied} Acme pensions expert Ann Vale said: "People should check what they have."'
+        assert _said(text) == [("People should check what they have.", None)], tied

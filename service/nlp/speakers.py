@@ -108,7 +108,9 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
         # "... according to the survey Acme pensions adviser Rui Costa said": the name right
         # before the verb, after its title, even where the sentence before it ran on unpunctuated
         last = runs[-1]
-        if not text[last[1] : end].strip() and _after_title(text, start, last[0], rules):
+        if not text[last[1] : end].strip() and (
+            _after_title(text, start, last[0], rules) or _owned_after_run_on(text, start, runs, rules)
+        ):
             return last, False
         return None  # "A letter sent to Nordic firm Bolt by Acme's team said": unclear
     chosen = runs[first]
@@ -128,6 +130,33 @@ def _apposed(text: str, phrase: Span, chosen: Span, last: Span, rules: Rules) ->
         return None
     words = [w.lower() for w in WORD.findall(text, start, last[0])]
     return last if any(w in rules.titles for w in words) else None
+
+
+def _owned_after_run_on(text: str, start: int, runs: list[Span], rules: Rules) -> bool:
+    """ "… and their lifestyles, according to research Acme pensions expert Ann Vale said": a
+    sentence run into the next one (a caption pasted in without its full stop) leaves the speaker
+    as an owner, its title and a full name right before the verb. The word before the owner must
+    end the run-on sentence, not tie the name to it ("an e-mail to Acme chief Ann Vale said":
+    sent to her, not by her)."""
+    last = runs[-1]
+    if len(WORD.findall(text, last[0], last[1])) < 2:
+        return False  # a full name only: one capitalised word may be anything
+    owner = len(runs) - 1
+    while owner > 0 and _owner_or_title(text, runs[owner - 1], runs[owner], rules):
+        owner -= 1
+    if owner == len(runs) - 1:
+        return False
+    before = WORD.findall(text, start, runs[owner][0])
+    if not before:
+        return False
+    word = before[-1]
+    return (
+        word.islower()
+        and word not in rules.stops
+        and word not in rules.titles
+        and not rules.any_verb.fullmatch(word)
+        and not word.endswith(("ed", "ing"))  # "sent to", "addressed", "writing for": tied to the name
+    )
 
 
 def _after_title(text: str, start: int, at: int, rules: Rules) -> bool:
