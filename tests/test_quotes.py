@@ -740,6 +740,10 @@ _PARAGRAPHS: list[tuple[str, str | None]] = [
     ('{a} told the panel of the insults she heard: "{q}."', None),
     ('{a} says she was told: "{q}."', None),
     ('A spokeswoman said "{q}".', None),
+    ('{a} set up two schools in the town. "{q}."', "a"),  # round 3: the subject of the sentence before
+    ('{a} thanked {b} for the report. "{q}."', None),
+    ('One in five savers fell behind, according to figures Acme expert {a} said: "{q}."', "a"),
+    ('An e-mail sent to Acme expert {a} said: "{q}."', None),
 ]
 
 
@@ -813,3 +817,44 @@ def test_a_sentence_run_into_the_next_leaves_the_titled_name_before_the_verb_as_
     for tied in ("A letter sent to", "A letter written by", "A letter for"):
         text = f'{tied} Acme pensions expert Ann Vale said: "People should check what they have."'
         assert _said(text) == [("People should check what they have.", None)], tied
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # the sentence before opens with the person as its subject: news style quotes them next
+            'Mayor Ines Varga set up two schools with her husband. "We put in 25 laptops and one broke."',
+            [("We put in 25 laptops and one broke.", "Ines Varga")],
+        ),
+        (  # an opening word, and a pronoun subject that stands for the last person named
+            "Ines Varga opened the bridge in May. However, she wants a second one by 2030. "
+            '"The town has grown faster than anyone planned for."',
+            [("The town has grown faster than anyone planned for.", "Ines Varga")],
+        ),
+        (  # another person named in the sentence: who speaks is not certain
+            'Ines Varga thanked Ola Berg for the report. "It was a fine piece of work."',
+            [("It was a fine piece of work.", None)],
+        ),
+        (  # someone new, with no actor, named between
+            'Ines Varga met the Acme chief John Smith on Monday. "It was a fine piece of work."',
+            [("It was a fine piece of work.", None)],
+        ),
+        (  # a body as the subject: its words are not given by context
+            'The Riverton Council closed the road on Monday. "It will open again in the spring."',
+            [("It will open again in the spring.", None)],
+        ),
+        (  # the subject is not the sentence's opening ("Lee and Park", "Lee, who")
+            'Ines Varga and Ola Berg opened the bridge. "It was a fine day for the whole town."',
+            [("It was a fine day for the whole town.", None)],
+        ),
+        (  # the quote opens its paragraph: the sentence before is another paragraph's
+            'Ines Varga opened the bridge in May.\n\n"It was a fine day for the whole town."',
+            [("It was a fine day for the whole town.", None)],
+        ),
+    ],
+)
+def test_the_subject_of_the_sentence_before_speaks_when_nobody_else_is_named(
+    text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    actors = [_actor(text, name) for name in ("Ines Varga", "Ola Berg") if name in text]
+    assert _speakers(text, actors) == expected

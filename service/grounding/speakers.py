@@ -299,6 +299,24 @@ def _kind_of(name: str, language: str) -> ActorKind | None:
 
 
 def resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | None) -> tuple[int, Span] | None:
+    resolved = _resolve(found, speakers, last)
+    if resolved is None or not found.context or found.speaker is None:
+        return resolved
+    # the subject of the sentence before (no verb of speech): it speaks only when it is a person
+    # and nobody else is named between it and the quote ("Lee thanked Park. "…"": who speaks?)
+    index = resolved[0]
+    actor = speakers.actors[index]
+    if actor.kind != "person" and _kind_of(actor.name, speakers.language) != "person":
+        return None
+    subject = (index, found.speaker)
+    if speakers._unknown_name_between(found.speaker[1], found.span[0]) or speakers._other_person_between(
+        subject, found.span[0], titled_only=False
+    ):
+        return None
+    return resolved
+
+
+def _resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | None) -> tuple[int, Span] | None:
     if found.speaker is None:
         return None
     if found.pronoun:

@@ -26,7 +26,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import Any
 
-from service.nlp.attribution import BODY_NOUNS, INVERTED, Rules, rules_for
+from service.nlp.attribution import BODY_NOUNS, INVERTED, LEAD_WORDS, Rules, is_person_pronoun, rules_for
 from service.nlp.headlines import headline_of, headline_speaker
 from service.nlp.quote_marks import (
     PARAGRAPH,
@@ -78,6 +78,9 @@ class FoundQuote:
     pronoun: bool = False  # the speaker is named by a pronoun ("she said")
     runs_on: bool = False  # the quote goes on in the next paragraph (no closing mark here)
     relayed: bool = False  # words the article gives as said to or relayed by someone: no speaker
+    # the speaker is the subject of the sentence before, which reports no speech ("Lee set up two
+    # schools. "We put in 25 laptops.""): kept only when nobody else is named between them
+    context: bool = False
 
 
 _REPORTED = object()  # a reporting verb governs the quote, but no name says who spoke
@@ -191,10 +194,12 @@ def _subject_start(chunk_start: int, verbs: list[re.Match[str]], n: int) -> int:
 
 def _previous_sentence(
     text: str, piece: Piece, paragraph_start: int, rules: Rules
-) -> tuple[Span, bool] | None:
+) -> tuple[Span, bool, bool] | None:
     """'She added that progress had been made. "The average woman ..."': the sentence before says who.
 
-    Only for a quote that opens its sentence, after a sentence of reported speech with no quote.
+    Only for a quote that opens its sentence, after a sentence of reported speech with no quote,
+    or after one that opens with a person as its subject (the third value: a speaker given by
+    context, which the speaker step keeps only when nobody else is named between).
     """
     chunk_start, before = sentence_before(text, piece.open_at, paragraph_start)
     if before.strip() or chunk_start <= paragraph_start:
@@ -204,8 +209,49 @@ def _previous_sentence(
         return None
     verb = rules.introducing.search(previous)
     if not verb or subject_words(previous[: verb.start()]) > MAX_SPEAKER_WORDS:
+        subject = _opening_subject(text, previous_start, previous_start + len(previous), rules)
+        return (*subject, True) if subject else None
+    said = speaker_in(text, previous_start, previous_start + verb.start(), rules)
+    return (*said, False) if said else None
+
+
+# "However, Mr Lee has ...", "He plans ...": the words that open a sentence as its subject
+_OPENING_WORD = re.compile(r"\s*([^\W\d_][\w'’.-]*)(,?)")
+
+
+def _opening(word: str, rules: Rules) -> bool:
+    """A capitalised word that opens a sentence before its subject ("But", "However")."""
+    return word.lower() in rules.stops and not rules.pronoun.match(word)
+
+
+def _opening_subject(text: str, start: int, end: int, rules: Rules) -> tuple[Span, bool] | None:
+    """The person a sentence opens with as its subject: a name, or a pronoun, then a lowercase
+    word (its verb). "However, Mr Lee has adapted the idea": Mr Lee; "He plans to": he."""
+    at = start
+    words: list[re.Match[str]] = []
+    while at < end and len(words) < MAX_SPEAKER_WORDS:
+        match = _OPENING_WORD.match(text, at, end)
+        if match is None:
+            return None
+        words.append(match)
+        at = match.end()
+        word = match.group(1)
+        if rules.pronoun.match(word) and all(_opening(w.group(1), rules) for w in words[:-1]):
+            continue  # "However, she wants": the pronoun is the subject
+        if not CAPITALISED.fullmatch(word) or (match.group(2) and not _opening(word, rules)):
+            break  # a lowercase word (the verb), or a comma after the name ("Lee, who ..."), ends it
+    if len(words) < 2:
         return None
-    return speaker_in(text, previous_start, previous_start + verb.start(), rules)
+    first = 0
+    while first < len(words) - 1 and _opening(words[first].group(1), rules):
+        first += 1  # "But", "However,": openings before the subject
+    run, after = words[first:-1], words[-1]
+    if not run or not after.group(1).islower() or after.group(1) in LEAD_WORDS or run[-1].group(2):
+        return None  # "Lee, who ...", "Lee and Park ...": not one subject before its verb
+    said = speaker_in(text, run[0].start(1), run[-1].end(1), rules)
+    if said is None or (said[1] and not is_person_pronoun(text[said[0][0] : said[0][1]], rules.language)):
+        return None
+    return said
 
 
 def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
@@ -226,6 +272,7 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
         if said is _REPORTED:
             said = None
         previous = found[-1] if found else None
+        context = False
         if (
             said is None
             and headline is not None
@@ -236,6 +283,7 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
         if said is None and previous is not None and _same_sentence(text, previous, piece):
             # 'an "increasingly high priority" and a "shared goal"': one attribution for both
             said, reported = (previous.speaker, previous.pronoun) if previous.speaker else None, True
+            context = previous.context
         # A quote run over from the paragraph before, or the next sentence of the same speech
         # ('"A," he said. "B."'): the same speaker.
         if (
@@ -249,7 +297,7 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
                 or _opens_paragraph_after(text, previous, piece, floor, paragraph_starts)
             )
         ):
-            said = (previous.speaker, previous.pronoun)
+            said, context = (previous.speaker, previous.pronoun), previous.context
         words_quoted = len(text[piece.span[0] : piece.span[1]].split())
         if not reported and said is None and words_quoted < MIN_UNATTRIBUTED_WORDS and not piece.continues:
             continue  # a scare quote, a title or a term, not anyone's words
@@ -262,11 +310,11 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
             and not previous.relayed
         ):
             # the attribution came in the paragraph the quote ran on into: it is the first part's too
-            found[-1] = replace(previous, speaker=speaker, pronoun=pronoun)
+            found[-1] = replace(previous, speaker=speaker, pronoun=pronoun, context=context)
         if speaker is None:
-            said = _previous_sentence(text, piece, floor, rules)
-            speaker, pronoun = said if said else (None, False)
-        found.append(FoundQuote(piece.span, speaker, pronoun, piece.runs_on))
+            by_sentence = _previous_sentence(text, piece, floor, rules)
+            speaker, pronoun, context = by_sentence if by_sentence else (None, False, False)
+        found.append(FoundQuote(piece.span, speaker, pronoun, piece.runs_on, context=context))
         pieces_unclosed.append(piece.unclosed)
     # '"A. "B," she said.': a quote its writer left unclosed is the next one's speaker's
     for i in range(len(found) - 2, -1, -1):
@@ -276,7 +324,10 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
             and pieces_unclosed[i]
             and found[i + 1].speaker is not None
         ):
-            found[i] = replace(found[i], speaker=found[i + 1].speaker, pronoun=found[i + 1].pronoun)
+            following = found[i + 1]
+            found[i] = replace(
+                found[i], speaker=following.speaker, pronoun=following.pronoun, context=following.context
+            )
     return found
 
 
