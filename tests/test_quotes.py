@@ -858,3 +858,37 @@ def test_the_subject_of_the_sentence_before_speaks_when_nobody_else_is_named(
 ) -> None:
     actors = [_actor(text, name) for name in ("Ines Varga", "Ola Berg") if name in text]
     assert _speakers(text, actors) == expected
+
+
+def test_a_description_is_the_one_name_written_right_after_its_noun() -> None:
+    # "the magazine" is the magazine the article names ("US magazine Gadget Week"), added as a
+    # body; "the artists" the pair written after "artists"
+    text = (
+        "The Orbit 7 was chosen by US magazine Gadget Week. "
+        '"We looked only at things you can carry," said the magazine.\n\n'
+        "The artists Vale & Lund built the model. It took a year. "
+        '"The river was the heart of the old town," said the artists.'
+    )
+    quotes, actors = attach_quotes(text, [])
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("We looked only at things you can carry,", "Gadget Week"),
+        ("The river was the heart of the old town,", "Vale & Lund"),
+    ]
+    assert {a.name: a.kind for a in actors}["Gadget Week"] == "organization"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # two names after the noun: which magazine?
+        'Editors at magazine Gadget Week and magazine Byte Now chose it. "We loved it," said the magazine.',
+        # a list after the noun
+        'The firms Acme Corp and Bolt Ltd bid. "We will win the contract," said the firms.',
+        'The artists Vale, Lund and Cato met. "It took a year," said the artists.',
+        # a plural with nobody named after it is no one person either
+        'Ines Varga and Ola Berg judged the prize. "It was a fine year," said the judges.',
+    ],
+)
+def test_a_description_with_no_single_name_after_its_noun_gets_no_speaker(text: str) -> None:
+    actors = [_actor(text, name) for name in ("Ines Varga", "Ola Berg") if name in text]
+    assert [q.speaker for q in attach_quotes(text, actors)[0]] == [None]

@@ -40,6 +40,15 @@ _ORG_WORDS = re.compile(
 _ROLE_OF_PLACE = re.compile(r"^\S+\s+(?:of|de|von|du)\s")
 _SENTENCE_END = re.compile(r"[.!?][\"'’”]?(?=\s)|\n")
 ARTICLES = frozenset({"the", "el", "la", "le", "der", "die", "das", "les", "los", "las"})
+# A name right after a noun that says what it is: "magazine Mobile PC", "artists Lee & Park"
+_NAME_AFTER = r"[^\W\d_a-zß-ÿ][\w'’-]*(?:\s+(?:&\s+|of\s+)?[^\W\d_a-zß-ÿ][\w'’-]*)*"
+_NAMED_AFTER: dict[str, re.Pattern[str]] = {}  # compiled once per noun
+_CAPITAL = r"[^\W\d_a-zß-ÿ]"  # a list follows: "the firms Acme and Bolt", "Acme, Bolt and Cato"
+# Nouns that say the name after them is a body: "magazine Mobile PC" is no person
+_BODY_HEADS = words(
+    "magazine newspaper paper website firm company group band charity watchdog regulator broadcaster "
+    "channel network agency studio publisher label"
+)
 
 
 # Words that open a sentence before its subject: "But Ann Lee warned ..."
@@ -159,10 +168,38 @@ class Speakers:
             for i, actor in enumerate(self.actors)
         )
 
+    def named_after(self, head: str, before: int) -> tuple[int, Span] | None:
+        """The one name the article writes right after the noun ``head`` before ``before``:
+        "US magazine Mobile PC ... said the magazine", "artists Lee & Park ... said the artists".
+
+        Two different names after the noun ("the firms Acme and Bolt"), or none: no speaker.
+        """
+        pattern = _NAMED_AFTER.get(head)
+        if pattern is None:
+            pattern = _NAMED_AFTER[head] = re.compile(
+                rf"(?<![\w-]){re.escape(head)}\s+((?>{_NAME_AFTER}))(?!\s*(?:,|and\b|&|y\b|und\b|et\b)\s*{_CAPITAL})"
+            )
+        names = {
+            (m.start(1), m.end(1))
+            for m in pattern.finditer(self.text, 0, before)
+            if not self.in_quote(m.start()) and self._named(m.start(1), m.end(1))
+        }
+        if len({self.text[s:e] for s, e in names}) != 1:
+            return None
+        span = min(names)
+        named = self.by_mention(span)
+        if named is not None:
+            return named
+        kind: ActorKind | None = "organization" if head in _BODY_HEADS else None
+        return self.add(span, kind=kind)
+
     def described(self, span: Span) -> tuple[int, Span] | None:
         """The person a description ("the mayor", "la alcaldesa") stands for: the one person whose
-        role, or a title written before one of their names, is the description's last word."""
+        role, or a title written before one of their names, is the description's last word; or
+        the one name written right after that word ("the magazine": "US magazine Mobile PC")."""
         head = self.text[span[0] : span[1]].split()[-1].casefold()
+        if head.endswith("s") and not head.endswith("ss"):
+            return self.named_after(head, span[0])  # "said the artists": never one person by role
         found: list[tuple[int, Span]] = []
         for i, actor in enumerate(self.actors):
             if actor.kind != "person":
@@ -181,6 +218,9 @@ class Speakers:
                 found.append((i, earlier[-1]))
         if found:
             return found[0] if len(found) == 1 else None
+        named = self.named_after(head, span[0])
+        if named is not None:
+            return named
         # nobody is called that in the article ("the world indoor champion"): the person named
         # last as a subject, only when no other person is named between them at all
         best = self.person_before(span[0], None)
@@ -250,10 +290,11 @@ class Speakers:
             words = words[1:]
         return words[0].start() if len(words) >= 2 else None
 
-    def add(self, span: Span) -> tuple[int, Span] | None:
-        """A new actor named by the article words at ``span``, if they look like a name."""
+    def add(self, span: Span, kind: ActorKind | None = None) -> tuple[int, Span] | None:
+        """A new actor named by the article words at ``span``, if they look like a name (of
+        ``kind`` when the article says what it is: "magazine Mobile PC")."""
         name = self.text[span[0] : span[1]]
-        kind = _kind_of(name, self.language)
+        kind = kind or _kind_of(name, self.language)
         if kind is None or (kind == "person" and _ROLE_OF_PLACE.match(name)):
             return None  # "the Bishop of Durham": a role, whose holder the article names elsewhere
         found = actor_mentions(self.text, name, kind)

@@ -211,7 +211,8 @@ def _description(text: str, start: int, end: int, rules: Rules) -> tuple[Span, b
     """ "The two-time champion said": a definite description of a person named before.
 
     It stands for someone like a pronoun does; "a spokeswoman" (someone new, unnamed) and "the
-    company" (a body, not a person) do not.
+    company" (a body, not a person) do not. A plural ("said the artists") is kept: the speaker
+    step gives it only to a name the article writes right after that noun ("artists Lee & Park").
     """
     words = list(WORD.finditer(text, start, end))
     if not 2 <= len(words) <= MAX_DESCRIPTION_WORDS or words[0].group().lower() not in DEFINITE:
@@ -225,8 +226,6 @@ def _description(text: str, start: int, end: int, rules: Rules) -> tuple[Span, b
         or any(CAPITAL.match(w.group()) and w.group().lower() not in rules.titles for w in words[1:])
     ):
         return None
-    if head.endswith("s") and not head.endswith("ss"):
-        return None  # "said the artists": more than one person
     if any(w.group().lower() in AUXILIARIES for w in words):
         return None  # "the chairman had said": a clause, and whoever he is, nobody named him
     return (words[0].start(), words[-1].end()), True
