@@ -686,8 +686,10 @@ def test_a_one_word_actor_does_not_name_a_longer_phrase() -> None:
     )
     abbot = Actor(name="Abbot", kind="organization", role=None, mentions=[[4, 9], [35, 40]])
     quotes, actors = attach_quotes(text, [abbot])
-    assert [(q.text, q.speaker) for q in quotes] == [("fine drama", None), ("poor history", None)]
-    assert [a.name for a in actors] == ["Abbot"]
+    # round 3: the name set off in commas after the role of a place is the speaker (a new actor)
+    assert [(q.text, q.speaker) for q in quotes] == [("fine drama", "Ivo Lund"), ("poor history", "Ivo Lund")]
+    assert [a.name for a in actors] == ["Abbot", "Ivo Lund"]
+    assert "Abbot of Kelso" not in {a.name for a in actors}
 
 
 def test_a_pronoun_after_another_person_or_with_a_shared_surname_gets_no_speaker() -> None:
@@ -892,3 +894,48 @@ def test_a_description_is_the_one_name_written_right_after_its_noun() -> None:
 def test_a_description_with_no_single_name_after_its_noun_gets_no_speaker(text: str) -> None:
     actors = [_actor(text, name) for name in ("Ines Varga", "Ola Berg") if name in text]
     assert [q.speaker for q in attach_quotes(text, actors)[0]] == [None]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a time before the subject is not part of the name
+            'Last night Acme boss Ann Lee, who sits on the board, said: "We will fight on."',
+            [("We will fight on.", "Ann Lee")],
+        ),
+        ('Yesterday Ann Lee said: "We will fight on."', [("We will fight on.", "Ann Lee")]),
+        ('On Monday Ann Lee said: "We will fight on."', [("We will fight on.", "Ann Lee")]),
+        (  # a participle opening the sentence: the subject follows the comma
+            'Speaking in Leeds on Monday, Ann Lee said: "We will fight on."',
+            [("We will fight on.", "Ann Lee")],
+        ),
+        (  # ... but "the Bishop" (a title used as a name) after it names nobody for sure
+            'Writing in the Echo, the Bishop said: "Conspiracy theories are fun to read."',
+            [("Conspiracy theories are fun to read.", None)],
+        ),
+        (  # the verb and its speaker set off in commas inside the sentence
+            'The idea, says Acme, is to build a "new model for the town".',
+            [("new model for the town", "Acme")],
+        ),
+        (  # an apposition of the subject is not such an aside
+            'Ann Lee, Acme\'s chief executive, said the results were "respectable".',
+            [("respectable", "Ann Lee")],
+        ),
+        (  # a pronoun set off in commas: the existing "Earlier, she said" rule
+            'The plan, she says, is "a new model for the town".',
+            [("a new model for the town", "she")],
+        ),
+        (  # a lowercase clause after the verb is not a name set off in commas
+            'The plan, it is said, will be "a new model for the town".',
+            [("a new model for the town", None)],
+        ),
+        (  # a role of a place, then the name in commas with its styles of address
+            'The Bishop of Leeds, the Rt Rev Dr Ann Lee, described the book as a "great thriller".',
+            [("great thriller", "Ann Lee")],
+        ),
+    ],
+)
+def test_openings_asides_and_appositions_around_the_speaker(
+    text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert _said(text) == expected

@@ -167,7 +167,7 @@ def _rules(language: str) -> Rules:
         pronoun_subject=re.compile(
             rf"^\s*((?i:{_alternation(_PRONOUNS[lang])}))\b(?:\s+[^\W\d_A-ZÀ-Þ][\w'’-]*){{1,8}}\s+(?:and|y|und|et)\s*$"
         ),
-        titles=title_words(lang),
+        titles=title_words(lang) | _STYLES,
         title_compound=re.compile(_TITLE_COMPOUNDS.get(lang, r"(?!)")),
         stops=stop_words(lang),
     )
@@ -206,6 +206,17 @@ def rules_for(language: str) -> Rules:
 AUXILIARIES = words(
     "had has have was were is are would will could should did does do may might must "
     "había ha habría hatte hat hätte würde avait a aurait"
+)
+# Styles of address before a name ("the Rt Rev Dr Ann Lee", "the Rt Hon Ann Lee", "Brother Ivo")
+_STYLES = words("rt hon revd brother")
+# Words of time that open a sentence before its subject ("Last night Tory MP Ann Lee said",
+# "Yesterday Ann Lee said"): not part of a name
+TIME_WORDS = words(
+    "yesterday today tonight night morning afternoon evening week weekend month year earlier later "
+    "monday tuesday wednesday thursday friday saturday sunday "
+    "ayer hoy lunes martes miércoles jueves viernes sábado domingo "
+    "gestern heute montag dienstag mittwoch donnerstag freitag samstag sonntag "
+    "hier aujourd'hui lundi mardi mercredi jeudi vendredi samedi dimanche"
 )
 CONNECTORS = frozenset(["of", "for", "de", "del", "van", "von", "der", "la", "le", "du", "and", "&"])
 LEAD_WORDS = CONNECTORS | DEFINITE | {"a", "an", "un", "una", "une", "ein", "eine", "y", "und", "et"}

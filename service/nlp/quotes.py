@@ -83,6 +83,9 @@ class FoundQuote:
     context: bool = False
 
 
+# ", says Acme," inside a sentence: a name (its titles, an article) and nothing else
+_CAPITALISED_WORD = r"[^\W\d_a-zß-ÿ][\w'’.&-]*"
+_ASIDE = re.compile(rf"\s+((?:(?:the|a|an)\s+)?{_CAPITALISED_WORD}(?:\s+&?\s*{_CAPITALISED_WORD})*),")
 _REPORTED = object()  # a reporting verb governs the quote, but no name says who spoke
 # words relayed by someone else ("she was told:", "guidance said …, Mr Thomas said"): reported,
 # and no rule may give them a speaker (not the previous quote's, nor the next one's)
@@ -176,6 +179,12 @@ def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: R
     reported = _REPORTED if rules.verb.fullmatch(verb.group()) else None
     if rules.passive.search(before, 0, verb.start()):
         return _RELAYED if reported else None  # "she was told": someone unnamed spoke
+    aside = _ASIDE.match(before, verb.end()) if reported else None
+    if aside and before[: verb.start()].rstrip().endswith(","):
+        # "The idea, says Acme, is to build a "new model"": the speaker follows the verb, set off
+        # in commas; the words before it are the sentence's subject, not who speaks
+        named = speaker_in(text, chunk_start + aside.start(1), chunk_start + aside.end(1), rules)
+        return named if named and not named[1] else reported
     if subject_words(before[: verb.start()]) > MAX_SPEAKER_WORDS:
         return reported
     return (

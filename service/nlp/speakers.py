@@ -22,6 +22,7 @@ from service.nlp.attribution import (
     MAX_TITLE_WORDS,
     REPRESENTATIVES,
     SPOKES,
+    TIME_WORDS,
     WORD,
     Rules,
 )
@@ -114,6 +115,24 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
             return last, False
         return None  # "A letter sent to Nordic firm Bolt by Acme's team said": unclear
     chosen = runs[first]
+    comma = text.rfind(",", chosen[1], end)
+    if (
+        chosen[0] == trim(text, start, end)[0]
+        and len(WORD.findall(text, chosen[0], chosen[1])) == 1
+        and re.match(r" [^\W\d_A-ZÀ-Þ]", text[chosen[1] : end])
+        and comma >= 0
+        and text[comma + 1 : end].strip()
+        and not any(_owner_or_title(text, chosen, run, rules) for run in runs[first + 1 : first + 2])
+    ):
+        # "Writing in the Echo, Ann Lee said": a word opening the sentence before a lowercase
+        # one is a participle or an adverb (unless it owns the next name: "Acme chief executive
+        # Dana Reyes"); the subject comes after the comma. "the Bishop" (one
+        # capitalised word after an article) may be a title used as a name: no speaker
+        tail = speaker_in(text, comma + 1, end, rules)
+        if tail is None or tail[1] or len(WORD.findall(text, *tail[0])) > 1:
+            return tail
+        lead = WORD.findall(text, comma + 1, tail[0][0])
+        return None if lead and lead[-1].lower() in DEFINITE else tail
     for run in runs[first + 1 :]:
         if not (_owner_or_title(text, chosen, run, rules) or _title_in_commas(text, chosen, run, rules)):
             break
@@ -126,10 +145,16 @@ def _apposed(text: str, phrase: Span, chosen: Span, last: Span, rules: Rules) ->
     """ "The Minister of State for Rural Affairs, Ines Varga, said": the name set off in commas
     right before the verb is the speaker when the phrase opens with a title."""
     start, end = phrase
-    if last == chosen or text[last[1] : end].strip() != "," or not text[: last[0]].rstrip().endswith(","):
+    comma = text.rfind(",", start, last[0])
+    between = WORD.findall(text, comma + 1, last[0]) if comma >= 0 else ["-"]
+    # ", the Rt Rev Dr Ann Lee,": titles and an article may stand between the comma and the name
+    titled = all(w.lower().rstrip(".") in rules.titles or w.lower() in DEFINITE for w in between)
+    if last == chosen or text[last[1] : end].strip() != "," or not titled:
         return None
     words = [w.lower() for w in WORD.findall(text, start, last[0])]
-    return last if any(w in rules.titles for w in words) else None
+    # a title word, or a role "of" a place ("The Bishop of Leeds, the Rt Rev Ann Lee, said")
+    role_of_place = re.fullmatch(r"[^\W\d_]+ of [^\W\d_].*", text[chosen[0] : chosen[1]]) is not None
+    return last if role_of_place or any(w in rules.titles for w in words) else None
 
 
 def _owned_after_run_on(text: str, start: int, runs: list[Span], rules: Rules) -> bool:
@@ -184,6 +209,7 @@ def _opens_phrase(text: str, start: int, run: Span, rules: Rules) -> bool:
         w.lower().rstrip(".") in rules.titles
         or rules.title_compound.search(w.lower())
         or w in LEAD_WORDS
+        or w.lower() in TIME_WORDS  # "Last night Tory MP Ann Lee said"
         or (w.lower() in rules.stops and w[:1].isupper())
         for w in WORD.findall(lead)
     )
@@ -234,12 +260,18 @@ def _description(text: str, start: int, end: int, rules: Rules) -> tuple[Span, b
 def _clean_run(text: str, run: Span, rules: Rules) -> Span | None:
     """The name in a run of capitalised words, without the titles and openings before it.
 
-    "Prime Minister Keir Starmer" is "Keir Starmer"; "The" alone is no name.
+    "Prime Minister Keir Starmer" is "Keir Starmer"; "The" alone is no name; "Yesterday Ann
+    Lee" is "Ann Lee".
     """
     start, end = run
     for word in WORD.finditer(text, start, end):
         low = word.group().lower().rstrip(".")
-        if low not in rules.titles and low not in rules.stops and not rules.title_compound.search(low):
+        if (
+            low not in rules.titles
+            and low not in rules.stops
+            and low not in TIME_WORDS
+            and not rules.title_compound.search(low)
+        ):
             break
         start = word.end()
     start, end = trim(text, start, end)
