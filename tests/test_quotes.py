@@ -939,3 +939,51 @@ def test_openings_asides_and_appositions_around_the_speaker(
     text: str, expected: list[tuple[str, str | None]]
 ) -> None:
     assert _said(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a paragraph that ends by reporting her speech, then a paragraph of her words
+            'The tax will stay until 2030, said Ines Varga.\n\n"We have no choice at all."',
+            [("We have no choice at all.", "Ines Varga")],
+        ),
+        (
+            'The tax will stay until 2030, Ines Varga said.\n\n"We have no choice at all."',
+            [("We have no choice at all.", "Ines Varga")],
+        ),
+        (  # "X added:" closing a paragraph, and the quote running on over two paragraphs
+            'Ines Varga added:\n\n"We have no choice at all.\n\n"None at all."',
+            [("We have no choice at all.", "Ines Varga"), ("None at all.", "Ines Varga")],
+        ),
+        (
+            'Ines Varga said the tax would stay.\n\n"We have no choice at all."',
+            [("We have no choice at all.", "Ines Varga")],
+        ),
+        (  # someone else named in that sentence: whose words are they?
+            'Ines Varga said Mr Berg would keep the tax.\n\n"We have no choice at all."',
+            [("We have no choice at all.", None)],
+        ),
+        (
+            'Ines Varga said Tom Hale would keep the tax.\n\n"We have no choice at all."',
+            [("We have no choice at all.", None)],
+        ),
+        (  # a body reporting: not given by context
+            'The Riverton council said the tax would stay.\n\n"We have no choice at all."',
+            [("We have no choice at all.", None)],
+        ),
+        (  # the paragraph before reports no speech
+            'Ines Varga opened the bridge in May.\n\n"We have no choice at all."',
+            [("We have no choice at all.", None)],
+        ),
+        (  # the quote has its own attribution: that wins
+            'Ines Varga said the tax would stay.\n\n"We have no choice at all," said Ola Berg.',
+            [("We have no choice at all,", "Ola Berg")],
+        ),
+    ],
+)
+def test_a_quote_opening_a_paragraph_after_one_that_reports_speech(
+    text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    actors = [_actor(text, name) for name in ("Ines Varga", "Ola Berg") if name in text]
+    assert _speakers(text, actors) == expected

@@ -22,6 +22,7 @@ from service.grounding.locate import actor_mentions
 from service.nlp.attribution import BODY_NOUNS, is_person_pronoun, is_pronoun, words
 from service.nlp.countries import country_code
 from service.nlp.quotes import FoundQuote
+from service.nlp.rank import stop_words
 from service.schema import Actor, ActorKind
 
 Span = tuple[int, int]
@@ -276,6 +277,40 @@ class Speakers:
                 return True
         return False
 
+    def other_name_between(self, index: int, start: int, end: int) -> bool:
+        """Is anyone but actor ``index`` named between ``start`` and ``end``, outside quotes: a full
+        name, or a name after a title ("Mr Hale", "chairman Hale")? Bodies, places and things the
+        actors hold are not."""
+        own = _Cover({(s, e) for s, e in self.actors[index].mentions})
+        others = _Cover(
+            {
+                (s, e)
+                for i, a in enumerate(self.actors)
+                if i != index and a.kind != "person"
+                for s, e in a.mentions
+            }
+        )
+        stops = stop_words(self.language)
+        for match in _NAME.finditer(self.text, start, end):
+            if self.in_quote(match.start()):
+                continue
+            words = list(re.finditer(r"\S+", match.group()))
+            lead = 0
+            while lead < len(words) and words[lead].group().lower() in stops:
+                lead += 1  # "But", "The": a sentence opening
+            titled = self._titled(match.start() + words[lead].start()) if lead < len(words) else False
+            while lead < len(words) - 1 and words[lead].group().lower().rstrip(".") in self.titles:
+                lead, titled = lead + 1, True  # "Mr Hale", "Chairman Hale"
+            at = match.start() + (words[lead].start() if lead < len(words) else len(match.group()))
+            if (
+                lead < len(words)
+                and (titled or len(words) - lead >= 2)
+                and at not in own
+                and at not in others
+            ):
+                return True
+        return False
+
     def _titled(self, start: int) -> bool:
         """Does a title word stand right before ``start`` ("Masters chairman Billy Payne")?"""
         before = self.text[max(0, start - 40) : start].split()
@@ -350,7 +385,7 @@ def resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | None
     if actor.kind != "person" and _kind_of(actor.name, speakers.language) != "person":
         return None
     subject = (index, found.speaker)
-    if speakers._unknown_name_between(found.speaker[1], found.span[0]) or speakers._other_person_between(
+    if speakers.other_name_between(index, found.speaker[1], found.span[0]) or speakers._other_person_between(
         subject, found.span[0], titled_only=False
     ):
         return None

@@ -211,8 +211,10 @@ def _previous_sentence(
     context, which the speaker step keeps only when nobody else is named between).
     """
     chunk_start, before = sentence_before(text, piece.open_at, paragraph_start)
-    if before.strip() or chunk_start <= paragraph_start:
+    if before.strip():
         return None
+    if chunk_start <= paragraph_start:
+        return _paragraph_before(text, paragraph_start, rules)
     previous_start, previous = sentence_before(text, chunk_start - 1, paragraph_start)
     if QUOTE_MARK.search(previous):
         return None
@@ -222,6 +224,34 @@ def _previous_sentence(
         return (*subject, True) if subject else None
     said = speaker_in(text, previous_start, previous_start + verb.start(), rules)
     return (*said, False) if said else None
+
+
+def _paragraph_before(text: str, paragraph_start: int, rules: Rules) -> tuple[Span, bool, bool] | None:
+    """A quote opening its paragraph after one that ends by reporting someone's speech, with no
+    quote of its own: "The tax will stay, said Ann Lee." / "Ann Lee said the tax would stay." /
+    "Ann Lee added:" then a paragraph of her words. Given by context: the speaker step keeps it
+    only for a person, with nobody else named between."""
+    end = len(text[:paragraph_start].rstrip())
+    if end == 0:
+        return None
+    floor = text.rfind("\n", 0, end) + 1
+    at = end - 1 if text[end - 1] in ".!?" else end
+    start, previous = sentence_before(text, at, floor)
+    if not previous.strip() or QUOTE_MARK.search(text, start, end) or text[end - 1] not in ".!?:":
+        return None
+    said = None
+    comma = previous.rfind(",") + 1
+    after = rules.after.match(previous[comma:]) if comma else None
+    if after and after.group("verb"):  # ", said Ann Lee."
+        said = speaker_in(text, start + comma + after.start("post"), start + comma + after.end("post"), rules)
+    elif after and after.group("pre") is not None and len(after.group("pre").split()) <= MAX_SPEAKER_WORDS:
+        # ", Ann Lee said."
+        said = speaker_in(text, start + comma + after.start("pre"), start + comma + after.end("pre"), rules)
+    else:  # "Ann Lee said the tax would stay.", "Ann Lee added:"
+        verb = rules.verb.search(previous)
+        if verb and subject_words(previous[: verb.start()]) <= MAX_SPEAKER_WORDS:
+            said = speaker_in(text, start, start + verb.start(), rules)
+    return (*said, True) if said else None
 
 
 # "However, Mr Lee has ...", "He plans ...": the words that open a sentence as its subject
