@@ -987,3 +987,33 @@ def test_a_quote_opening_a_paragraph_after_one_that_reports_speech(
 ) -> None:
     actors = [_actor(text, name) for name in ("Ines Varga", "Ola Berg") if name in text]
     assert _speakers(text, actors) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # the very words written before her name, capitalised word included
+            "Green co-leader Ines Varga spoke first. Ola Berg spoke next. "
+            'The Green co-leader attacked the plan as "reckless".',
+            [("reckless", "Ines Varga")],
+        ),
+        (  # before an auxiliary: the one person titled so, even one who is not an actor yet
+            "Riverton's President Dana Reyes met Ola Berg in May. "
+            'Ola Berg insisted the President had said the deal was "stronger than ever".',
+            [("stronger than ever", "Dana Reyes")],
+        ),
+        (  # nobody is titled chairman: the last subject is not taken for him
+            'Ola Berg opened the plant. He insisted the chairman had said it was "on track".',
+            [("on track", None)],
+        ),
+        (  # another firm's boss is not "the Acme boss"
+            'Bolt boss Ola Berg opened the plant. "It is on track," the Acme boss said.',
+            [("It is on track,", None)],
+        ),
+    ],
+)
+def test_a_description_with_a_capital_or_an_auxiliary_names_only_the_person_titled_so(
+    text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    actors = [_actor(text, name) for name in ("Ines Varga", "Ola Berg") if name in text]
+    assert _speakers(text, actors) == expected

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from service.grounding.locate import actor_mentions
-from service.nlp.attribution import BODY_NOUNS, is_person_pronoun, is_pronoun, words
+from service.nlp.attribution import AUXILIARIES, BODY_NOUNS, is_person_pronoun, is_pronoun, words
 from service.nlp.countries import country_code
 from service.nlp.quotes import FoundQuote
 from service.nlp.rank import stop_words
@@ -178,7 +178,7 @@ class Speakers:
         pattern = _NAMED_AFTER.get(head)
         if pattern is None:
             pattern = _NAMED_AFTER[head] = re.compile(
-                rf"(?<![\w-]){re.escape(head)}\s+((?>{_NAME_AFTER}))(?!\s*(?:,|and\b|&|y\b|und\b|et\b)\s*{_CAPITAL})"
+                rf"(?<![\w-])(?i:{re.escape(head)})\s+((?>{_NAME_AFTER}))(?!\s*(?:,|and\b|&|y\b|und\b|et\b)\s*{_CAPITAL})"
             )
         names = {
             (m.start(1), m.end(1))
@@ -201,6 +201,9 @@ class Speakers:
         head = self.text[span[0] : span[1]].split()[-1].casefold()
         if head.endswith("s") and not head.endswith("ss"):
             return self.named_after(head, span[0])  # "said the artists": never one person by role
+        strict = self._strictly_titled(span)
+        if strict is not None:
+            return strict or None
         found: list[tuple[int, Span]] = []
         for i, actor in enumerate(self.actors):
             if actor.kind != "person":
@@ -226,6 +229,35 @@ class Speakers:
         # last as a subject, only when no other person is named between them at all
         best = self.person_before(span[0], None)
         return None if best is None or self._other_person_between(best, span[0], titled_only=False) else best
+
+    def _strictly_titled(self, span: Span) -> tuple[int, Span] | bool | None:
+        """A description that may stand only for the person the article titles with its very
+        words: one with a capitalised word ("the Tory co-chairman": "Tory co-chairman Liam Fox")
+        or before an auxiliary ("the President had said": "US President Ann Lee"). The person
+        (and the mention), ``False`` for nobody, ``None`` for a description that is not such."""
+        described = [w.casefold() for w in self.text[span[0] : span[1]].split()[1:]]
+        following = self.text[span[1] : span[1] + 12].split()[:1]
+        capitalised = any(
+            w[:1].isupper() and w.casefold() not in self.titles
+            for w in self.text[span[0] : span[1]].split()[1:]
+        )
+        if not capitalised and not (following and following[0].casefold() in AUXILIARIES):
+            return None
+        found: dict[int, Span] = {}
+        for i, actor in enumerate(self.actors):
+            if actor.kind != "person":
+                continue
+            roles = [(actor.role or "").casefold().split()[-len(described) :]]
+            for s, e in actor.mentions:
+                if e <= span[0] and not self.in_quote(s):
+                    before = [w.casefold() for w in self.text[max(0, s - 80) : s].split()[-len(described) :]]
+                    if before == described or roles[0] == described:
+                        found[i] = (s, e)
+        if len(found) == 1:
+            return next(iter(found.items()))
+        if found or len(described) > 1:
+            return False
+        return self.named_after(described[0], span[0]) or False
 
     def _other_person_between(
         self, best: tuple[int, Span], at: int, *, titled_only: bool = True, from_at: int | None = None

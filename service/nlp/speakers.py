@@ -115,6 +115,17 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
             return last, False
         return None  # "A letter sent to Nordic firm Bolt by Acme's team said": unclear
     chosen = runs[first]
+    if (
+        len(runs) == first + 1
+        and len(WORD.findall(text, chosen[0], chosen[1])) == 1
+        and [w.lower() for w in WORD.findall(text, start, chosen[0])] in (["the"], ["el"], ["la"], ["le"])
+        and re.fullmatch(r"(?:\s+[^\W\d_A-ZÀ-Þ][\w'’-]*){1,3}\s*", text[chosen[1] : end])
+    ):
+        # "The Tory co-chairman attacked": a description with a capitalised word, not a name
+        # (but "the Scottish government" is a body: the name and its noun, below)
+        described = _description(text, start, end, rules, capitals=True)
+        if described is not None:
+            return described
     comma = text.rfind(",", chosen[1], end)
     if (
         chosen[0] == trim(text, start, end)[0]
@@ -233,27 +244,37 @@ def _owner_or_title(text: str, run: Span, following: Span, rules: Rules) -> bool
     )
 
 
-def _description(text: str, start: int, end: int, rules: Rules) -> tuple[Span, bool] | None:
+def _description(
+    text: str, start: int, end: int, rules: Rules, *, capitals: bool = False
+) -> tuple[Span, bool] | None:
     """ "The two-time champion said": a definite description of a person named before.
 
     It stands for someone like a pronoun does; "a spokeswoman" (someone new, unnamed) and "the
     company" (a body, not a person) do not. A plural ("said the artists") is kept: the speaker
     step gives it only to a name the article writes right after that noun ("artists Lee & Park").
+    With ``capitals``, a capitalised word before the head is kept ("the Tory co-chairman"): the
+    speaker step gives it only to the person whose name follows those very words.
     """
     words = list(WORD.finditer(text, start, end))
+    while len(words) > 2 and words[-1].group().lower() in AUXILIARIES:
+        # "the President had said": the speaker step gives it only to the one person the
+        # article titles so, never to whoever was named last (whoever "the chairman" is)
+        words = words[:-1]
     if not 2 <= len(words) <= MAX_DESCRIPTION_WORDS or words[0].group().lower() not in DEFINITE:
         return None
     head = words[-1].group().lower()
     if head in DOCUMENT_NOUNS:
         return None  # "the report said": a document, not a person
+    capitalised = any(CAPITAL.match(w.group()) and w.group().lower() not in rules.titles for w in words[1:-1])
     if (
         head in BODY_NOUNS
         or head in REPRESENTATIVES
-        or any(CAPITAL.match(w.group()) and w.group().lower() not in rules.titles for w in words[1:])
+        or (capitalised and not capitals)
+        or (CAPITAL.match(words[-1].group()) and head not in rules.titles)
     ):
         return None
     if any(w.group().lower() in AUXILIARIES for w in words):
-        return None  # "the chairman had said": a clause, and whoever he is, nobody named him
+        return None  # "the chairman who had said": a clause
     return (words[0].start(), words[-1].end()), True
 
 
