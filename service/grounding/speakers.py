@@ -201,9 +201,9 @@ class Speakers:
         head = self.text[span[0] : span[1]].split()[-1].casefold()
         if head.endswith("s") and not head.endswith("ss"):
             return self.named_after(head, span[0])  # "said the artists": never one person by role
-        strict = self._strictly_titled(span)
-        if strict is not None:
-            return strict or None
+        strict, titled_so = self._strictly_titled(span)
+        if strict:
+            return titled_so
         found: list[tuple[int, Span]] = []
         for i, actor in enumerate(self.actors):
             if actor.kind != "person":
@@ -230,11 +230,11 @@ class Speakers:
         best = self.person_before(span[0], None)
         return None if best is None or self._other_person_between(best, span[0], titled_only=False) else best
 
-    def _strictly_titled(self, span: Span) -> tuple[int, Span] | bool | None:
+    def _strictly_titled(self, span: Span) -> tuple[bool, tuple[int, Span] | None]:
         """A description that may stand only for the person the article titles with its very
         words: one with a capitalised word ("the Tory co-chairman": "Tory co-chairman Liam Fox")
         or before an auxiliary ("the President had said": "US President Ann Lee"). The person
-        (and the mention), ``False`` for nobody, ``None`` for a description that is not such."""
+        (and the mention) or None, after whether the description is such a one."""
         described = [w.casefold() for w in self.text[span[0] : span[1]].split()[1:]]
         following = self.text[span[1] : span[1] + 12].split()[:1]
         capitalised = any(
@@ -242,7 +242,7 @@ class Speakers:
             for w in self.text[span[0] : span[1]].split()[1:]
         )
         if not capitalised and not (following and following[0].casefold() in AUXILIARIES):
-            return None
+            return False, None
         found: dict[int, Span] = {}
         for i, actor in enumerate(self.actors):
             if actor.kind != "person":
@@ -254,10 +254,10 @@ class Speakers:
                     if before == described or roles[0] == described:
                         found[i] = (s, e)
         if len(found) == 1:
-            return next(iter(found.items()))
+            return True, next(iter(found.items()))
         if found or len(described) > 1:
-            return False
-        return self.named_after(described[0], span[0]) or False
+            return True, None
+        return True, self.named_after(described[0], span[0])
 
     def _other_person_between(
         self, best: tuple[int, Span], at: int, *, titled_only: bool = True, from_at: int | None = None
