@@ -1017,3 +1017,49 @@ def test_a_description_with_a_capital_or_an_auxiliary_names_only_the_person_titl
 ) -> None:
     actors = [_actor(text, name) for name in ("Ines Varga", "Ola Berg") if name in text]
     assert _speakers(text, actors) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # an interview: the answer after a question is not the questioner's
+            '"We will win," said Ines Varga.\n\nThe BBC\'s Ola Berg asked her: "What if you lose?"'
+            '\n\n"Then we simply go again next year."',
+            [
+                ("We will win,", "Ines Varga"),
+                ("What if you lose?", "Ola Berg"),
+                ("Then we simply go again next year.", None),
+            ],
+        ),
+        (
+            'Ines Varga said: "We will win." Ola Berg asked: "What if you lose?" '
+            '"Then we simply go again next year."',
+            [
+                ("We will win.", "Ines Varga"),
+                ("What if you lose?", "Ola Berg"),
+                ("Then we simply go again next year.", None),
+            ],
+        ),
+        (  # a sentence after the attribution names someone else: no continuation
+            '"We will win," said Ines Varga. Later she thanked Berg. "Then we simply go again next year."',
+            [("We will win,", "Ines Varga"), ("Then we simply go again next year.", None)],
+        ),
+        (  # ... and one that names another subject gives the quote to that subject, by context
+            '"We will win," said Ines Varga. Ola Berg disagreed. "Then we simply go again next year."',
+            [("We will win,", "Ines Varga"), ("Then we simply go again next year.", "Ola Berg")],
+        ),
+        (  # the attribution's own relative clause does not stop the continuation (what still works)
+            '"We will win," said Ines Varga, who lives in Hull. "Then we simply go again next year."',
+            [("We will win,", "Ines Varga"), ("Then we simply go again next year.", "Ines Varga")],
+        ),
+        (  # a continuation across paragraphs (what still works)
+            '"We will win," said Ines Varga.\n\n"Then we simply go again next year."',
+            [("We will win,", "Ines Varga"), ("Then we simply go again next year.", "Ines Varga")],
+        ),
+    ],
+)
+def test_a_continuation_stops_at_a_question_and_at_another_name(
+    text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    actors = [_actor(text, name) for name in ("Ines Varga", "Ola Berg") if name in text]
+    assert _speakers(text, actors) == expected

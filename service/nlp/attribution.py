@@ -208,7 +208,7 @@ AUXILIARIES = words(
     "había ha habría hatte hat hätte würde avait a aurait"
 )
 # Styles of address before a name ("the Rt Rev Dr Ann Lee", "the Rt Hon Ann Lee", "Brother Ivo")
-_STYLES = words("rt hon revd brother")
+_STYLES = words("rt hon revd brother pm")
 # Words of time that open a sentence before its subject ("Last night Tory MP Ann Lee said",
 # "Yesterday Ann Lee said"): not part of a name
 TIME_WORDS = words(

@@ -332,8 +332,15 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
             and (
                 (piece.continues and previous.runs_on)
                 or (pieces_unclosed[-1] and previous.span[1] >= floor)
-                or _consecutive(text, previous, piece, floor, rules)
-                or _opens_paragraph_after(text, previous, piece, floor, paragraph_starts)
+                or (
+                    # '"What if you lose?" asked Tom Hale. "Then we go again."': after a question
+                    # the next quote may be the answer, someone else's
+                    not _asks(text, previous)
+                    and (
+                        _consecutive(text, previous, piece, floor, rules)
+                        or _opens_paragraph_after(text, previous, piece, floor, paragraph_starts)
+                    )
+                )
             )
         ):
             said, context = (previous.speaker, previous.pronoun), previous.context
@@ -370,6 +377,32 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
     return found
 
 
+def _names_someone(text: str, start: int, end: int, speaker: Span, rules: Rules) -> bool:
+    """Do the sentences of ``text[start:end]`` name someone other than ``speaker``: a name of two
+    capitalised words ("Tom Hale"), a name after a title ("Mr Hale"), or a capitalised word inside
+    a sentence ("... thanked Hale")? A sentence's first word alone ("Welfare was ...") is not one."""
+    words = list(CAPITALISED.finditer(text, start, end))
+    for n, name in enumerate(words):
+        if speaker[0] <= name.start() < speaker[1]:
+            continue
+        word = name.group().lower().rstrip(".")
+        if word in rules.titles or word in rules.stops or rules.pronoun.match(word):
+            continue
+        lead = text[max(start, name.start() - 40) : name.start()]
+        opens = not lead.strip() or bool(re.search(r"(?:[.!?:…]|^)[\s\"'“”‘’]*$", lead))
+        follows = n + 1 < len(words) and text[name.end() : words[n + 1].start()] == " "
+        previous = lead.split()[-1:]
+        titled = bool(previous) and previous[0].lower().rstrip(".") in rules.titles
+        if not opens or follows or titled:
+            return True
+    return False
+
+
+def _asks(text: str, quote: FoundQuote) -> bool:
+    """Do the quote's words end with a question ("What if you lose?")?"""
+    return text[quote.span[0] : quote.span[1]].rstrip(" .,'’\"”»").endswith("?")
+
+
 def past_close(text: str, end: int) -> int:
     """Where the text goes on after a quote's words end at ``end``: past its closing mark, which
     French style sets off with a space ("… classe », a déclaré")."""
@@ -385,6 +418,7 @@ def _same_sentence(text: str, previous: FoundQuote, piece: Piece) -> bool:
     return (
         previous.span[1] < piece.open_at
         and not previous.runs_on
+        and text[previous.span[1] - 1] not in ".!?"  # '"What if you lose?" "We go again."': a new sentence
         and len(between.split()) <= MAX_SAME_SENTENCE_GAP_WORDS
         and not SENTENCE_END.search(between)
         and not QUOTE_MARK.search(between)
@@ -416,10 +450,16 @@ def _consecutive(text: str, previous: FoundQuote, piece: Piece, floor: int, rule
     # '"A," said Lee, who lives in Hull. "B."' goes on; '"A." Ann Cole, who ..., said she was
     # shocked. "B."' does not: a quote that ended its sentence is followed by a sentence of its own,
     # whose name may be the next quote's speaker
-    if text[previous.span[1] - 1 : previous.span[1]] not in ".!?":
-        return True
+    names_from = past_close(text, previous.span[1])
     assert previous.speaker is not None
-    for name in CAPITALISED.finditer(text, past_close(text, previous.span[1]), piece.open_at):
+    if text[previous.span[1] - 1 : previous.span[1]] not in ".!?":
+        # the attribution's own sentence is the quote's; a sentence after it ('"A," said Ann
+        # Lee. Tom Hale disagreed. "B."') may name the next quote's speaker
+        attribution_end = SENTENCE_END.search(text, names_from, piece.open_at)
+        return attribution_end is None or not _names_someone(
+            text, attribution_end.end(), piece.open_at, previous.speaker, rules
+        )
+    for name in CAPITALISED.finditer(text, names_from, piece.open_at):
         word = name.group().lower().rstrip(".")
         known = word in rules.titles or word in rules.stops or rules.pronoun.match(word)
         if not previous.speaker[0] <= name.start() < previous.speaker[1] and not known:
