@@ -79,6 +79,10 @@ def _with_body_noun(text: str, span: Span, limit: int) -> Span:
     return span
 
 
+_LOWER_TAIL = re.compile(r"(?:\s+[^\W\d_A-ZÀ-Þ][\w'’-]*){1,3}\s*")  # " co-chairman" after "the Tory"
+_LOWER_NEXT = re.compile(r" [^\W\d_A-ZÀ-Þ]")  # "Writing in": a lowercase word next
+
+
 def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, bool] | None:
     """The words of ``text[start:end]`` that name the speaker, and whether they are a pronoun.
 
@@ -115,23 +119,24 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
             return last, False
         return None  # "A letter sent to Nordic firm Bolt by Acme's team said": unclear
     chosen = runs[first]
+    one_word = " " not in text[chosen[0] : chosen[1]]
     if (
-        len(runs) == first + 1
-        and len(WORD.findall(text, chosen[0], chosen[1])) == 1
-        and [w.lower() for w in WORD.findall(text, start, chosen[0])] in (["the"], ["el"], ["la"], ["le"])
-        and re.fullmatch(r"(?:\s+[^\W\d_A-ZÀ-Þ][\w'’-]*){1,3}\s*", text[chosen[1] : end])
+        one_word
+        and len(runs) == first + 1
+        and _LOWER_TAIL.fullmatch(text, chosen[1], end)
+        and text[start : chosen[0]].split()
+        in (["the"], ["The"], ["el"], ["El"], ["la"], ["La"], ["le"], ["Le"])
     ):
         # "The Tory co-chairman attacked": a description with a capitalised word, not a name
         # (but "the Scottish government" is a body: the name and its noun, below)
         described = _description(text, start, end, rules, capitals=True)
         if described is not None:
             return described
-    comma = text.rfind(",", chosen[1], end)
+    comma = text.rfind(",", chosen[1], end) if one_word else -1
     if (
-        chosen[0] == trim(text, start, end)[0]
-        and len(WORD.findall(text, chosen[0], chosen[1])) == 1
-        and re.match(r" [^\W\d_A-ZÀ-Þ]", text[chosen[1] : end])
-        and comma >= 0
+        comma >= 0
+        and _LOWER_NEXT.match(text, chosen[1], end)
+        and chosen[0] == trim(text, start, end)[0]
         and text[comma + 1 : end].strip()
         and not any(_owner_or_title(text, chosen, run, rules) for run in runs[first + 1 : first + 2])
     ):
