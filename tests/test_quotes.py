@@ -667,9 +667,10 @@ def test_a_knight_by_first_name_and_a_known_surname_between_a_pronoun_and_its_pe
                 ("It was a shock to hear it in the chamber.", None),
             ],
         ),
-        (  # a newspaper quoting her: the words are not the paper's
+        (  # a newspaper quoting her: the words are not the paper's (round 3: "saying" reports
+            # speech, and the name the paper quotes is the speaker, as the gold set's convention)
             'The Post quoted Ines Varga as saying "the plan is dead and buried now".',
-            [("the plan is dead and buried now", None)],
+            [("the plan is dead and buried now", "Ines Varga")],
         ),
     ],
 )
@@ -1063,3 +1064,46 @@ def test_a_continuation_stops_at_a_question_and_at_another_name(
 ) -> None:
     actors = [_actor(text, name) for name in ("Ines Varga", "Ola Berg") if name in text]
     assert _speakers(text, actors) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a straight mark set off by spaces on both sides, closed after a word
+            'Ann Lee said the scheme could be " vital to every family in the valley".',
+            [("vital to every family in the valley", "Ann Lee")],
+        ),
+        (  # ... but a mark with nothing to close it does not open one
+            'Ann Lee said the scheme " could be vital to every family in the valley.',
+            [],
+        ),
+        (  # words given as someone's, whoever it is: a quote with no speaker
+            "The plot of the novel is 'laughable', a clergyman has said.",
+            [("laughable", None)],
+        ),
+        (
+            "Ann Lee, who has no record, was reportedly 'beside herself' with grief.",
+            [("beside herself", None)],
+        ),
+        (  # a "so-called" term is never speech, whatever follows it
+            'Ann Lee, one of the so-called "Riverton Five" elected in May, told the BBC: "We will stay."',
+            [("We will stay.", None)],
+        ),
+        (  # an -ing form reports speech; its subject is the verb's before it
+            'Ann Lee said she was upset with the club, saying it was "a betrayal of the fans".',
+            [("a betrayal of the fans", "Ann Lee")],
+        ),
+        (
+            "Mayor Ann Lee is promising a 'beautification' of the old port.",
+            [("beautification", "Ann Lee")],
+        ),
+        (
+            'Ann Lee warned her party against complacency, saying: "It is a fight for the future."',
+            [("It is a fight for the future.", "Ann Lee")],
+        ),
+    ],
+)
+def test_recall_of_spaced_marks_unnamed_speakers_and_ing_forms(
+    text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert _said(text) == expected

@@ -43,7 +43,7 @@ _VERBS = {
     "confirmed|confirms|pointed out|points out|went on|goes on|concluded|concludes|predicted|"
     "promised|promises|vowed|vows|conceded|concedes|stressed|stresses|emphasised|emphasized|"
     "complained|complains|underlined|underlines|joked|jokes|revealed|reveals|observed|told reporters|"
-    "told the BBC",
+    "told the BBC|saying|adding|insisting|warning|promising|telling",
     "es": "dijo|dice|afirmó|afirma|declaró|declara|aseguró|asegura|señaló|señala|explicó|explica|añadió|"
     "añade|indicó|indica|advirtió|advierte|manifestó|comentó|sostuvo|sostiene|subrayó|subraya|agregó|"
     "agrega|insistió|recordó|destacó|apuntó|reconoció|escribió|preguntó|respondió|concluyó|admitió",

@@ -47,16 +47,32 @@ def trim(text: str, start: int, end: int) -> Span:
     return start, end
 
 
-def _opens(text: str, at: int, mark: str, paragraph_start: int) -> bool:
+def _opens(text: str, at: int, mark: str, paragraph_start: int, paragraph_end: int = -1) -> bool:
     """Can the mark at ``at`` open a quote?"""
     after = text[at + 1 : at + 2]
-    if not after or (after.isspace() and mark not in "«»„"):
+    if not after or (after.isspace() and mark not in "«»„" and not _spaced_opening(text, at, paragraph_end)):
         return False
     if mark in _AMBIGUOUS:
         return bool(_OPEN_CONTEXT.search(text, max(paragraph_start, at - 1), at)) or at == paragraph_start
     if mark == "»":  # »…« (German style) opens only before a word
         return after.isalnum()
     return mark in _CLOSERS
+
+
+def _spaced_opening(text: str, at: int, paragraph_end: int) -> bool:
+    """'could be " very important to …"': a straight mark set off by a space on both sides
+    opens a quote when a word follows it and the next straight mark of the paragraph closes one
+    (it follows a word, not a space)."""
+    if not (
+        text[at] == '"'
+        and at + 2 < paragraph_end
+        and text[at - 1 : at].isspace()
+        and text[at + 1] == " "
+        and text[at + 2].isalpha()
+    ):
+        return False
+    following = text.find('"', at + 1, paragraph_end)
+    return following > at + 2 and not text[following - 1].isspace()
 
 
 def _closes(text: str, at: int, mark: str, opener: str) -> bool:
@@ -100,7 +116,7 @@ def pieces(text: str) -> list[Piece]:
         for match in _MARK.finditer(text, marks_from, end):
             at, mark = match.start(), match.group()
             if opener is None:
-                if _opens(text, at, mark, start):
+                if _opens(text, at, mark, start, end):
                     opener, open_at = mark, at
                 continue
             if _reopens(text, at, mark, opener, start):

@@ -86,6 +86,10 @@ class FoundQuote:
 # ", says Acme," inside a sentence: a name (its titles, an article) and nothing else
 _CAPITALISED_WORD = r"[^\W\d_a-zß-ÿ][\w'’.&-]*"
 _ASIDE = re.compile(rf"\s+((?:(?:the|a|an)\s+)?{_CAPITALISED_WORD}(?:\s+&?\s*{_CAPITALISED_WORD})*),")
+# "was reportedly 'beside himself'": words given as someone's, whoever said them
+_HEARSAY = re.compile(
+    r"\b(?:reportedly|allegedly|supposedly|angeblich|supuestamente)\s+(?:[\w'’-]+\s+){0,2}$", re.I
+)
 _REPORTED = object()  # a reporting verb governs the quote, but no name says who spoke
 # words relayed by someone else ("she was told:", "guidance said …, Mr Thomas said"): reported,
 # and no rule may give them a speaker (not the previous quote's, nor the next one's)
@@ -142,15 +146,20 @@ def _attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) ->
     for n in range(len(verbs) - 1, -1, -1):
         verb = verbs[n]
         if rules.before_tail.fullmatch(before, verb.end()):
-            if rules.passive.search(before, 0, verb.start()):
+            if not verb.group().endswith("ing") and rules.passive.search(before, 0, verb.start()):
                 return _RELAYED  # "she was told:": the words were said to her, by someone unnamed
             if _TOPIC.search(before, verb.end()):
                 # "Lee told researchers of the hostility she met: "…"": the quote shows what she
                 # told of, words others may have said to her
                 return _RELAYED
-            if subject_words(before[: verb.start()]) > MAX_SPEAKER_WORDS:
+            # "He warned his supporters, saying: "…"": an -ing form has the subject of the verb before
+            governing = n - 1 if n and verb.group().endswith("ing") else n
+            main = verbs[governing]
+            if subject_words(before[: main.start()]) > MAX_SPEAKER_WORDS:
                 return None
-            return speaker_in(text, _subject_start(chunk_start, verbs, n), chunk_start + verb.start(), rules)
+            return speaker_in(
+                text, _subject_start(chunk_start, verbs, governing), chunk_start + main.start(), rules
+            )
     according = rules.according.search(before)
     if according:
         return speaker_in(
@@ -161,6 +170,27 @@ def _attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) ->
         if 0 < len(colon.split()) <= 4:  # "Jane Doe: "
             return speaker_in(text, chunk_start, chunk_start + len(colon), rules)
     return None
+
+
+def _reported_unnamed(text: str, piece: Piece, paragraph_start: int, rules: Rules) -> bool:
+    """Is the quote given as someone's words without a name the rules can take: "… is 'laughable',
+    a clergyman has said", "was reportedly 'beside himself'"? It is a quote, with no speaker."""
+    if piece.runs_on or piece.unclosed:
+        return False
+    after = rules.after.match(sentence_after(text, piece.close_at + 1))
+    if after and (
+        after.group("verb")
+        or (
+            after.group("pre") is not None
+            and len(after.group("pre").split()) <= MAX_SPEAKER_WORDS
+            and not _CLAUSE_OPENING.match(after.group("pre"))
+            and "," not in after.group("pre")  # '"Blair Babes" elected in 1997, told': another clause
+            and text[piece.span[1] - 1] not in ".!?"
+        )
+    ):
+        return not text[: piece.open_at].rstrip().endswith("so-called")  # a term, never speech
+    _, before = sentence_before(text, piece.open_at, paragraph_start)
+    return _HEARSAY.search(before) is not None
 
 
 def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) -> Any:
@@ -174,10 +204,15 @@ def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: R
     verb = verbs[-1] if verbs else None  # the verb nearest the quote governs it
     if not verb or len(before[verb.end() :].split()) > MAX_PARTIAL_GAP_WORDS:
         return None
+    if len(verbs) > 1 and verb.group().endswith("ing"):
+        # "He said he was upset, saying she was "a normal kid"": the subject of the verb before
+        verbs = verbs[:-1]
+        verb = verbs[-1]
     # "called", "dubbed" also name things ("an initiative called the “coalition of the willing”"):
     # only a reporting verb makes an unnamed speaker's words a quote
     reported = _REPORTED if rules.verb.fullmatch(verb.group()) else None
-    if rules.passive.search(before, 0, verb.start()):
+    # "she was told" is passive; "she is promising" is not
+    if not verb.group().endswith("ing") and rules.passive.search(before, 0, verb.start()):
         return _RELAYED if reported else None  # "she was told": someone unnamed spoke
     aside = _ASIDE.match(before, verb.end()) if reported else None
     if aside and before[: verb.start()].rstrip().endswith(","):
@@ -303,6 +338,8 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
     for piece in pieces(text):
         floor = paragraph_starts[bisect_right(paragraph_starts, piece.open_at) - 1]
         said = _attribution(text, piece, floor, rules) or _partial_attribution(text, piece, floor, rules)
+        if said is None and _reported_unnamed(text, piece, floor, rules):
+            said = _REPORTED
         reported = said is not None
         if said is _RELAYED:
             found.append(FoundQuote(piece.span, None, False, piece.runs_on, relayed=True))
