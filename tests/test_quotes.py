@@ -1107,3 +1107,22 @@ def test_recall_of_spaced_marks_unnamed_speakers_and_ing_forms(
     text: str, expected: list[tuple[str, str | None]]
 ) -> None:
     assert _said(text) == expected
+
+
+def test_a_description_keeps_its_subject_over_an_object_of_its_sentence() -> None:
+    # "the world indoor champion": nobody is titled so; the last subject, Varga, is meant, and
+    # the rival named as an object of her sentence does not make it unclear
+    text = (
+        "Ines Varga won the 60m well ahead of Riverton's Ola Berg, who was second. "
+        'The world indoor champion said: "I almost went home this morning."'
+    )
+    actors = [_actor(text, "Ines Varga"), _actor(text, "Ola Berg")]
+    assert _speakers(text, actors) == [("I almost went home this morning.", "Ines Varga")]
+    # a rival who is the subject of a clause of his own still makes it unclear
+    text = 'Ines Varga won the 60m and Ola Berg came second. "I almost went home," the champion said.'
+    actors = [_actor(text, "Ines Varga"), _actor(text, "Ola Berg")]
+    assert _speakers(text, actors) == [("I almost went home,", None)]
+    # and so does one named after her sentence
+    text = 'Ines Varga won the 60m. Ola Berg was second. "I almost went home," the champion said.'
+    actors = [_actor(text, "Ines Varga"), _actor(text, "Ola Berg")]
+    assert _speakers(text, actors) == [("I almost went home,", None)]

@@ -28,6 +28,7 @@ from service.schema import Actor, ActorKind
 Span = tuple[int, int]
 
 PRONOUN_REACH_CHARS = 1500  # a pronoun's person is named at most this far before the quote
+SUBJECT_BEFORE_CHARS = 300  # another subject this close before a description's person: who is meant?
 OBJECT_REACH_CHARS = 150  # a person named this close after a subject, in its sentence, is its object
 _NAME = re.compile(r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+)*")
 _LEAD_WORD = re.compile(r"[^\s'’]+")
@@ -52,6 +53,8 @@ _BODY_HEADS = words(
 )
 
 
+# Words after which a name opens a clause of its own: "Varga won and Berg came second"
+_CLAUSE_WORDS = words("and but while whereas as or y pero mientras und aber während et mais")
 # Words that open a sentence before its subject: "But Ann Lee warned ..."
 _OPENINGS = words(
     "but and yet so then also now meanwhile however earlier later still pero y aber und doch mais et puis"
@@ -228,7 +231,46 @@ class Speakers:
         # nobody is called that in the article ("the world indoor champion"): the person named
         # last as a subject, only when no other person is named between them at all
         best = self.person_before(span[0], None)
-        return None if best is None or self._other_person_between(best, span[0], titled_only=False) else best
+        if best is None:
+            return None
+        # as for a pronoun, a person named as an object in the subject's own sentence ("Lane
+        # finished ahead of Germany's Marc Blume. The champion said") is not the one meant
+        objects_end = self._objects_end(best, span[0])
+        if self._other_person_between(best, span[0], titled_only=False, from_at=objects_end):
+            return None
+        # ... but one that opens a clause of its own is a subject ("Varga won and Berg came second"),
+        # and another subject just before ("Varga won. Berg was second. The champion said"): either
+        # may be the champion
+        if self._clause_subject_between(best, objects_end) or self._subject_just_before(best):
+            return None
+        return best
+
+    def _subject_just_before(self, best: tuple[int, Span]) -> bool:
+        """Is another person the subject of a sentence or clause shortly before ``best``?"""
+        for i, actor in enumerate(self.actors):
+            if i == best[0] or actor.kind != "person":
+                continue
+            for start, _ in actor.mentions:
+                if (
+                    best[1][0] - SUBJECT_BEFORE_CHARS <= start < best[1][0]
+                    and not self.in_quote(start)
+                    and self._subject(start)
+                ):
+                    return True
+        return False
+
+    def _clause_subject_between(self, best: tuple[int, Span], end: int) -> bool:
+        """Is another person named between ``best`` and ``end`` as the subject of a clause: after
+        a conjunction, a comma or a semicolon ("Varga won the race and Berg came second")?"""
+        for i, actor in enumerate(self.actors):
+            if i == best[0] or actor.kind != "person":
+                continue
+            for start, _ in actor.mentions:
+                if best[1][1] <= start < end and not self.in_quote(start):
+                    lead = self.text[max(0, start - 12) : start].split()[-1:]
+                    if not lead or lead[0].casefold() in _CLAUSE_WORDS or lead[0].endswith((",", ";")):
+                        return True
+        return False
 
     def _strictly_titled(self, span: Span) -> tuple[bool, tuple[int, Span] | None]:
         """A description that may stand only for the person the article titles with its very
