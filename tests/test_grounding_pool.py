@@ -37,6 +37,12 @@ def test_helper_process_gives_the_same_digest_as_the_event_loop(
     assert any("dropped" in w for w in expected[0]["warnings"])  # the helper really grounded something
 
 
+def _crash(helper: Any) -> None:
+    """Kill a helper as a crash or the OOM killer would, and wait until it is gone."""
+    helper.process.kill()
+    helper.process.join(timeout=10)
+
+
 async def _replaced(grounder: Grounder, dead: Any) -> Any:
     """The helper that took over from ``dead`` (it starts in the background, bounded wait)."""
     for _ in range(100):
@@ -89,8 +95,7 @@ def test_warming_an_article_in_a_dead_helper_is_harmless() -> None:
         await grounder.start()
         try:
             helper = grounder._helpers[0]
-            helper.process.kill()
-            helper.process.join(timeout=10)
+            _crash(helper)
             article = ARTICLE + "\nWarmed after a crash."
             for _ in range(3):  # the first writes may still land in the socket buffer
                 await grounder.warm(article)
@@ -177,8 +182,7 @@ def test_a_crash_under_load_is_replaced_once() -> None:
         await grounder.start()
         try:
             helper = grounder._helpers[0]
-            helper.process.kill()
-            helper.process.join(timeout=10)
+            _crash(helper)
             articles = [ARTICLE + f"\nIn flight {i}." for i in range(40)]
             grounded = await asyncio.gather(*(grounder.ground(a, GOOD) for a in articles))
             assert grounded == [ground_answer(a, GOOD) for a in articles]
@@ -201,12 +205,10 @@ def test_a_helper_that_keeps_dying_young_is_restarted_with_a_back_off() -> None:
         try:
             article = ARTICLE + "\nCrash loop."
             first = grounder._helpers[0]
-            first.process.kill()
-            first.process.join(timeout=10)
+            _crash(first)
             assert await grounder.ground(article, GOOD) == ground_answer(article, GOOD)
             second = await _replaced(grounder, first)
-            second.process.kill()
-            second.process.join(timeout=10)
+            _crash(second)
             assert await grounder.ground(article, GOOD) == ground_answer(article, GOOD)
             assert 0 in grounder._replacing  # a successor is on its way, after a pause
             await asyncio.sleep(0.5)  # the pause is 1 s: nothing replaced it yet
