@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from service.grounding.speakers import ARTICLES, Speakers, resolve
+from service.grounding.attribution import resolve
+from service.grounding.speakers import ARTICLES, Speakers
 from service.nlp.quotes import FoundQuote, find_quotes
 from service.nlp.roles import title_words
 from service.schema import Actor, Quote

@@ -9,7 +9,9 @@
   ``« … », a déclaré le ministre``) or before the opening one (``X said: "…"``, ``according to X,
   "…"``, ``X: "…"``, ``Sánchez afirmó que "…"``) name the speaker: a name, a pronoun or a body ("the
   Scottish government").  A quote with no attribution of its own continues the speaker of the quote
-  just before it in the same paragraph, or of the paragraph it runs over from.
+  just before it in the same paragraph, or of the paragraph it runs over from (never after a
+  question, nor past a sentence that names someone else), or is given by the sentence or
+  paragraph before it (``quote_context``).
 * **Scare quotes** ("the 'coalition of the willing'") are not quotes of anyone: a short quoted
   phrase counts only when the sentence attributes it (``X called the plan "a disaster"``).
 
@@ -26,8 +28,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import Any
 
-from service.nlp.attribution import BODY_NOUNS, INVERTED, LEAD_WORDS, Rules, is_person_pronoun, rules_for
+from service.nlp.attribution import BODY_NOUNS, INVERTED, Rules, rules_for
 from service.nlp.headlines import headline_of, headline_speaker
+from service.nlp.quote_context import CAPITALISED, MAX_SPEAKER_WORDS, previous_sentence, subject_words
 from service.nlp.quote_marks import (
     PARAGRAPH,
     QUOTE_MARK,
@@ -44,12 +47,8 @@ __all__ = ["BODY_NOUNS", "FoundQuote", "find_quotes"]
 Span = tuple[int, int]
 
 MIN_UNATTRIBUTED_WORDS = 5  # a quoted phrase shorter than this needs an attribution to count
-MAX_SPEAKER_WORDS = 12  # words between a sentence start and an attribution verb
 MAX_PARTIAL_GAP_WORDS = 16  # "X said the cost was being evaluated, but it was an" before a partial quote
 MAX_SAME_SENTENCE_GAP_WORDS = 3  # 'an "increasingly high priority" and a "shared goal"'
-# "Ann Lee, who led the study with two colleagues, said": the relative clause is not the subject
-CAPITALISED = re.compile(r"(?<![\w'’])[^\W\d_a-zß-ÿ][\w'’-]*")
-_RELATIVE = re.compile(r",\s*(?:who|which|whose|whom)\b[^,]*,", re.IGNORECASE)
 # "..., while the Liberal Democrats said it was misdirected": someone else's statement, not this
 # quote's attribution
 _CLAUSE_OPENING = re.compile(
@@ -57,16 +56,6 @@ _CLAUSE_OPENING = re.compile(
     r"und|aber|während|et|mais|alors)\b",
     re.IGNORECASE,
 )
-
-
-def subject_words(before_verb: str) -> int:
-    """How many words of the clause before a reporting verb could be its subject.
-
-    Counted from the last comma, a relative clause ("Ann Lee, who led the study, said") left out:
-    "In a speech in Leeds on Sunday, Mr Hale said" has two.
-    """
-    clause = _RELATIVE.sub(" ", before_verb)
-    return len(clause[clause.rfind(",") + 1 :].split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,98 +225,6 @@ def _subject_start(chunk_start: int, verbs: list[re.Match[str]], n: int) -> int:
     return chunk_start + (verbs[n - 1].end() if n else 0)
 
 
-def _previous_sentence(
-    text: str, piece: Piece, paragraph_start: int, rules: Rules
-) -> tuple[Span, bool, bool] | None:
-    """'She added that progress had been made. "The average woman ..."': the sentence before says who.
-
-    Only for a quote that opens its sentence, after a sentence of reported speech with no quote,
-    or after one that opens with a person as its subject (the third value: a speaker given by
-    context, which the speaker step keeps only when nobody else is named between).
-    """
-    chunk_start, before = sentence_before(text, piece.open_at, paragraph_start)
-    if before.strip():
-        return None
-    if chunk_start <= paragraph_start:
-        return _paragraph_before(text, paragraph_start, rules)
-    previous_start, previous = sentence_before(text, chunk_start - 1, paragraph_start)
-    if QUOTE_MARK.search(previous):
-        return None
-    verb = rules.introducing.search(previous)
-    if not verb or subject_words(previous[: verb.start()]) > MAX_SPEAKER_WORDS:
-        subject = _opening_subject(text, previous_start, previous_start + len(previous), rules)
-        return (*subject, True) if subject else None
-    said = speaker_in(text, previous_start, previous_start + verb.start(), rules)
-    return (*said, False) if said else None
-
-
-def _paragraph_before(text: str, paragraph_start: int, rules: Rules) -> tuple[Span, bool, bool] | None:
-    """A quote opening its paragraph after one that ends by reporting someone's speech, with no
-    quote of its own: "The tax will stay, said Ann Lee." / "Ann Lee said the tax would stay." /
-    "Ann Lee added:" then a paragraph of her words. Given by context: the speaker step keeps it
-    only for a person, with nobody else named between."""
-    end = len(text[:paragraph_start].rstrip())
-    if end == 0:
-        return None
-    floor = text.rfind("\n", 0, end) + 1
-    at = end - 1 if text[end - 1] in ".!?" else end
-    start, previous = sentence_before(text, at, floor)
-    if not previous.strip() or QUOTE_MARK.search(text, start, end) or text[end - 1] not in ".!?:":
-        return None
-    said = None
-    comma = previous.rfind(",") + 1
-    after = rules.after.match(previous[comma:]) if comma else None
-    if after and after.group("verb"):  # ", said Ann Lee."
-        said = speaker_in(text, start + comma + after.start("post"), start + comma + after.end("post"), rules)
-    elif after and after.group("pre") is not None and len(after.group("pre").split()) <= MAX_SPEAKER_WORDS:
-        # ", Ann Lee said."
-        said = speaker_in(text, start + comma + after.start("pre"), start + comma + after.end("pre"), rules)
-    else:  # "Ann Lee said the tax would stay.", "Ann Lee added:"
-        verb = rules.verb.search(previous)
-        if verb and subject_words(previous[: verb.start()]) <= MAX_SPEAKER_WORDS:
-            said = speaker_in(text, start, start + verb.start(), rules)
-    return (*said, True) if said else None
-
-
-# "However, Mr Lee has ...", "He plans ...": the words that open a sentence as its subject
-_OPENING_WORD = re.compile(r"\s*([^\W\d_][\w'’.-]*)(,?)")
-
-
-def _opening(word: str, rules: Rules) -> bool:
-    """A capitalised word that opens a sentence before its subject ("But", "However")."""
-    return word.lower() in rules.stops and not rules.pronoun.match(word)
-
-
-def _opening_subject(text: str, start: int, end: int, rules: Rules) -> tuple[Span, bool] | None:
-    """The person a sentence opens with as its subject: a name, or a pronoun, then a lowercase
-    word (its verb). "However, Mr Lee has adapted the idea": Mr Lee; "He plans to": he."""
-    at = start
-    words: list[re.Match[str]] = []
-    while at < end and len(words) < MAX_SPEAKER_WORDS:
-        match = _OPENING_WORD.match(text, at, end)
-        if match is None:
-            return None
-        words.append(match)
-        at = match.end()
-        word = match.group(1)
-        if rules.pronoun.match(word) and all(_opening(w.group(1), rules) for w in words[:-1]):
-            continue  # "However, she wants": the pronoun is the subject
-        if not CAPITALISED.fullmatch(word) or (match.group(2) and not _opening(word, rules)):
-            break  # a lowercase word (the verb), or a comma after the name ("Lee, who ..."), ends it
-    if len(words) < 2:
-        return None
-    first = 0
-    while first < len(words) - 1 and _opening(words[first].group(1), rules):
-        first += 1  # "But", "However,": openings before the subject
-    run, after = words[first:-1], words[-1]
-    if not run or not after.group(1).islower() or after.group(1) in LEAD_WORDS or run[-1].group(2):
-        return None  # "Lee, who ...", "Lee and Park ...": not one subject before its verb
-    said = speaker_in(text, run[0].start(1), run[-1].end(1), rules)
-    if said is None or (said[1] and not is_person_pronoun(text[said[0][0] : said[0][1]], rules.language)):
-        return None
-    return said
-
-
 def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
     """The article's direct quotes in order, each with the words that name its speaker (or None)."""
     rules = rules_for(language)
@@ -395,7 +292,7 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
             # the attribution came in the paragraph the quote ran on into: it is the first part's too
             found[-1] = replace(previous, speaker=speaker, pronoun=pronoun, context=context)
         if speaker is None:
-            by_sentence = _previous_sentence(text, piece, floor, rules)
+            by_sentence = previous_sentence(text, piece, floor, rules)
             speaker, pronoun, context = by_sentence if by_sentence else (None, False, False)
         found.append(FoundQuote(piece.span, speaker, pronoun, piece.runs_on, context=context))
         pieces_unclosed.append(piece.unclosed)

@@ -1,0 +1,215 @@
+"""Who spoke a quote, as one of the digest's actors: the article's words for the speaker resolved.
+
+* words that are one of an actor's mentions, or that name a known person by surname ("Mr Okada"),
+  are that actor;
+* a pronoun ("she said") is the person named last as a subject before it, and only when no other
+  name (nor a titled person, "chairman Ivo Lund") stands between them that could be the one meant;
+* a description ("the mayor") is the one person the article gives that title or role, or the
+  one name written right after its noun ("the magazine": "US magazine Mobile PC"); one with a
+  capitalised word or before an auxiliary ("the Tory co-chairman", "the President had said")
+  only the person titled with those very words;
+* a speaker given by context (the subject of the sentence before) only a person with nobody else
+  named between;
+* a new full name ("Jill Marsh") or a body ("Scottish government", "UNICEF") becomes a new
+  actor, with every mention the article has of it.
+
+Anything else is ``None``: a quote is never given a speaker the article does not. The actors and
+their mentions are ``service.grounding.speakers.Speakers``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.grounding.speakers import Speakers, kind_of
+from service.nlp.attribution import AUXILIARIES, is_person_pronoun, is_pronoun, words
+from service.nlp.quotes import FoundQuote
+from service.schema import ActorKind
+
+Span = tuple[int, int]
+
+SUBJECT_BEFORE_CHARS = 300  # another subject this close before a description's person: who is meant?
+# A name right after a noun that says what it is: "magazine Mobile PC", "artists Lee & Park"
+_NAME_AFTER = r"[^\W\d_a-zß-ÿ][\w'’-]*(?:\s+(?:&\s+|of\s+)?[^\W\d_a-zß-ÿ][\w'’-]*)*"
+_NAMED_AFTER: dict[str, re.Pattern[str]] = {}  # compiled once per noun
+_CAPITAL = r"[^\W\d_a-zß-ÿ]"  # a list follows: "the firms Acme and Bolt", "Acme, Bolt and Cato"
+# Nouns that say the name after them is a body: "magazine Mobile PC" is no person
+_BODY_HEADS = words(
+    "magazine newspaper paper website firm company group band charity watchdog regulator broadcaster "
+    "channel network agency studio publisher label"
+)
+
+
+# Words after which a name opens a clause of its own: "Varga won and Berg came second"
+_CLAUSE_WORDS = words("and but while whereas as or y pero mientras und aber während et mais")
+
+
+def named_after(speakers: Speakers, head: str, before: int) -> tuple[int, Span] | None:
+    """The one name the article writes right after the noun ``head`` before ``before``:
+    "US magazine Mobile PC ... said the magazine", "artists Lee & Park ... said the artists".
+
+    Two different names after the noun ("the firms Acme and Bolt"), or none: no speaker.
+    """
+    pattern = _NAMED_AFTER.get(head)
+    if pattern is None:
+        pattern = _NAMED_AFTER[head] = re.compile(
+            rf"(?<![\w-])(?i:{re.escape(head)})\s+((?>{_NAME_AFTER}))(?!\s*(?:,|and\b|&|y\b|und\b|et\b)\s*{_CAPITAL})"
+        )
+    names = {
+        (m.start(1), m.end(1))
+        for m in pattern.finditer(speakers.text, 0, before)
+        if not speakers.in_quote(m.start()) and speakers._named(m.start(1), m.end(1))
+    }
+    if len({speakers.text[s:e] for s, e in names}) != 1:
+        return None
+    span = min(names)
+    named = speakers.by_mention(span)
+    if named is not None:
+        return named
+    kind: ActorKind | None = "organization" if head in _BODY_HEADS else None
+    return speakers.add(span, kind=kind)
+
+
+def described(speakers: Speakers, span: Span) -> tuple[int, Span] | None:
+    """The person a description ("the mayor", "la alcaldesa") stands for: the one person whose
+    role, or a title written before one of their names, is the description's last word; or
+    the one name written right after that word ("the magazine": "US magazine Mobile PC")."""
+    head = speakers.text[span[0] : span[1]].split()[-1].casefold()
+    if head.endswith("s") and not head.endswith("ss"):
+        return named_after(speakers, head, span[0])  # "said the artists": never one person by role
+    strict, titled_so = _strictly_titled(speakers, span)
+    if strict:
+        return titled_so
+    found: list[tuple[int, Span]] = []
+    for i, actor in enumerate(speakers.actors):
+        if actor.kind != "person":
+            continue
+        earlier = [(s, e) for s, e in actor.mentions if e <= span[0] and not speakers.in_quote(s)]
+        titled = (
+            (actor.role or "").casefold().split()
+            + actor.name.casefold().split()
+            + [
+                w.casefold()
+                for s, _ in actor.mentions
+                for w in speakers.text[max(0, s - 40) : s].split()[-1:]
+            ]
+        )
+        if earlier and head in titled:
+            found.append((i, earlier[-1]))
+    if found:
+        return found[0] if len(found) == 1 else None
+    named = named_after(speakers, head, span[0])
+    if named is not None:
+        return named
+    # nobody is called that in the article ("the world indoor champion"): the person named
+    # last as a subject, only when no other person is named between them at all
+    best = speakers.person_before(span[0], None)
+    if best is None:
+        return None
+    # as for a pronoun, a person named as an object in the subject's own sentence ("Lane
+    # finished ahead of Germany's Marc Blume. The champion said") is not the one meant
+    objects_end = speakers._objects_end(best, span[0])
+    if speakers._other_person_between(best, span[0], titled_only=False, from_at=objects_end):
+        return None
+    # ... but one that opens a clause of its own is a subject ("Varga won and Berg came second"),
+    # and another subject just before ("Varga won. Berg was second. The champion said"): either
+    # may be the champion
+    if _clause_subject_between(speakers, best, objects_end) or _subject_just_before(speakers, best):
+        return None
+    return best
+
+
+def _subject_just_before(speakers: Speakers, best: tuple[int, Span]) -> bool:
+    """Is another person the subject of a sentence or clause shortly before ``best``?"""
+    for i, actor in enumerate(speakers.actors):
+        if i == best[0] or actor.kind != "person":
+            continue
+        for start, _ in actor.mentions:
+            if (
+                best[1][0] - SUBJECT_BEFORE_CHARS <= start < best[1][0]
+                and not speakers.in_quote(start)
+                and speakers._subject(start)
+            ):
+                return True
+    return False
+
+
+def _clause_subject_between(speakers: Speakers, best: tuple[int, Span], end: int) -> bool:
+    """Is another person named between ``best`` and ``end`` as the subject of a clause: after
+    a conjunction, a comma or a semicolon ("Varga won the race and Berg came second")?"""
+    for i, actor in enumerate(speakers.actors):
+        if i == best[0] or actor.kind != "person":
+            continue
+        for start, _ in actor.mentions:
+            if best[1][1] <= start < end and not speakers.in_quote(start):
+                lead = speakers.text[max(0, start - 12) : start].split()[-1:]
+                if not lead or lead[0].casefold() in _CLAUSE_WORDS or lead[0].endswith((",", ";")):
+                    return True
+    return False
+
+
+def _strictly_titled(speakers: Speakers, span: Span) -> tuple[bool, tuple[int, Span] | None]:
+    """A description that may stand only for the person the article titles with its very
+    words: one with a capitalised word ("the Tory co-chairman": "Tory co-chairman Liam Fox")
+    or before an auxiliary ("the President had said": "US President Ann Lee"). The person
+    (and the mention) or None, after whether the description is such a one."""
+    described = [w.casefold() for w in speakers.text[span[0] : span[1]].split()[1:]]
+    following = speakers.text[span[1] : span[1] + 12].split()[:1]
+    capitalised = any(
+        w[:1].isupper() and w.casefold() not in speakers.titles
+        for w in speakers.text[span[0] : span[1]].split()[1:]
+    )
+    if not capitalised and not (following and following[0].casefold() in AUXILIARIES):
+        return False, None
+    found: dict[int, Span] = {}
+    for i, actor in enumerate(speakers.actors):
+        if actor.kind != "person":
+            continue
+        roles = [(actor.role or "").casefold().split()[-len(described) :]]
+        for s, e in actor.mentions:
+            if e <= span[0] and not speakers.in_quote(s):
+                before = [w.casefold() for w in speakers.text[max(0, s - 80) : s].split()[-len(described) :]]
+                if before == described or roles[0] == described:
+                    found[i] = (s, e)
+    if len(found) == 1:
+        return True, next(iter(found.items()))
+    if found or len(described) > 1:
+        return True, None
+    return True, named_after(speakers, described[0], span[0])
+
+
+def resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | None) -> tuple[int, Span] | None:
+    resolved = _resolve(found, speakers, last)
+    if resolved is None or not found.context or found.speaker is None:
+        return resolved
+    # the subject of the sentence before (no verb of speech): it speaks only when it is a person
+    # and nobody else is named between it and the quote ("Lee thanked Park. "…"": who speaks?)
+    index = resolved[0]
+    actor = speakers.actors[index]
+    if actor.kind != "person" and kind_of(actor.name, speakers.language) != "person":
+        return None
+    subject = (index, found.speaker)
+    if speakers.other_name_between(index, found.speaker[1], found.span[0]) or speakers._other_person_between(
+        subject, found.span[0], titled_only=False
+    ):
+        return None
+    return resolved
+
+
+def _resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | None) -> tuple[int, Span] | None:
+    if found.speaker is None:
+        return None
+    if found.pronoun:
+        said = speakers.text[found.speaker[0] : found.speaker[1]]
+        if is_person_pronoun(said, speakers.language):
+            return speakers.person_before(found.speaker[0], last)
+        if is_pronoun(said, speakers.language):
+            return None  # "it said", "they said": a thing, a body or several people, not one person
+        return described(speakers, found.speaker)
+    named = speakers.by_mention(found.speaker)
+    if named is not None:
+        return named
+    surname = speakers.by_surname(found.speaker)
+    if surname is not None:
+        return surname, found.speaker
+    return speakers.add(found.speaker)
