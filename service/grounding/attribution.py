@@ -71,6 +71,13 @@ def named_after(speakers: Speakers, head: str, before: int) -> tuple[int, Span] 
 
 
 def described(speakers: Speakers, span: Span) -> tuple[int, Span] | None:
+    """``_described``, once per description (the quotes a speech continues resolve it again)."""
+    if span not in speakers.described:
+        speakers.described[span] = _described(speakers, span)
+    return speakers.described[span]
+
+
+def _described(speakers: Speakers, span: Span) -> tuple[int, Span] | None:
     """The person a description ("the mayor", "la alcaldesa") stands for: the one person whose
     role, or a title written before one of their names, is the description's last word; or
     the one name written right after that word ("the magazine": "US magazine Mobile PC")."""

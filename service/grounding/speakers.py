@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate
 
 from service.grounding.locate import actor_mentions
@@ -52,6 +52,9 @@ class Speakers:
     language: str
     titles: frozenset[str]  # words that may stand before a name: titles, honorifics, articles
     quoted: list[Span]  # the quotes' spans, in order: a name inside a quote is not who speaks next
+    # descriptions resolved so far ("the mayor" at a span): actors are only ever added, so an
+    # answer stays right for the article
+    described: dict[Span, tuple[int, Span] | None] = field(default_factory=dict)
 
     def in_quote(self, at: int) -> bool:
         """Is ``at`` inside one of the quotes (a name there is not who speaks next)?"""

@@ -63,7 +63,9 @@ def _paragraph_before(text: str, paragraph_start: int, rules: Rules) -> tuple[Sp
     quote of its own: "The tax will stay, said Ann Lee." / "Ann Lee said the tax would stay." /
     "Ann Lee added:" then a paragraph of her words. Given by context: the speaker step keeps it
     only for a person, with nobody else named between."""
-    end = len(text[:paragraph_start].rstrip())
+    end = paragraph_start
+    while end > 0 and text[end - 1].isspace():
+        end -= 1  # the previous paragraph's last character (no copy of the text before it)
     if end == 0:
         return None
     floor = text.rfind("\n", 0, end) + 1

@@ -75,6 +75,7 @@ class FoundQuote:
 # ", says Acme," inside a sentence: a name (its titles, an article) and nothing else
 _CAPITALISED_WORD = r"[^\W\d_a-zß-ÿ][\w'’.&-]*"
 _ASIDE = re.compile(rf"\s+((?:(?:the|a|an)\s+)?{_CAPITALISED_WORD}(?:\s+&?\s*{_CAPITALISED_WORD})*),")
+HEARSAY_REACH_CHARS = 60  # "reportedly" and up to two words before a quote
 # "was reportedly 'beside himself'": words given as someone's, whoever said them
 _HEARSAY = re.compile(
     r"\b(?:reportedly|allegedly|supposedly|angeblich|supuestamente)\s+(?:[\w'’-]+\s+){0,2}$", re.I
@@ -97,8 +98,11 @@ def _relayed_before(text: str, piece: Piece, paragraph_start: int, rules: Rules)
     return any(verb.group()[:1].islower() for verb in rules.verb.finditer(before))
 
 
-def _attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) -> Any:
-    """Who the words around the quote say spoke it."""
+def _attribution(
+    text: str, piece: Piece, paragraph_start: int, rules: Rules, after_match: re.Match[str] | None
+) -> Any:
+    """Who the words around the quote say spoke it (``after_match``: the attribution pattern on the
+    sentence after the closing mark)."""
     after_at = piece.close_at + 1
     after = sentence_after(text, after_at)
     inverted = INVERTED.search(text, after_at, min(after_at + 40, after_at + len(after)))
@@ -106,7 +110,7 @@ def _attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) ->
         word = re.search(r"(il|elle|er|sie)$", inverted.group(), re.IGNORECASE)
         assert word is not None
         return (inverted.start() + word.start(), inverted.end()), True
-    match = rules.after.match(after)
+    match = after_match
     # '… as we spoke." Former MP Ann Cole said …': a quote closed by a full stop ends its
     # sentence, and a capital after it starts the next one, about something else
     new_sentence = text[piece.span[1] - 1 : piece.span[1]] == "." and after.strip()[:1].isupper()
@@ -161,12 +165,14 @@ def _attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) ->
     return None
 
 
-def _reported_unnamed(text: str, piece: Piece, paragraph_start: int, rules: Rules) -> bool:
+def _reported_unnamed(
+    text: str, piece: Piece, paragraph_start: int, rules: Rules, after_match: re.Match[str] | None
+) -> bool:
     """Is the quote given as someone's words without a name the rules can take: "… is 'laughable',
     a clergyman has said", "was reportedly 'beside himself'"? It is a quote, with no speaker."""
     if piece.runs_on or piece.unclosed:
         return False
-    after = rules.after.match(sentence_after(text, piece.close_at + 1))
+    after = after_match
     if after and (
         after.group("verb")
         or (
@@ -177,9 +183,11 @@ def _reported_unnamed(text: str, piece: Piece, paragraph_start: int, rules: Rule
             and text[piece.span[1] - 1] not in ".!?"
         )
     ):
-        return not text[: piece.open_at].rstrip().endswith("so-called")  # a term, never speech
-    _, before = sentence_before(text, piece.open_at, paragraph_start)
-    return _HEARSAY.search(before) is not None
+        # a "so-called" term is never speech
+        return not text[max(0, piece.open_at - 12) : piece.open_at].rstrip().endswith("so-called")
+    # the words right before the mark (no need of the sentence: a few words reach)
+    reach = max(paragraph_start, piece.open_at - HEARSAY_REACH_CHARS)
+    return _HEARSAY.search(text, reach, piece.open_at) is not None
 
 
 def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: Rules) -> Any:
@@ -234,9 +242,14 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
     headline = headline_of(text, paragraph_starts, language)
     for piece in pieces(text):
         floor = paragraph_starts[bisect_right(paragraph_starts, piece.open_at) - 1]
-        said = _attribution(text, piece, floor, rules) or _partial_attribution(text, piece, floor, rules)
-        if said is None and _reported_unnamed(text, piece, floor, rules):
-            said = _REPORTED
+        after_match = rules.after.match(sentence_after(text, piece.close_at + 1))
+        said = _attribution(text, piece, floor, rules, after_match) or _partial_attribution(
+            text, piece, floor, rules
+        )
+        words_quoted = len(text[piece.span[0] : piece.span[1]].split())
+        short = words_quoted < MIN_UNATTRIBUTED_WORDS and not piece.continues
+        if said is None and short and _reported_unnamed(text, piece, floor, rules, after_match):
+            said = _REPORTED  # only a short quote needs it: it is kept as someone's words
         reported = said is not None
         if said is _RELAYED:
             found.append(FoundQuote(piece.span, None, False, piece.runs_on, relayed=True))
@@ -278,8 +291,7 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
             )
         ):
             said, context = (previous.speaker, previous.pronoun), previous.context
-        words_quoted = len(text[piece.span[0] : piece.span[1]].split())
-        if not reported and said is None and words_quoted < MIN_UNATTRIBUTED_WORDS and not piece.continues:
+        if not reported and said is None and short:
             continue  # a scare quote, a title or a term, not anyone's words
         speaker, pronoun = said if said else (None, False)
         if (
