@@ -10,7 +10,7 @@ one, as news style writes long quotes; a mark that opens a new quote while one i
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -175,8 +175,16 @@ def sentence_before(text: str, at: int, floor: int) -> tuple[int, str]:
     start = ends[i] if i >= 0 and starts[i] >= floor else floor
     if floor < at and text[at - 1] in _END_CHARS:
         start = at  # a full stop right before ``at`` ends a sentence there, whatever follows it
-    for match in QUOTE_MARK.finditer(text, start):  # no endpos: the marks' lookaheads see past ``at``
-        if match.start() >= at:
-            break
-        start = match.end()  # another quote's mark: what is before it is not about this quote
+    mark_starts, mark_ends = _marks(text)
+    j = bisect_left(mark_starts, at) - 1  # the last mark before ``at``
+    if j >= 0 and mark_starts[j] >= start:
+        start = mark_ends[j]  # another quote's mark: what is before it is not about this quote
     return start, text[start:at]
+
+
+@lru_cache(maxsize=8)
+def _marks(text: str) -> tuple[list[int], list[int]]:
+    """Where each quotation mark of ``text`` starts and ends, found once per article (each is one
+    character, and its look-arounds see the whole text, so they are the marks of any stretch)."""
+    matches = list(QUOTE_MARK.finditer(text))
+    return [m.start() for m in matches], [m.end() for m in matches]
