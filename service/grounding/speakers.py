@@ -192,8 +192,6 @@ class Speakers:
         """Is a full name that no actor has written between ``start`` and ``end``?"""
         known = _Cover({(s, e) for actor in self.actors for s, e in actor.mentions})
         for match in _NAME.finditer(self.text, start, end):
-            if self.in_quote(match.start()):
-                continue  # the words of a quote: a name there is someone spoken of, not who speaks
             name_start = self._name_start(match.start(), match.end())
             if (
                 name_start is not None
@@ -201,6 +199,8 @@ class Speakers:
                 and name_start not in known  # "Mr Brown's Budget": a known person's possessive
                 and not self.known_surname(match.group())
                 and (self._subject(name_start) or name_start > match.start() or self._titled(match.start()))
+                # the words of a quote: a name there is someone spoken of, not who speaks
+                and not self.in_quote(match.start())
             ):
                 # "Anna Lopez won. Then John Smith spoke. She said" or "... chairman Ken Ito
                 # talked": who is she, who is he?
