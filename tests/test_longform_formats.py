@@ -370,6 +370,34 @@ def test_without_formats_every_part_is_asked_what_summarize_1_asks(
         assert json.dumps(call.body["response_format"]["json_schema"]["schema"], sort_keys=True) == schema
 
 
+def test_the_candidate_guided_version_writes_the_forms_in_parts(
+    service: ServiceFactory, fake_llm: FakeLLM
+) -> None:
+    """summarize@4 (the embedded model's `formats-local`): picks by number, forms beside them."""
+    article = long_read()
+    parts = planned(article, version=4)
+    assert len(parts) >= 6
+
+    def reply(call: Call) -> Reply:
+        answer = faithful(call)
+        answer["summary"] = " ".join(first_sentences(part_of(call), 2))  # v4 wants 80 characters or more
+        return ok({**answer, "key_figures": [1], "actors": [1]})
+
+    fake_llm.default(reply)
+    r = service(context_tokens=CONTEXT_TOKENS, deadline_s=60.0).post(
+        "/v1/summaries", json={"text": article, "prompt": "summarize@4", "options": {"formats": ALL}}
+    )
+    assert r.status_code == 200, r.text
+    d = r.json()
+    assert len(fake_llm.calls) == len(parts)
+    assert d["provenance"]["prompt"]["version"] == 4
+    assert (d["headline"], d["dek"]) == (HEADLINE, DEK)
+    assert [b["text"] for b in d["bullets"]] == [first_sentences(p.text, 1)[0] for p in parts[:5]]
+    assert_cited_in(article, d["bullets"])
+    for call in fake_llm.calls:
+        assert "Candidate figures:" in call.body["messages"][1]["content"]
+
+
 def test_a_failing_part_fails_the_request_as_without_formats(
     service: ServiceFactory, fake_llm: FakeLLM
 ) -> None:
