@@ -193,14 +193,16 @@ def _invent_headline(answer: dict[str, Any]) -> None:
 # ----------------------------------------------------------------------------- over HTTP
 
 
+@pytest.mark.parametrize("workers", [0, 1], ids=["in-loop", "helper-process"])
 def test_a_long_article_gets_headline_dek_and_bullets_from_its_parts(
-    service: ServiceFactory, fake_llm: FakeLLM
+    service: ServiceFactory, fake_llm: FakeLLM, workers: int
 ) -> None:
     article = long_read()
     parts = planned(article)
     assert len(parts) >= 6
     fake_llm.default(replies(article, parts))
-    d = summarize(service(context_tokens=CONTEXT_TOKENS, deadline_s=60.0), article, ALL)
+    client = service(context_tokens=CONTEXT_TOKENS, deadline_s=60.0, grounding_workers=workers)
+    d = summarize(client, article, ALL)
 
     assert len(fake_llm.calls) == len(parts)  # no call more than without formats: one per part
     groups = by_part(article, fake_llm.calls)
@@ -464,6 +466,12 @@ def test_merge_parts_drops_repeats_by_text_and_by_cited_sentence() -> None:
     b = "The mill reopened in May. Its owner is pleased."
     starts = [0, len(a) + 2]
     first = _digest([("The mill reopened in May.", 0, 25), ("Forty people work there.", 26, 50)])
+    two_facts = _digest(
+        [("The mill reopened.", 0, 25), ("It reopened in May.", 0, 25), ("Forty people work there.", 26, 50)]
+    )
+    kept = short_forms.merge_parts(starts, [a, b], [two_facts, first], ["bullets"]).bullets
+    # Two bullets of one part citing one sentence both stay, as in one call; part 2's repeats go.
+    assert [x.text for x in kept] == ["The mill reopened.", "It reopened in May.", "Forty people work there."]
     second = _digest(
         [
             ("the mill  reopened in May.", 0, 25),  # the same text, spaced and cased otherwise

@@ -15,12 +15,13 @@ An article digested in parts (`pipeline.longform`) gets its short forms from the
 grounded and repaired against its own text like a whole article:
 
 * `for_part`: the first part is asked for every asked form (news is written lead first, and
-  the merged summary is the first part's too); the next parts, up to `BULLETS_MAX` of them, for
-  bullets only; the rest for none (a later part's bullets could never pass the cap);
+  the merged summary is the first part's too); parts 2 to `BULLETS_MAX` (5) for bullets only;
+  the rest for none (a later part's bullets could never pass the cap);
 * `merge_parts`: headline and dek are the first part's; bullets are taken rank by rank across
   parts (every part's first, then every part's second, ...), support spans shifted into the
-  article, a bullet whose text or cited article text was already taken left out as a duplicate,
-  at most 5. The per-part "only N bullets" notes give way to one about the merged list.
+  article, a bullet whose text was already taken, or whose cited article text another part's
+  bullet cited, left out as a duplicate, at most 5. The per-part "only N bullets" notes give way
+  to one about the merged list.
 """
 
 from __future__ import annotations
@@ -118,15 +119,18 @@ def merge_parts(
     result = ShortForms(headline=first.headline, dek=first.dek)
     if "bullets" not in formats:
         return result
-    seen: set[str] = set()
+    seen_texts: set[str] = set()
+    cited_by: dict[str, int] = {}  # cited article text -> the part whose bullet cited it
     for rank, k in sorted((rank, k) for k, d in enumerate(digests) for rank in range(len(d.bullets))):
         bullet = digests[k].bullets[rank]
-        # The same fact in two parts (a long read repeats itself) is one bullet, however it is worded.
+        text = _key(bullet.text)
+        # The same fact in two parts (a long read repeats itself) is one bullet, however it is
+        # worded; within one part, two bullets may state two facts of one sentence, as in one call.
         cited = " | ".join(_key(texts[k][s:e]) for s, e in bullet.support)
-        keys = {_key(bullet.text), cited} - {""}
-        if keys & seen:
+        if text in seen_texts or cited_by.get(cited, k) != k:
             continue
-        seen |= keys
+        seen_texts.add(text)
+        cited_by.setdefault(cited, k)
         support = [[s + starts[k], e + starts[k]] for s, e in bullet.support]
         result.bullets.append(bullet.model_copy(update={"support": support}))
         if len(result.bullets) == BULLETS_MAX:
