@@ -16,6 +16,8 @@ run SECTIONS:CONTEXT (`NEWSBRIEF_CONTEXT_TOKENS`):
 * grounding, in this process: each part's answer grounded with and without its forms
   (`ground_answer`, warm article analysis as the helper has it), best of `--repeats`, summed over
   the parts; plus `merge_parts`;
+* the article tokens one part may hold (`Planner.budget_tokens`) for summarize@1-4: the formats
+  versions (3, 4) allow longer answers than 1, 2, and a part keeps room for two;
 * the extractive engine (no parts: it reads the whole article) with and without the three forms,
   best of `--repeats`: its bullets are its top-ranked sentences of the whole article.
 
@@ -169,6 +171,16 @@ def _grounding(article: str, context_tokens: int, repeats: int) -> dict[str, Any
     }
 
 
+def _budgets(context_tokens: int) -> dict[str, int]:
+    planner = Planner(Settings(context_tokens=context_tokens), "openai", None)
+    planner.counter = tokens.TiktokenCounter("fake-model")
+    catalogue = Catalogue(Settings().prompts_dir)
+    return {
+        f"summarize@{v}": asyncio.run(planner.budget_tokens(catalogue.get("summarize", v)))
+        for v in (1, 2, 3, 4)
+    }
+
+
 def _extractive(article: str, repeats: int) -> dict[str, Any]:
     bullets = extract(article, Options(formats=ALL)).bullets
     return {
@@ -195,6 +207,7 @@ def main() -> None:
         result = {
             "article": {"words": len(article.split()), "chars": len(article)},
             "context_tokens": context,
+            "part_budget_tokens": _budgets(context),
             "grounding": _grounding(article, context, args.repeats),
             "http": _over_http(article, context, args.repeats),
             "extractive": _extractive(article, args.repeats),
