@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 import signal
 from typing import Any
@@ -36,6 +37,22 @@ def test_helper_process_gives_the_same_digest_as_the_event_loop(
     assert any("dropped" in w for w in expected[0]["warnings"])  # the helper really grounded something
 
 
+def _crash(helper: Any) -> None:
+    """Kill a helper as a crash or the OOM killer would, and wait until it is gone."""
+    helper.process.kill()
+    helper.process.join(timeout=10)
+
+
+async def _replaced(grounder: Grounder, dead: Any) -> Any:
+    """The helper that took over from ``dead`` (it starts in the background, bounded wait)."""
+    for _ in range(100):
+        current = grounder._helpers[0]
+        if current is not dead and current.process.is_alive():
+            return current
+        await asyncio.sleep(0.1)
+    raise AssertionError("the dead helper was not replaced within 10 s")
+
+
 def test_a_dead_helper_is_replaced_and_the_answer_still_grounded() -> None:
     async def scenario() -> None:
         grounder = Grounder(1)
@@ -48,10 +65,11 @@ def test_a_dead_helper_is_replaced_and_the_answer_still_grounded() -> None:
             article = ARTICLE + "\nAfter the crash."
             first = await grounder.ground(article, GOOD)  # answered in-process while the pool is rebuilt
             assert first == ground_answer(article, GOOD)
+            successor = await _replaced(grounder, helper)
             second = await grounder.ground(article, GOOD)  # the new helper serves again
             assert second == first
-            assert grounder._helpers[0] is not helper
-            assert grounder._helpers[0].process.is_alive()
+            assert grounder._helpers[0] is successor
+            assert successor.alive
         finally:
             grounder.close()
 
@@ -77,8 +95,7 @@ def test_warming_an_article_in_a_dead_helper_is_harmless() -> None:
         await grounder.start()
         try:
             helper = grounder._helpers[0]
-            helper.process.kill()
-            helper.process.join(timeout=10)
+            _crash(helper)
             article = ARTICLE + "\nWarmed after a crash."
             for _ in range(3):  # the first writes may still land in the socket buffer
                 await grounder.warm(article)
@@ -155,3 +172,53 @@ def test_the_helper_answers_waiting_requests_before_warm_ups() -> None:
     while inbox:
         order.append(inbox.pop())
     assert order == [(7, b"ground"), (8, b"quotes"), (9, b"verify"), (0, b"warm-1"), (0, b"warm-2")]
+
+
+def test_a_crash_under_load_is_replaced_once() -> None:
+    """Every request in flight sees the dead helper at once; one replacement, not one per request."""
+
+    async def scenario() -> None:
+        grounder = Grounder(1)
+        await grounder.start()
+        try:
+            helper = grounder._helpers[0]
+            _crash(helper)
+            articles = [ARTICLE + f"\nIn flight {i}." for i in range(40)]
+            grounded = await asyncio.gather(*(grounder.ground(a, GOOD) for a in articles))
+            assert grounded == [ground_answer(a, GOOD) for a in articles]
+            successor = await _replaced(grounder, helper)
+            children = [p for p in multiprocessing.active_children() if p.name == "newsbrief-grounding"]
+            assert [p.pid for p in children] == [successor.process.pid]
+            assert await grounder.ground(articles[0], GOOD) == grounded[0]
+        finally:
+            grounder.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_helper_that_keeps_dying_young_is_restarted_with_a_back_off() -> None:
+    """The first death is replaced at once; a successor that dies young too waits before the next."""
+
+    async def scenario() -> None:
+        grounder = Grounder(1)
+        await grounder.start()
+        try:
+            article = ARTICLE + "\nCrash loop."
+            first = grounder._helpers[0]
+            _crash(first)
+            assert await grounder.ground(article, GOOD) == ground_answer(article, GOOD)
+            second = await _replaced(grounder, first)
+            _crash(second)
+            assert await grounder.ground(article, GOOD) == ground_answer(article, GOOD)
+            assert 0 in grounder._replacing  # a successor is on its way, after a pause
+            await asyncio.sleep(0.5)  # the pause is 1 s: nothing replaced it yet
+            assert grounder._helpers[0] is second
+            for _ in range(5):  # every request meanwhile grounds in-process, none spawns a helper
+                assert await grounder.ground(article, GOOD) == ground_answer(article, GOOD)
+            third = await _replaced(grounder, second)
+            children = [p for p in multiprocessing.active_children() if p.name == "newsbrief-grounding"]
+            assert [p.pid for p in children] == [third.process.pid]
+        finally:
+            grounder.close()
+
+    asyncio.run(scenario())

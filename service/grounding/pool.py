@@ -51,6 +51,8 @@ _READ_BYTES = 1 << 20
 # caches) hold several hundred thousand.
 GARBAGE_BUDGET = 2_000_000
 FULL_COLLECT_EVERY_S = 600.0
+_YOUNG_DEATH_S = 30.0  # a helper that dies sooner counts towards the respawn back-off
+_RESPAWN_MAX_DELAY_S = 30.0
 _ANSWER_TIMEOUT_S = 10.0  # grounding takes milliseconds; a helper this late is stuck
 _WARM_UP_ARTICLE = "The council approved £1.6 billion for 12 schools, Mayor Jane Doe said on 3 March 2025."
 _WARM_UP_ANSWER = {
@@ -212,6 +214,10 @@ class Grounder:
         self.workers = workers
         self._helpers: list[_Helper] = []
         self._ids = itertools.count(1)
+        self._replacing: dict[int, asyncio.Task[None]] = {}  # helper index -> its successor starting
+        self._started_at: dict[int, float] = {}  # helper index -> when its helper was last started
+        self._quick_deaths: dict[int, int] = {}  # helper index -> helpers in a row that died young
+        self._closed = False
         # forkserver: helpers start from a clean interpreter, not a fork of a process that
         # already runs an event loop and client threads.
         self._context = multiprocessing.get_context("forkserver")
@@ -220,7 +226,8 @@ class Grounder:
         if self.workers > 0:
             # The fork server imports grounding once; each helper forked from it starts warm.
             self._context.set_forkserver_preload(["service.grounding.answer"])
-        for _ in range(self.workers):
+        for index in range(self.workers):
+            self._started_at[index] = time.monotonic()
             try:
                 helper = await self._spawn()
                 await self._call(helper, "ground", _WARM_UP_ARTICLE, (_WARM_UP_ANSWER, None), None)
@@ -241,7 +248,13 @@ class Grounder:
         )
         process.start()
         theirs.close()
-        reader, writer = await asyncio.open_unix_connection(sock=ours)
+        try:
+            reader, writer = await asyncio.open_unix_connection(sock=ours)
+        except BaseException:  # cancelled (closing) or failed: never leave the process behind
+            process.kill()
+            process.join(timeout=2.0)
+            ours.close()
+            raise
         helper = _Helper(process, ours, writer)
         helper.reader_task = asyncio.create_task(self._read(helper, reader))
         return helper
@@ -290,7 +303,7 @@ class Grounder:
         except _GroundingFailed:
             return _TASKS[task](article, work, language)
         except HelperUnavailable as exc:
-            await self._replace(index, helper, exc)
+            self._replace(index, helper, exc)
             return _TASKS[task](article, work, language)
 
     async def warm(self, article: str, *, language: str | None = None) -> None:
@@ -350,15 +363,48 @@ class Grounder:
         verification: Verification = await self._run("verify", article, summary, language)
         return verification
 
-    async def _replace(self, index: int, helper: _Helper, exc: HelperUnavailable) -> None:
-        if self._helpers[index] is not helper:
-            return  # another request already replaced it
+    def _replace(self, index: int, helper: _Helper, exc: HelperUnavailable) -> None:
+        """Once per dead helper, however many requests saw it die at the same moment (at c=256, all
+        of them): stop it and start one successor in the background. The requests do not wait for
+        it; they ground in-process until it serves."""
+        if self._closed or index in self._replacing or self._helpers[index] is not helper:
+            return  # being replaced, or already replaced
         log.warning("grounding_helper_failed", error=str(exc), action="replaced; answer grounded in-process")
         helper.stop(graceful=False)
-        with contextlib.suppress(OSError):
-            self._helpers[index] = await self._spawn()
+        lived_s = time.monotonic() - self._started_at.get(index, 0.0)
+        quick = self._quick_deaths.get(index, 0) + 1 if lived_s < _YOUNG_DEATH_S else 0
+        self._quick_deaths[index] = quick
+        # A helper that keeps dying young (a bad deploy, memory pressure) is not restarted in a
+        # tight loop: 0 s for the first, then 1, 2, 4 ... up to 30 s between attempts.
+        delay_s = 0.0 if quick <= 1 else min(_RESPAWN_MAX_DELAY_S, 2.0 ** (quick - 2))
+        task = asyncio.get_running_loop().create_task(self._respawn(index, delay_s))
+        self._replacing[index] = task
+        task.add_done_callback(lambda _: self._replacing.pop(index, None))
+
+    async def _respawn(self, index: int, delay_s: float) -> None:
+        await asyncio.sleep(delay_s)
+        self._started_at[index] = time.monotonic()  # a start that fails counts as a young death
+        try:
+            successor = await self._spawn()
+        except OSError as exc:
+            log.warning("grounding_helper_unavailable", error=repr(exc), action="grounding in-process")
+            return  # the next request that finds the old helper dead tries again
+        try:
+            await self._call(successor, "ground", _WARM_UP_ARTICLE, (_WARM_UP_ANSWER, None), None)
+        except (HelperUnavailable, _GroundingFailed) as exc:
+            log.warning("grounding_helper_unavailable", error=repr(exc), action="grounding in-process")
+            successor.stop(graceful=False)
+            return
+        if self._closed:
+            successor.stop(graceful=False)
+            return
+        self._helpers[index] = successor
+        log.info("grounding_helper_replaced", index=index, after_s=round(delay_s, 1))
 
     def close(self) -> None:
+        self._closed = True
+        for task in self._replacing.values():
+            task.cancel()
         helpers, self._helpers = self._helpers, []
         for helper in helpers:
             helper.stop(graceful=True)
