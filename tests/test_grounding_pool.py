@@ -9,7 +9,7 @@ import signal
 from typing import Any
 
 from service.grounding.answer import ground_answer
-from service.grounding.pool import _FRAME, Grounder, _Inbox
+from service.grounding.pool import _FRAME, HELPER_NICE, Grounder, _Inbox
 from tests.answers import GOOD, HALLUCINATED
 from tests.conftest import SEED, ServiceFactory, assert_grounded
 from tests.fakellm import FakeLLM, ok
@@ -218,6 +218,21 @@ def test_a_helper_that_keeps_dying_young_is_restarted_with_a_back_off() -> None:
             third = await _replaced(grounder, second)
             children = [p for p in multiprocessing.active_children() if p.name == "newsbrief-grounding"]
             assert [p.pid for p in children] == [third.process.pid]
+        finally:
+            grounder.close()
+
+    asyncio.run(scenario())
+
+
+def test_the_helper_yields_the_cpu_to_the_event_loop() -> None:
+    async def scenario() -> None:
+        grounder = Grounder(1)
+        await grounder.start()
+        try:
+            pid = grounder._helpers[0].process.pid
+            assert pid is not None
+            ours = os.getpriority(os.PRIO_PROCESS, 0)
+            assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, ours + HELPER_NICE)
         finally:
             grounder.close()
 
