@@ -32,7 +32,7 @@ from tests.answers import (
     HARBOUR_ARTICLE,
 )
 from tests.conftest import ServiceFactory, wait_for
-from tests.fakellm import Call, FakeLLM, Reply, ok, server_error
+from tests.fakellm import FakeLLM, ok, server_error
 
 PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 PROBLEM = "application/problem+json"
@@ -343,30 +343,6 @@ def test_the_grounding_helper_process_grounds_the_forms(service: ServiceFactory,
     assert [b["text"] for b in d["bullets"]] == FORMATS_GOOD["bullets"]
     assert_cited(d["bullets"])
     assert any(INVENTED in w for w in d["warnings"])
-
-
-def test_an_article_digested_in_parts_says_it_has_no_short_forms(
-    service: ServiceFactory, fake_llm: FakeLLM
-) -> None:
-    """Parts are asked without formats (no part sees the whole story): null / [] and a warning."""
-    body = HARBOUR_ARTICLE.split("\n\n", 1)[1]
-    article = "\n\n".join(f"Report {n}. {body}" for n in range(40))  # ~6,000 words: parts at 4,096 tokens
-
-    def from_the_part(call: Call) -> Reply:
-        user = call.body["messages"][1]["content"]
-        part = user.split(">\n", 1)[1].rsplit("\n</article-", 1)[0]
-        sentences = [s.strip() + "." for s in part.split(". ")[1:3]]
-        return ok({"summary": " ".join(sentences), "key_figures": [], "actors": []})
-
-    fake_llm.default(from_the_part)
-    r = summarize(service(context_tokens=4096, deadline_s=60.0), ALL, text=article)
-    assert r.status_code == 200, r.text
-    d = r.json()
-    assert len(fake_llm.calls) >= 2
-    assert all("headline" not in sent_schema(c.body)["properties"] for c in fake_llm.calls)
-    assert (d["headline"], d["dek"], d["bullets"]) == (None, None, [])
-    note = "headline, dek, bullets not written: the article was digested in parts (too long for one call)"
-    assert note in d["warnings"]
 
 
 def test_the_candidate_guided_version_carries_the_forms(service: ServiceFactory, fake_llm: FakeLLM) -> None:

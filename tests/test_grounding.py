@@ -334,6 +334,25 @@ def test_summary_problems(summary: str, expected: list[str]) -> None:
     assert summary_problems(SEED, summary) == expected
 
 
+NETWORK = "The operator said its 3G network will close in 2027, and 2FA logins start next month."
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        ("The 3G network will close in 2027.", []),  # not a name "G"
+        ("Its 3g network closes in 2027, with 2FA logins.", []),
+        ("The 4G network will close in 2027.", ['name "4G" is not in the article']),
+        ("The 3D network will close in 2027.", ['name "3D" is not in the article']),
+        ("A 737MAX was grounded.", ['name "737MAX" is not in the article']),
+    ],
+)
+def test_digits_run_into_letters_are_a_name_that_must_be_in_the_article(
+    summary: str, expected: list[str]
+) -> None:
+    assert summary_problems(NETWORK, summary) == expected
+
+
 def test_random_slices_locate_where_they_came_from() -> None:
     """Property: any slice of the article, retyped with other whitespace and quotes, is found."""
     rng = random.Random(20250305)

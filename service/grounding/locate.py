@@ -55,7 +55,10 @@ _LOOKALIKES = {
 _LOOKALIKE = re.compile(f"[{''.join(_LOOKALIKES)}]")
 _SPACE = re.compile(r"\s{2,}|[^\S ]")  # runs to collapse: anything but a lone ordinary space
 _EDGES = " \t\r\n\f\v\u00a0\u2007\u2009\u202f.,;:!?'\"‘’“”«»()[]{}…–—*•"
-_WORD = re.compile(r"[^\W\d_]\w*(?:['’-]\w+)*")
+_WORD = re.compile(r"(?<!\w)[^\W\d_]\w*(?:['’-]\w+)*")  # not the "G" of "3G" (see _CODE)
+# A token that starts with digits and goes on in letters and is not a figure ("3G", "3D", "2FA",
+# "737MAX"): a name of a thing, which must be in the article as written.
+_CODE = re.compile(r"(?<!\w)\d+[^\W\d_]\w*")
 _LOWER_TAIL = re.compile(r"-[a-z]")
 _THE = re.compile(r"^the\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"\s*['’]s?$")
@@ -420,6 +423,10 @@ def summary_problems(article: str, summary: str, *, language: str | None = None)
         if _mentions(article, text) or _value_match(article, parse_number(text, code), code):
             continue
         problems.append((start, f'number "{text}" is not in the article'))
+    for match in _CODE.finditer(summary):
+        start, end = match.span()
+        if not any(s <= start < e for s, e in number_spans) and not _mentions(article, match.group()):
+            problems.append((start, f'name "{match.group()}" is not in the article'))
     for run in _name_runs(summary, number_spans):
         for start, end in _unsupported_names(article, summary, run):
             problems.append((start, f'name "{summary[start:end]}" is not in the article'))

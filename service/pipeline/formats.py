@@ -10,6 +10,18 @@ after the repair this module picks what survived:
   quotes the last problem;
 * bullets: those of the answer with the most supported bullets (the latest on a tie), with a
   warning per dropped bullet, and one more when fewer than 3 survive (never padded).
+
+An article digested in parts (`pipeline.longform`) gets its short forms from the parts, each part
+grounded and repaired against its own text like a whole article:
+
+* `for_part`: the first part is asked for every asked form (news is written lead first, and
+  the merged summary is the first part's too); parts 2 to `BULLETS_MAX` (5) for bullets only;
+  the rest for none (a later part's bullets could never pass the cap);
+* `merge_parts`: headline and dek are the first part's; bullets are taken rank by rank across
+  parts (every part's first, then every part's second, ...), support spans shifted into the
+  article, a bullet whose text was already taken, or whose cited article text another part's
+  bullet cited, left out as a duplicate, at most 5. The per-part "only N bullets" notes give way
+  to one about the merged list.
 """
 
 from __future__ import annotations
@@ -21,7 +33,7 @@ from typing import Any
 from service.grounding.answer import Grounded
 from service.grounding.formats import FormatsGrounded
 from service.prompts import PromptTemplate
-from service.schema import BULLETS_MAX, BULLETS_MIN, Options, SummarySentence
+from service.schema import BULLETS_MAX, BULLETS_MIN, Digest, Format, Options, SummarySentence
 
 
 @dataclass
@@ -52,11 +64,15 @@ def mark_asked(answer: Any, formats: Sequence[str]) -> Any:
     return answer
 
 
+_FEW_BULLETS_END = f"supported by the article ({BULLETS_MIN}-{BULLETS_MAX} asked); none added"
+
+
 def few_bullets_warning(count: int) -> str:
-    return (
-        f"only {count} bullet{'s' if count != 1 else ''} supported by the article "
-        f"({BULLETS_MIN}-{BULLETS_MAX} asked); none added"
-    )
+    return f"only {count} bullet{'s' if count != 1 else ''} {_FEW_BULLETS_END}"
+
+
+def is_few_bullets_warning(warning: str) -> bool:
+    return warning.startswith("only ") and warning.endswith(_FEW_BULLETS_END)
 
 
 def pick(answers: list[Grounded], formats: Sequence[str]) -> ShortForms:
@@ -83,8 +99,42 @@ def pick(answers: list[Grounded], formats: Sequence[str]) -> ShortForms:
     return result
 
 
-def in_parts_warning(formats: Sequence[str]) -> list[str]:
-    """An article digested in parts gets no short forms yet: say so rather than guess."""
-    if not formats:
-        return []
-    return [f"{', '.join(formats)} not written: the article was digested in parts (too long for one call)"]
+def for_part(formats: Sequence[Format], index: int) -> list[Format]:
+    """The short forms part `index` (0-based) of a long article is asked for (module docstring)."""
+    if index == 0:
+        return list(formats)
+    return ["bullets"] if "bullets" in formats and index < BULLETS_MAX else []
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def merge_parts(
+    starts: Sequence[int], texts: Sequence[str], digests: Sequence[Digest], formats: Sequence[Format]
+) -> ShortForms:
+    """The short forms of a long article from its parts' digests: part k is `texts[k]`, at offset
+    `starts[k]` of the article; each digest's spans index its part (module docstring)."""
+    first = digests[0]
+    result = ShortForms(headline=first.headline, dek=first.dek)
+    if "bullets" not in formats:
+        return result
+    seen_texts: set[str] = set()
+    cited_by: dict[str, int] = {}  # cited article text -> the part whose bullet cited it
+    for rank, k in sorted((rank, k) for k, d in enumerate(digests) for rank in range(len(d.bullets))):
+        bullet = digests[k].bullets[rank]
+        text = _key(bullet.text)
+        # The same fact in two parts (a long read repeats itself) is one bullet, however it is
+        # worded; within one part, two bullets may state two facts of one sentence, as in one call.
+        cited = " | ".join(_key(texts[k][s:e]) for s, e in bullet.support)
+        if text in seen_texts or cited_by.get(cited, k) != k:
+            continue
+        seen_texts.add(text)
+        cited_by.setdefault(cited, k)
+        support = [[s + starts[k], e + starts[k]] for s, e in bullet.support]
+        result.bullets.append(bullet.model_copy(update={"support": support}))
+        if len(result.bullets) == BULLETS_MAX:
+            break
+    if len(result.bullets) < BULLETS_MIN:
+        result.warnings.append(few_bullets_warning(len(result.bullets)))
+    return result

@@ -28,8 +28,10 @@ then every part's second, ...), so a cap keeps the most important items of every
 rather than everything of the first part; a figure whose span or text was already taken is a
 duplicate; actors with the same name (casefolded) are one actor, whose mentions are the union
 of the parts' mentions. The summary is the first part's: news is written lead first, and the
-first part's summary is grounded against text of the article like any other. Attempts and
-tokens are summed; a warning says in how many parts the article was digested.
+first part's summary is grounded against text of the article like any other. The short forms
+of `options.formats` come from the parts the same way (`pipeline.formats.merge_parts`: headline
+and dek from the first part, bullets rank by rank). Attempts and tokens are summed; a warning
+says in how many parts the article was digested.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from service.engines.local import tokenize_url
 from service.errors import ArticleTooLong
 from service.llm.client import LLMClient
 from service.llm.tokens import EstimateCounter, ServerCounter, TiktokenCounter, TokenCounter, byte_bound
+from service.pipeline import formats as short_forms
 from service.prompts import PromptTemplate
 from service.schema import Actor, Digest, KeyFigure, Options, SummarySentence
 from service.settings import Settings
@@ -266,6 +269,7 @@ class Merged:
     warnings: list[str]
     degraded: bool
     model: str
+    forms: short_forms.ShortForms  # headline, dek and bullets, spans shifted (warnings are in `warnings`)
 
 
 def _shift(span: Sequence[int], by: int) -> list[int]:
@@ -309,13 +313,18 @@ def merge_digests(parts: Sequence[Part], digests: Sequence[Digest], options: Opt
     n = len(parts)
     warnings = [f"the article was digested in {n} parts: it does not fit the model's context in one"]
     for k, d in enumerate(digests):
-        # Only the first part's summary is used, so the other parts' summary notes do not apply.
-        notes = (
-            d.warnings
-            if k == 0
-            else [w for w in d.warnings if not w.startswith(("summary ", "dropped summary "))]
-        )
+        # Only the first part's summary is used, so the other parts' summary notes do not apply;
+        # a part's few bullets are counted in the merged list instead.
+        notes = [
+            w
+            for w in d.warnings
+            if (k == 0 or not w.startswith(("summary ", "dropped summary ")))
+            and not short_forms.is_few_bullets_warning(w)
+        ]
         warnings += [w if k == 0 else f"part {k + 1} of {n}: {w}" for w in notes]
+    starts, texts = [p.start for p in parts], [p.text for p in parts]
+    forms = short_forms.merge_parts(starts, texts, digests, options.formats)
+    warnings += forms.warnings
     first = digests[0]
     return Merged(
         sentences=[
@@ -327,4 +336,5 @@ def merge_digests(parts: Sequence[Part], digests: Sequence[Digest], options: Opt
         warnings=list(dict.fromkeys(warnings)),
         degraded=first.provenance.degraded,
         model=first.provenance.model,
+        forms=forms,
     )

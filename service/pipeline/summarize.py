@@ -168,11 +168,13 @@ class Pipeline:
         digests: list[Digest | None] = [None] * len(parts)
         failures: list[Exception] = []
         limiter = anyio.Semaphore(self.settings.longform_concurrency)
-        options = run.options.model_copy(update={"formats": []})  # parts write no short forms
-        part_request = run.request.model_copy(update={"options": options})
 
         async def one(index: int) -> None:
             article = replace(run.article, text=parts[index].text, from_html=False)
+            # Each part is asked for its share of the short forms (see pipeline/formats.py).
+            formats = short_forms.for_part(run.options.formats, index)
+            options = run.options.model_copy(update={"formats": formats})
+            part_request = run.request.model_copy(update={"options": options})
             part_run = _Run(part_request, article, run.budget.part(), run.started, template)
             async with limiter:
                 try:
@@ -193,8 +195,9 @@ class Pipeline:
             figures=merged.figures,
             actors=merged.actors,
             model=merged.model,
-            warnings=[*merged.warnings, *short_forms.in_parts_warning(run.options.formats)],
+            warnings=merged.warnings,
             degraded=merged.degraded,
+            forms=merged.forms,
         )
 
     async def _with_llm(self, llm: LLMClient, template: PromptTemplate, run: _Run) -> Digest:
