@@ -20,6 +20,7 @@ their mentions are ``service.grounding.speakers.Speakers``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from service.grounding.speakers import Speakers, kind_of
 from service.nlp.attribution import AUXILIARIES, is_person_pronoun, is_pronoun, words
@@ -31,7 +32,6 @@ Span = tuple[int, int]
 SUBJECT_BEFORE_CHARS = 300  # another subject this close before a description's person: who is meant?
 # A name right after a noun that says what it is: "magazine Mobile PC", "artists Lee & Park"
 _NAME_AFTER = r"[^\W\d_a-zß-ÿ][\w'’-]*(?:\s+(?:&\s+|of\s+)?[^\W\d_a-zß-ÿ][\w'’-]*)*"
-_NAMED_AFTER: dict[str, re.Pattern[str]] = {}  # compiled once per noun
 _CAPITAL = r"[^\W\d_a-zß-ÿ]"  # a list follows: "the firms Acme and Bolt", "Acme, Bolt and Cato"
 # Nouns that say the name after them is a body: "magazine Mobile PC" is no person
 _BODY_HEADS = words(
@@ -44,17 +44,21 @@ _BODY_HEADS = words(
 _CLAUSE_WORDS = words("and but while whereas as or y pero mientras und aber während et mais")
 
 
+@lru_cache(maxsize=256)
+def _named_after_pattern(head: str) -> re.Pattern[str]:
+    """A name right after the noun (any case), not the first of a list ("Acme and Bolt")."""
+    return re.compile(
+        rf"(?<![\w-])(?i:{re.escape(head)})\s+((?>{_NAME_AFTER}))(?!\s*(?:,|and\b|&|y\b|und\b|et\b)\s*{_CAPITAL})"
+    )
+
+
 def named_after(speakers: Speakers, head: str, before: int) -> tuple[int, Span] | None:
     """The one name the article writes right after the noun ``head`` before ``before``:
     "US magazine Mobile PC ... said the magazine", "artists Lee & Park ... said the artists".
 
     Two different names after the noun ("the firms Acme and Bolt"), or none: no speaker.
     """
-    pattern = _NAMED_AFTER.get(head)
-    if pattern is None:
-        pattern = _NAMED_AFTER[head] = re.compile(
-            rf"(?<![\w-])(?i:{re.escape(head)})\s+((?>{_NAME_AFTER}))(?!\s*(?:,|and\b|&|y\b|und\b|et\b)\s*{_CAPITAL})"
-        )
+    pattern = _named_after_pattern(head)
     names = {
         (m.start(1), m.end(1))
         for m in pattern.finditer(speakers.text, 0, before)
