@@ -50,7 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ):
             app.state.runtime = runtime
             app.state.jobs = jobs
-            async with paced_collections():  # the collector when garbage built up (service/http/gcpolicy.py)
+            # the collector when garbage built up, or on a clock at quiet moments (service/http/gcpolicy.py)
+            async with paced_collections(in_flight=drain.in_flight):
                 yield
         await rate_limits.aclose()
         await backends.aclose()

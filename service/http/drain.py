@@ -42,6 +42,10 @@ class Drain:
     def draining(self) -> bool:
         return self.cutoff is not None
 
+    def in_flight(self) -> int:
+        """HTTP requests being served now."""
+        return len(self._in_flight)
+
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
 
