@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import os
 import signal
+from collections.abc import AsyncIterator
 from typing import Any
 
 from service.grounding.answer import ground_answer
@@ -37,6 +39,17 @@ def test_helper_process_gives_the_same_digest_as_the_event_loop(
     assert any("dropped" in w for w in expected[0]["warnings"])  # the helper really grounded something
 
 
+@contextlib.asynccontextmanager
+async def _started(workers: int) -> AsyncIterator[Grounder]:
+    """A started Grounder with ``workers`` helpers, closed on the way out."""
+    grounder = Grounder(workers)
+    await grounder.start()
+    try:
+        yield grounder
+    finally:
+        grounder.close()
+
+
 def _crash(helper: Any) -> None:
     """Kill a helper as a crash or the OOM killer would, and wait until it is gone."""
     helper.process.kill()
@@ -55,9 +68,7 @@ async def _replaced(grounder: Grounder, dead: Any) -> Any:
 
 def test_a_dead_helper_is_replaced_and_the_answer_still_grounded() -> None:
     async def scenario() -> None:
-        grounder = Grounder(1)
-        await grounder.start()
-        try:
+        async with _started(1) as grounder:
             helper = grounder._helpers[0]
             assert helper.process.pid is not None
             os.kill(helper.process.pid, signal.SIGKILL)  # as a crash or the OOM killer would
@@ -70,8 +81,6 @@ def test_a_dead_helper_is_replaced_and_the_answer_still_grounded() -> None:
             assert second == first
             assert grounder._helpers[0] is successor
             assert successor.alive
-        finally:
-            grounder.close()
 
     asyncio.run(scenario())
 
@@ -91,17 +100,13 @@ def test_warming_an_article_in_a_dead_helper_is_harmless() -> None:
     """A warm-up is best effort: a helper that died meanwhile costs the grounding call a replacement."""
 
     async def scenario() -> None:
-        grounder = Grounder(1)
-        await grounder.start()
-        try:
+        async with _started(1) as grounder:
             helper = grounder._helpers[0]
             _crash(helper)
             article = ARTICLE + "\nWarmed after a crash."
             for _ in range(3):  # the first writes may still land in the socket buffer
                 await grounder.warm(article)
             assert await grounder.ground(article, GOOD) == ground_answer(article, GOOD)
-        finally:
-            grounder.close()
 
     asyncio.run(scenario())
 
@@ -110,9 +115,7 @@ def test_an_article_warmed_in_its_helper_grounds_as_in_process() -> None:
     """The warm-up runs in the helper that later grounds the answer, and changes nothing in it."""
 
     async def scenario() -> None:
-        grounder = Grounder(2)
-        await grounder.start()
-        try:
+        async with _started(2) as grounder:
             article = ARTICLE + "\nWarmed."
             await grounder.warm(article)
             assert grounder._helpers[hash(article) % 2].pending == {}  # one way: no reply is awaited
@@ -121,8 +124,6 @@ def test_an_article_warmed_in_its_helper_grounds_as_in_process() -> None:
             assert grounded.sentences  # the summary was checked sentence by sentence
             verified = await grounder.verify(article, GOOD["summary"])
             assert verified.supported
-        finally:
-            grounder.close()
 
     asyncio.run(scenario())
 
@@ -178,9 +179,7 @@ def test_a_crash_under_load_is_replaced_once() -> None:
     """Every request in flight sees the dead helper at once; one replacement, not one per request."""
 
     async def scenario() -> None:
-        grounder = Grounder(1)
-        await grounder.start()
-        try:
+        async with _started(1) as grounder:
             helper = grounder._helpers[0]
             _crash(helper)
             articles = [ARTICLE + f"\nIn flight {i}." for i in range(40)]
@@ -190,8 +189,6 @@ def test_a_crash_under_load_is_replaced_once() -> None:
             children = [p for p in multiprocessing.active_children() if p.name == "newsbrief-grounding"]
             assert [p.pid for p in children] == [successor.process.pid]
             assert await grounder.ground(articles[0], GOOD) == grounded[0]
-        finally:
-            grounder.close()
 
     asyncio.run(scenario())
 
@@ -200,9 +197,7 @@ def test_a_helper_that_keeps_dying_young_is_restarted_with_a_back_off() -> None:
     """The first death is replaced at once; a successor that dies young too waits before the next."""
 
     async def scenario() -> None:
-        grounder = Grounder(1)
-        await grounder.start()
-        try:
+        async with _started(1) as grounder:
             article = ARTICLE + "\nCrash loop."
             first = grounder._helpers[0]
             _crash(first)
@@ -218,22 +213,16 @@ def test_a_helper_that_keeps_dying_young_is_restarted_with_a_back_off() -> None:
             third = await _replaced(grounder, second)
             children = [p for p in multiprocessing.active_children() if p.name == "newsbrief-grounding"]
             assert [p.pid for p in children] == [third.process.pid]
-        finally:
-            grounder.close()
 
     asyncio.run(scenario())
 
 
 def test_the_helper_yields_the_cpu_to_the_event_loop() -> None:
     async def scenario() -> None:
-        grounder = Grounder(1)
-        await grounder.start()
-        try:
+        async with _started(1) as grounder:
             pid = grounder._helpers[0].process.pid
             assert pid is not None
             ours = os.getpriority(os.PRIO_PROCESS, 0)
             assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, ours + HELPER_NICE)
-        finally:
-            grounder.close()
 
     asyncio.run(scenario())
