@@ -1126,3 +1126,58 @@ def test_a_description_keeps_its_subject_over_an_object_of_its_sentence() -> Non
     text = 'Ines Varga won the 60m. Ola Berg was second. "I almost went home," the champion said.'
     actors = [_actor(text, "Ines Varga"), _actor(text, "Ola Berg")]
     assert _speakers(text, actors) == [("I almost went home,", None)]
+
+
+_RADIO = (
+    "Ines Varga, head of the valley trust, says she is building a school. "
+    "{middle} told the radio show Morning Rounds she hoped it would open in May. "
+    'She said the school could be "a place for the whole valley to learn in".'
+)
+
+
+@pytest.mark.parametrize(
+    ("middle", "speaker"),
+    [
+        # a sentence whose subject is "she" goes on about Varga; the show it names is its object
+        ("She", "Ines Varga"),
+        ("But then she", "Ines Varga"),
+        # another person named before the pronoun: who is "she" now?
+        ("Asked by Ola Berg, she", None),
+        ("Ola Berg", "Ola Berg"),  # the last subject, as before
+    ],
+)
+def test_a_sentence_led_by_the_pronoun_carries_its_person_past_the_names_it_mentions(
+    middle: str, speaker: str | None
+) -> None:
+    text = _RADIO.format(middle=middle)
+    # the tagger made the show's name a person, as it made a book's title one in a real article
+    actors = [_actor(text, name) for name in ("Ines Varga", "Ola Berg", "Morning Rounds") if name in text]
+    assert _speakers(text, actors) == [("a place for the whole valley to learn in", speaker)]
+
+
+@pytest.mark.parametrize(
+    ("before", "speaker"),
+    [
+        ("The Harbour Board said the ferry would stop on Friday.", "Harbour Board"),
+        # the body reports no speech: "it" may be the ferry
+        ("The Harbour Board stopped the ferry on Friday.", None),
+        # a body and a person open the sentence: which is "it"?
+        ("The Harbour Board and Mayor Ines Varga said the ferry would stop.", None),
+        # a person reported speech: "it" is never a person
+        ("Ines Varga said the ferry would stop on Friday.", None),
+        # the body spoke two sentences back, and something else came between
+        ("The Harbour Board said the ferry would stop. The Acme Shipping Group sold its boats.", None),
+    ],
+)
+def test_it_is_the_body_that_reported_speech_in_the_sentence_before(before: str, speaker: str | None) -> None:
+    text = f'{before} It said the service could return once "the pier is safe for passengers again".'
+    actors = [
+        _actor(text, name, kind)
+        for name, kind in (
+            ("Harbour Board", "organization"),
+            ("Ines Varga", "person"),
+            ("Acme Shipping Group", "organization"),
+        )
+        if name in text
+    ]
+    assert _speakers(text, actors) == [("the pier is safe for passengers again", speaker)]

@@ -3,7 +3,11 @@
 * words that are one of an actor's mentions, or that name a known person by surname ("Mr Okada"),
   are that actor;
 * a pronoun ("she said") is the person named last as a subject before it, and only when no other
-  name (nor a titled person, "chairman Ivo Lund") stands between them that could be the one meant;
+  name (nor a titled person, "chairman Ivo Lund") stands between them that could be the one meant
+  (a person named in a later sentence led by "she" is that sentence's object, as in the subject's
+  own sentence);
+* "it said" is the body that reported speech as the subject of the sentence just before, when
+  nobody else is named since ("The council said ... It said"); "they said" is nobody;
 * a description ("the mayor") is the one person the article gives that title or role, or the
   one name written right after its noun ("the magazine": "US magazine Mobile PC"); one with a
   capitalised word or before an auxiliary ("the Tory co-chairman", "the President had said")
@@ -214,8 +218,10 @@ def _resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | Non
         said = speakers.text[found.speaker[0] : found.speaker[1]]
         if is_person_pronoun(said, speakers.language):
             return speakers.person_before(found.speaker[0], last)
+        if said.casefold() == "it" and speakers.language == "en":
+            return speakers.body_before(found.speaker[0])  # "The council said ... It said": the council
         if is_pronoun(said, speakers.language):
-            return None  # "it said", "they said": a thing, a body or several people, not one person
+            return None  # "they said": several people, not one person
         return described(speakers, found.speaker)
     named = speakers.by_mention(found.speaker)
     if named is not None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 from service.grounding.locate import actor_mentions
-from service.nlp.attribution import BODY_NOUNS, words
+from service.nlp.attribution import BODY_NOUNS, is_person_pronoun, rules_for, words
 from service.nlp.countries import country_code
 from service.nlp.rank import stop_words
 from service.schema import Actor, ActorKind
@@ -24,6 +24,7 @@ from service.schema import Actor, ActorKind
 Span = tuple[int, int]
 
 PRONOUN_REACH_CHARS = 1500  # a pronoun's person is named at most this far before the quote
+BODY_SENTENCE_CHARS = 400  # "It said": its body reports speech at most a sentence this long before
 OBJECT_REACH_CHARS = 150  # a person named this close after a subject, in its sentence, is its object
 _NAME = re.compile(r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+)*")
 _LEAD_WORD = re.compile(r"[^\s'’]+")
@@ -41,6 +42,7 @@ ARTICLES = frozenset({"the", "el", "la", "le", "der", "die", "das", "les", "los"
 _OPENINGS = words(
     "but and yet so then also now meanwhile however earlier later still pero y aber und doch mais et puis"
 )
+_FIRST_WORDS = re.compile(r"\s*(\w+),?\s+(?:(\w+),?\s+)?(\w+)?")  # how a sentence opens
 
 
 @dataclass
@@ -131,6 +133,38 @@ class Speakers:
             return None
         return best
 
+    def body_before(self, at: int) -> tuple[int, Span] | None:
+        """The body an "it" at ``at`` stands for ("The council said ... It said ..."): a body that
+        opens the sentence just before the pronoun's own and reports speech in it. Another person
+        or body named since, or no such sentence, and there is none."""
+        own_start = self._sentence_start(at)
+        before_start = self._sentence_start(own_start - 1) if own_start > 0 else 0
+        if own_start - before_start > BODY_SENTENCE_CHARS:
+            return None
+        found: list[tuple[int, Span]] = []
+        named: set[int] = set()  # the people and bodies named since (places are no "it" that speaks)
+        for i, actor in enumerate(self.actors):
+            for start, end in actor.mentions:
+                if before_start <= start < at and not self.in_quote(start):
+                    if self._subject(start):
+                        found.append((i, (start, end)))
+                    if actor.kind in ("person", "organization"):
+                        named.add(i)
+        if len(found) != 1 or named - {found[0][0]}:
+            return None  # nobody, or someone else named too (a body and a person): which is meant?
+        index, (start, end) = found[0]
+        actor = self.actors[index]
+        if actor.kind in ("person", "country") or kind_of(actor.name, self.language) == "person":
+            return None
+        if start >= own_start or not rules_for(self.language).verb.search(self.text, end, own_start):
+            return None  # the body does not report speech in the sentence before
+        return found[0]
+
+    def _sentence_start(self, at: int) -> int:
+        """Where the sentence that ``at`` is in starts (after the previous sentence's end)."""
+        floor = max(self.text.rfind(mark, 0, at) for mark in (". ", "! ", "? ", "\n"))
+        return floor + 1 if floor >= 0 else 0
+
     def _objects_end(self, best: tuple[int, Span], at: int) -> int:
         """Where another person named before a pronoun at ``at`` makes it ambiguous from: after the
         subject's sentence, and after the last time the subject is named at all ("After Johnston
@@ -140,7 +174,34 @@ class Speakers:
             for s, e in self.actors[best[0]].mentions
             if best[1][1] <= s and e <= at and not self.in_quote(s)
         ]
-        return max([self._sentence_end(best[1][1]), *own])
+        end = max([self._sentence_end(best[1][1]), *own])
+        # a sentence whose subject is a pronoun that can only be the subject (nobody else named
+        # since) goes on about that person, and a person it names is its object, as in the
+        # subject's own sentence ("Lee spoke. She told the Go Digital show she hoped ... She said")
+        while (chained := self._pronoun_sentence(best, end, at)) is not None:
+            end = chained
+        return end
+
+    def _pronoun_sentence(self, best: tuple[int, Span], start: int, at: int) -> int | None:
+        """The end of the sentence that opens right after ``start`` with a one-person pronoun,
+        when nobody but the subject is named from ``start`` to that pronoun and it ends before
+        ``at``; else None."""
+        opening = _FIRST_WORDS.match(self.text, start, at)
+        if opening is None:
+            return None
+        # the pronoun, after at most two opening words ("But then he told ...")
+        group = next(
+            (g for g in (1, 2, 3) if opening.group(g) and opening.group(g).casefold() not in _OPENINGS), None
+        )
+        if group is None or not is_person_pronoun(opening.group(group), self.language):
+            return None
+        pronoun = opening.start(group)
+        if self._other_person_between(best, pronoun, titled_only=False, from_at=start):
+            return None
+        if self._unknown_name_between(start, pronoun):
+            return None
+        end = self._sentence_end(opening.end(group))
+        return end if start < end <= at else None
 
     def _sentence_end(self, at: int) -> int:
         """Where the sentence that goes on at ``at`` ends (a person named in it is its object:
