@@ -1181,3 +1181,28 @@ def test_it_is_the_body_that_reported_speech_in_the_sentence_before(before: str,
         if name in text
     ]
     assert _speakers(text, actors) == [("the pier is safe for passengers again", speaker)]
+
+
+@pytest.mark.parametrize(
+    ("made", "speaker"),
+    [
+        ("The review, prepared by the Harbour Board, came out on Monday.", "Harbour Board"),
+        ("A report by Acme Water came out on Monday.", "Acme Water"),
+        # who edited, saw or asked for it did not write it
+        ("The review, edited by Ines Varga, came out on Monday.", None),
+        ("The review, commissioned by the Harbour Board, came out on Monday.", None),
+        # two documents by two authors: which one is quoted?
+        ("A report by Acme Water and a letter from the Harbour Board came out on Monday.", None),
+    ],
+)
+def test_a_quoted_document_speaks_for_its_one_author(made: str, speaker: str | None) -> None:
+    text = (
+        f"{made} Explaining the risk, the independent review says the pier is "
+        '"unsafe for passengers and far too costly to mend".'
+    )
+    actors = [
+        _actor(text, name, kind)
+        for name, kind in (("Harbour Board", "organization"), ("Ines Varga", "person"))
+        if name in text
+    ]
+    assert _speakers(text, actors) == [("unsafe for passengers and far too costly to mend", speaker)]

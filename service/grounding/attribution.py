@@ -27,7 +27,7 @@ import re
 from functools import lru_cache
 
 from service.grounding.speakers import Speakers, kind_of
-from service.nlp.attribution import AUXILIARIES, is_person_pronoun, is_pronoun, words
+from service.nlp.attribution import AUXILIARIES, DOCUMENT_NOUNS, is_person_pronoun, is_pronoun, words
 from service.nlp.quotes import FoundQuote
 from service.schema import ActorKind
 
@@ -78,6 +78,31 @@ def named_after(speakers: Speakers, head: str, before: int) -> tuple[int, Span] 
     return speakers.add(span, kind=kind)
 
 
+# "prepared by the Congressional Research Service", "a report by Acme Water": who wrote a document
+# ("edited by", "seen by", "commissioned by" say someone else did)
+_AUTHORED_BY = re.compile(
+    rf"(?<![\w-])(?:(?:prepared|written|drawn\s+up|compiled|produced|authored|issued|published)\s+by"
+    rf"|(?i:{'|'.join(sorted(DOCUMENT_NOUNS, key=len, reverse=True))})\s+(?:by|from))\s+(?:the\s+)?"
+    rf"((?>{_NAME_AFTER}))"
+)
+
+
+def document_author(speakers: Speakers) -> tuple[int, Span] | None:
+    """The speaker of a quoted document ("the memo states"): the one author the article names for
+    a document ("The document, prepared by the CRS, ..."). Two different authors (a report by one
+    body, a letter from another), or none: no speaker."""
+    authors: dict[str, Span] = {}
+    for match in _AUTHORED_BY.finditer(speakers.text):
+        span = (match.start(1), match.end(1))
+        if not speakers.in_quote(match.start()) and speakers._named(*span):
+            authors.setdefault(speakers.text[span[0] : span[1]], span)
+    if len(authors) != 1:
+        return None
+    span = next(iter(authors.values()))
+    named = speakers.by_mention(span)
+    return named if named is not None else speakers.add(span)
+
+
 def described(speakers: Speakers, span: Span) -> tuple[int, Span] | None:
     """``_described``, once per description (the quotes a speech continues resolve it again)."""
     if span not in speakers.described:
@@ -90,6 +115,8 @@ def _described(speakers: Speakers, span: Span) -> tuple[int, Span] | None:
     role, or a title written before one of their names, is the description's last word; or
     the one name written right after that word ("the magazine": "US magazine Mobile PC")."""
     head = speakers.text[span[0] : span[1]].split()[-1].casefold()
+    if head in DOCUMENT_NOUNS:
+        return document_author(speakers)  # "the memo says": whoever the article says wrote it
     if head.endswith("s") and not head.endswith("ss"):
         return named_after(speakers, head, span[0])  # "said the artists": never one person by role
     strict, titled_so = _strictly_titled(speakers, span)

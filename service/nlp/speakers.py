@@ -81,6 +81,28 @@ def _with_body_noun(text: str, span: Span, limit: int) -> Span:
 
 _LOWER_TAIL = re.compile(r"(?:\s+[^\W\d_A-ZÀ-Þ][\w'’-]*){1,3}\s*")  # " co-chairman" after "the Tory"
 _LOWER_NEXT = re.compile(r" [^\W\d_A-ZÀ-Þ]")  # "Writing in": a lowercase word next
+# "The memo, edited by ..., says", "the congressional document says": a document opens the phrase
+# (up to two lowercase words between the article and its noun; never a possessive: "the report's")
+_DOCUMENT_OPENING = tuple(
+    re.compile(
+        rf"\s*((?i:the|this|el|la|le|der|die|das)\s+(?:[^\W\d_A-ZÀ-Þ][\w-]*\s+){{{n}}}([^\W\d_A-ZÀ-Þ][\w-]*))"
+        r"(?![\w'’-])"
+    )
+    for n in range(3)
+)
+
+
+def _document(text: str, start: int, end: int) -> Span | None:
+    """The document that opens ``text[start:end]``, or its part after the last comma ("Explaining
+    the risk, the congressional document says")."""
+    chunk = text[start:end]
+    comma = chunk.rstrip().rfind(",")
+    for at in (0, comma + 1) if comma >= 0 else (0,):
+        for pattern in _DOCUMENT_OPENING:
+            document = pattern.match(chunk, at)
+            if document and document.group(2).casefold() in DOCUMENT_NOUNS:
+                return start + document.start(1), start + document.end(1)
+    return None
 
 
 def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, bool] | None:
@@ -96,6 +118,11 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
     if rules.pronoun.match(chunk):
         s, e = trim(text, start, end)
         return (s, e), True
+    document = _document(text, start, end)
+    if document is not None:
+        # the document speaks, whatever the phrase says of it; the speaker step gives it to the
+        # document's one author the article names ("prepared by X"), or to nobody
+        return document, True
     spokes = SPOKES.search(chunk)
     if spokes and CAPITAL.match(chunk, spokes.end()):  # "a spokesman for Tesco": Tesco speaks
         start = start + spokes.end()
