@@ -1206,3 +1206,33 @@ def test_a_quoted_document_speaks_for_its_one_author(made: str, speaker: str | N
         if name in text
     ]
     assert _speakers(text, actors) == [("unsafe for passengers and far too costly to mend", speaker)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        # the players are the objects of the coach's sentence
+        (
+            "Having signed on, Ivo Lund will next week talk to four players at the club - "
+            "Ann Lee, Bo Park, Cy Roe and Di Sun - who will be free agents in the summer.",
+            "Ivo Lund",
+        ),
+        # the list opens a clause of its own: any of them may be "he"
+        (
+            "Ivo Lund signed on. Ann Lee, Bo Park, Cy Roe and Di Sun will be free agents in the summer.",
+            None,
+        ),
+        # two names are no list: after a comma, either may open a clause of its own
+        (
+            "Having signed on, Ivo Lund will next week talk to two players at the club, "
+            "Ann Lee and Bo Park, who will be free agents in the summer.",
+            None,
+        ),
+    ],
+)
+def test_a_list_of_names_is_the_objects_of_its_sentence(sentence: str, speaker: str | None) -> None:
+    text = f'{sentence} "There are players out of contract who want to know where they stand," he said.'
+    actors = [_actor(text, "Ivo Lund")]
+    assert _speakers(text, actors) == [
+        ("There are players out of contract who want to know where they stand,", speaker)
+    ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import accumulate
 
 from service.grounding.locate import actor_mentions
@@ -42,6 +43,12 @@ ARTICLES = frozenset({"the", "el", "la", "le", "der", "die", "das", "les", "los"
 _OPENINGS = words(
     "but and yet so then also now meanwhile however earlier later still pero y aber und doch mais et puis"
 )
+# A list of three or more names ("Ann Lee, Bo Park, Cy Roe and Di Sun"): the people a sentence
+# names as its objects when the list does not open the sentence or clause
+_LISTED_NAME = r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+){0,2}"
+_NAME_LIST = re.compile(
+    rf"{_LISTED_NAME}(?:,\s+{_LISTED_NAME}){{2,}}(?:,?\s+(?:and|&|y|und|et)\s+{_LISTED_NAME})?"
+)
 _FIRST_WORDS = re.compile(r"\s*(\w+),?\s+(?:(\w+),?\s+)?(\w+)?")  # how a sentence opens
 
 
@@ -62,6 +69,19 @@ class Speakers:
         """Is ``at`` inside one of the quotes (a name there is not who speaks next)?"""
         i = bisect_right(self.quoted, (at, len(self.text) + 1)) - 1
         return i >= 0 and self.quoted[i][0] <= at < self.quoted[i][1]
+
+    @cached_property
+    def _listed(self) -> _Cover:
+        """The article's lists of names that do not open their sentence or clause: a person
+        named in one is an object of its sentence, never the one a later pronoun means
+        ("... turned to nine players - Ann Lee, Bo Park, ... and Di Sun. "…," he said")."""
+        return _Cover(
+            {
+                (m.start(), m.end())
+                for m in _NAME_LIST.finditer(self.text)
+                if not self._subject(m.start()) and not self.in_quote(m.start())
+            }
+        )
 
     def by_mention(self, span: Span) -> tuple[int, Span] | None:
         """The actor one of whose mentions names the speaker's words.
@@ -232,6 +252,7 @@ class Speakers:
                     and self._named(start, end)
                     and not self.in_quote(start)
                     and (not titled_only or self._titled(start))
+                    and start not in self._listed
                 ):
                     return True
         return False
@@ -262,6 +283,7 @@ class Speakers:
                 and (self._subject(name_start) or name_start > match.start() or self._titled(match.start()))
                 # the words of a quote: a name there is someone spoken of, not who speaks
                 and not self.in_quote(match.start())
+                and match.start() not in self._listed
             ):
                 # "Anna Lopez won. Then John Smith spoke. She said" or "... chairman Ken Ito
                 # talked": who is she, who is he?
