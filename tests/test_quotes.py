@@ -1236,3 +1236,17 @@ def test_a_list_of_names_is_the_objects_of_its_sentence(sentence: str, speaker: 
     assert _speakers(text, actors) == [
         ("There are players out of contract who want to know where they stand,", speaker)
     ]
+
+
+_FAR = (
+    "Ann Lee said that the growth of groups such as the regional councils of the northern valleys "
+    'has led {more}to a decline in "the trust people had".'
+)
+
+
+def test_a_partial_quote_up_to_24_words_after_its_verb_is_the_speakers() -> None:
+    text = _FAR.format(more="over the years ")  # 23 words between "said" and the quote
+    assert _speakers(text, [_actor(text, "Ann Lee")]) == [("the trust people had", "Ann Lee")]
+    # farther, the short phrase is no longer governed by the verb: not given as anyone's words
+    text = _FAR.format(more="over the many long and difficult years since then ")
+    assert _speakers(text, [_actor(text, "Ann Lee")]) == []

@@ -47,7 +47,7 @@ __all__ = ["BODY_NOUNS", "FoundQuote", "find_quotes"]
 Span = tuple[int, int]
 
 MIN_UNATTRIBUTED_WORDS = 5  # a quoted phrase shorter than this needs an attribution to count
-MAX_PARTIAL_GAP_WORDS = 16  # "X said the cost was being evaluated, but it was an" before a partial quote
+MAX_PARTIAL_GAP_WORDS = 24  # "X says that the growth of ... led to a decline in the" before a partial quote
 MAX_SAME_SENTENCE_GAP_WORDS = 3  # 'an "increasingly high priority" and a "shared goal"'
 # "..., while the Liberal Democrats said it was misdirected": someone else's statement, not this
 # quote's attribution
