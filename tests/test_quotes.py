@@ -889,7 +889,7 @@ def test_a_description_is_the_one_name_written_right_after_its_noun() -> None:
         'The firms Acme Corp and Bolt Ltd bid. "We will win the contract," said the firms.',
         'The artists Vale, Lund and Cato met. "It took a year," said the artists.',
         # a plural with nobody named after it is no one person either
-        'Ines Varga and Ola Berg judged the prize. "It was a fine year," said the judges.',
+        'Ines Varga and Ola Berg ran the prize. "It was a fine year," said the officials.',
     ],
 )
 def test_a_description_with_no_single_name_after_its_noun_gets_no_speaker(text: str) -> None:
@@ -1250,3 +1250,22 @@ def test_a_partial_quote_up_to_24_words_after_its_verb_is_the_speakers() -> None
     # farther, the short phrase is no longer governed by the verb: not given as anyone's words
     text = _FAR.format(more="over the many long and difficult years since then ")
     assert _speakers(text, [_actor(text, "Ann Lee")]) == []
+
+
+@pytest.mark.parametrize(
+    ("said", "speaker"),
+    [
+        ("wrote the judges", "judges"),  # a panel that speaks as one: the body as the article writes it
+        ("the jury said", "jury"),
+        ("said the officials", None),  # not a body: some officials, unnamed
+        ("said the two judges", None),  # a number of people, not the panel
+    ],
+)
+def test_a_panel_speaks_as_the_body_the_article_names_never_as_one_of_its_members(
+    said: str, speaker: str | None
+) -> None:
+    text = f'Ines Varga and Ola Berg judged the prize. "It was a fine year for new writers," {said}.'
+    quotes, actors = attach_quotes(text, [_actor(text, name) for name in ("Ines Varga", "Ola Berg")])
+    assert [q.speaker for q in quotes] == [speaker]
+    if speaker is not None:
+        assert {a.name: a.kind for a in actors}[speaker] == "organization"

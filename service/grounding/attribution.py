@@ -27,7 +27,14 @@ import re
 from functools import lru_cache
 
 from service.grounding.speakers import Speakers, kind_of
-from service.nlp.attribution import AUXILIARIES, DOCUMENT_NOUNS, is_person_pronoun, is_pronoun, words
+from service.nlp.attribution import (
+    AUXILIARIES,
+    DEFINITE,
+    DOCUMENT_NOUNS,
+    is_person_pronoun,
+    is_pronoun,
+    words,
+)
 from service.nlp.quotes import FoundQuote
 from service.schema import ActorKind
 
@@ -43,6 +50,11 @@ _BODY_HEADS = words(
     "channel network agency studio publisher label"
 )
 
+
+# Groups that speak as one body, as the article writes them ("wrote the judges", "the jury said")
+GROUP_NOUNS = words(
+    "judges jury panel organisers organizers prosecutors selectors jurado jueces jury richter"
+)
 
 # Words after which a name opens a clause of its own: "Varga won and Berg came second"
 _CLAUSE_WORDS = words("and but while whereas as or y pero mientras und aber während et mais")
@@ -117,8 +129,15 @@ def _described(speakers: Speakers, span: Span) -> tuple[int, Span] | None:
     head = speakers.text[span[0] : span[1]].split()[-1].casefold()
     if head in DOCUMENT_NOUNS:
         return document_author(speakers)  # "the memo says": whoever the article says wrote it
-    if head.endswith("s") and not head.endswith("ss"):
-        return named_after(speakers, head, span[0])  # "said the artists": never one person by role
+    if (head.endswith("s") and not head.endswith("ss")) or head in GROUP_NOUNS:
+        # "said the artists": never one person by role; a panel that speaks as one ("wrote the
+        # judges") is a body as the article writes it, when no name follows its noun
+        named = named_after(speakers, head, span[0])
+        words = speakers.text[span[0] : span[1]].split()
+        if named is None and head in GROUP_NOUNS and len(words) == 2 and words[0].casefold() in DEFINITE:
+            head_start = span[1] - len(words[-1])
+            return speakers.add((head_start, span[1]), kind="organization")
+        return named
     strict, titled_so = _strictly_titled(speakers, span)
     if strict:
         return titled_so
