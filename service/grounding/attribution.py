@@ -92,20 +92,32 @@ def named_after(speakers: Speakers, head: str, before: int) -> tuple[int, Span] 
 
 # "prepared by the Congressional Research Service", "a report by Acme Water": who wrote a document
 # ("edited by", "seen by", "commissioned by" say someone else did)
-_AUTHORED_BY = re.compile(
-    rf"(?<![\w-])(?:(?:prepared|written|drawn\s+up|compiled|produced|authored|issued|published)\s+by"
-    rf"|(?i:{'|'.join(sorted(DOCUMENT_NOUNS, key=len, reverse=True))})\s+(?:by|from))\s+(?:the\s+)?"
-    rf"((?>{_NAME_AFTER}))"
-)
+_BY_NAME = re.compile(rf"(?<![\w-])(\w+(?:\s+up)?)\s+(by|from)\s+(?:the\s+)?((?>{_NAME_AFTER}))")
+_AUTHORING = words("prepared written compiled produced authored issued published")
 
 
 def document_author(speakers: Speakers) -> tuple[int, Span] | None:
     """The speaker of a quoted document ("the memo states"): the one author the article names for
     a document ("The document, prepared by the CRS, ..."). Two different authors (a report by one
     body, a letter from another), or none: no speaker."""
+    if _AUTHOR not in speakers.described:  # once per article: the author is the same for each quote
+        speakers.described[_AUTHOR] = _document_author(speakers)
+    return speakers.described[_AUTHOR]
+
+
+_AUTHOR: Span = (-1, -1)  # where ``described`` keeps the article's document author
+
+
+def _document_author(speakers: Speakers) -> tuple[int, Span] | None:
     authors: dict[str, Span] = {}
-    for match in _AUTHORED_BY.finditer(speakers.text):
-        span = (match.start(1), match.end(1))
+    for match in _BY_NAME.finditer(speakers.text):
+        word = match.group(1).casefold()
+        if not (
+            word in DOCUMENT_NOUNS
+            or (match.group(2) == "by" and (word in _AUTHORING or re.fullmatch(r"drawn\s+up", word)))
+        ):
+            continue
+        span = (match.start(3), match.end(3))
         if not speakers.in_quote(match.start()) and speakers._named(*span):
             authors.setdefault(speakers.text[span[0] : span[1]], span)
     if len(authors) != 1:

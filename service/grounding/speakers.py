@@ -64,6 +64,7 @@ class Speakers:
     # descriptions resolved so far ("the mayor" at a span): actors are only ever added, so an
     # answer stays right for the article
     described: dict[Span, tuple[int, Span] | None] = field(default_factory=dict)
+    _known_cover: tuple[int, _Cover] | None = field(default=None, repr=False)
 
     def in_quote(self, at: int) -> bool:
         """Is ``at`` inside one of the quotes (a name there is not who speaks next)?"""
@@ -270,20 +271,27 @@ class Speakers:
             w.lower().rstrip(".") in self.titles or w.lower() in _OPENINGS for w in _LEAD_WORD.findall(lead)
         )
 
+    def _known(self) -> _Cover:
+        """Where the actors' mentions are, found again only once an actor was added."""
+        if self._known_cover is None or self._known_cover[0] != len(self.actors):
+            cover = _Cover({(s, e) for actor in self.actors for s, e in actor.mentions})
+            self._known_cover = (len(self.actors), cover)
+        return self._known_cover[1]
+
     def _unknown_name_between(self, start: int, end: int) -> bool:
         """Is a full name that no actor has written between ``start`` and ``end``?"""
-        known = _Cover({(s, e) for actor in self.actors for s, e in actor.mentions})
+        known = self._known()
         for match in _NAME.finditer(self.text, start, end):
             name_start = self._name_start(match.start(), match.end())
             if (
                 name_start is not None
                 and match.start() not in known
                 and name_start not in known  # "Mr Brown's Budget": a known person's possessive
-                and not self.known_surname(match.group())
-                and (self._subject(name_start) or name_start > match.start() or self._titled(match.start()))
+                and match.start() not in self._listed
                 # the words of a quote: a name there is someone spoken of, not who speaks
                 and not self.in_quote(match.start())
-                and match.start() not in self._listed
+                and not self.known_surname(match.group())
+                and (self._subject(name_start) or name_start > match.start() or self._titled(match.start()))
             ):
                 # "Anna Lopez won. Then John Smith spoke. She said" or "... chairman Ken Ito
                 # talked": who is she, who is he?
