@@ -38,6 +38,12 @@ def _texts(data: Path, sources: set[str]) -> dict[tuple[str, str], str]:
     return texts
 
 
+def _shown(path: Path) -> str:
+    """A path as the command line gives it: relative to the project where it is inside it."""
+    resolved = path.resolve()
+    return str(resolved.relative_to(ROOT)) if resolved.is_relative_to(ROOT) else str(path)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -62,8 +68,9 @@ def main() -> int:
     if args.verbose:
         print("\n".join(scores.notes))
     result = {
-        "what": "rule-based quotes with extractive actors against bench/gold/quotes.jsonl",
-        "command": f"bench/quotes_eval.py --part {args.part}",
+        "what": f"rule-based quotes with extractive actors against {_shown(args.gold)}",
+        "command": f"bench/quotes_eval.py --part {args.part}"
+        + ("" if args.gold == ROOT / "bench" / "gold" / "quotes.jsonl" else f" --gold {_shown(args.gold)}"),
         "part": args.part,
         "articles": len(rows),
         **scores.summary(),

@@ -1269,3 +1269,34 @@ def test_a_panel_speaks_as_the_body_the_article_names_never_as_one_of_its_member
     assert [q.speaker for q in quotes] == [speaker]
     if speaker is not None:
         assert {a.name: a.kind for a in actors}[speaker] == "organization"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the party only says whose the title is; the minister is the one in front of the commas
+        (
+            "The row grew a day after Ivo Lund, former Harbour Party minister and now a judge, "
+            'warned the board to stop "hounding" Ines Varga.',
+            [("hounding", None)],
+        ),
+        ('The Acme Water boss told reporters the plan was "a disgrace".', [("a disgrace", None)]),
+        # a spokesman speaks for the body
+        ('An Acme Water spokesman said the plan was "a disgrace".', [("a disgrace", "Acme Water")]),
+        # a title with its holder named after it
+        (
+            'Former Harbour Party minister Ivo Lund warned the board to stop "hounding" Ines Varga.',
+            [("hounding", "Ivo Lund")],
+        ),
+    ],
+)
+def test_a_name_that_only_owns_a_title_is_not_the_speaker(
+    text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    # found on the blind set: "former Labour minister" gave Labour a quote of Peter Mandelson's
+    actors = [
+        _actor(text, name, kind)
+        for name, kind in (("Ivo Lund", "person"), ("Ines Varga", "person"), ("Acme Water", "organization"))
+        if name in text
+    ]
+    assert _speakers(text, actors) == expected

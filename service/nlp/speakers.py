@@ -181,7 +181,20 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
             break
         chosen = run
     apposed = _apposed(text, (start, end), chosen, runs[-1], rules)
+    if apposed is None and _owns_unnamed_title(text, chosen, end, rules):
+        return None  # "Peter Mandelson, former Labour minister, warned": Labour is no speaker
     return _with_body_noun(text, apposed or chosen, end), False
+
+
+def _owns_unnamed_title(text: str, run: Span, end: int, rules: Rules) -> bool:
+    """Does a lowercase title follow ``run`` with no name after it ("Labour minister and now …",
+    "Tesco boss said")? Then the run only says whose the title is, and the holder is someone
+    the phrase does not name. A representative speaks for the run ("an ICAO spokesman")."""
+    following = WORD.match(text, run[1] + 1) if text[run[1] : run[1] + 1] == " " else None
+    if following is None or following.end() > end:
+        return False
+    word = following.group()
+    return word.islower() and word in rules.titles and word not in REPRESENTATIVES and word not in DEFINITE
 
 
 def _apposed(text: str, phrase: Span, chosen: Span, last: Span, rules: Rules) -> Span | None:
