@@ -1300,3 +1300,30 @@ def test_a_name_that_only_owns_a_title_is_not_the_speaker(
         if name in text
     ]
     assert _speakers(text, actors) == expected
+
+
+def test_a_statement_closed_by_said_x_gives_the_next_quote_to_x() -> None:
+    # found on the second blind set: the quote after "…, said Ms Deans." went to the speaker of
+    # the quotes before it, then to the first word of her sentence
+    text = (
+        '"Access to film is restricted," said Ivo Lund. "Outside the city the choice is limited," '
+        "Digital prints cost less than a traditional print, giving distributors more freedom in how "
+        "and where they screen films, said Ms Varga. "
+        '"A copy of a print can cost up to £1,500."'
+    )
+    actors = [_actor(text, "Ivo Lund"), _actor(text, "Ines Varga"), _actor(text, "Digital", "organization")]
+    actors[1] = Actor.model_validate(
+        {**actors[1].model_dump(), "mentions": [[text.index("Varga"), text.index("Varga") + 5]]}
+    )
+    assert _speakers(text, actors) == [
+        ("Access to film is restricted,", "Ivo Lund"),
+        ("Outside the city the choice is limited,", "Ivo Lund"),
+        ("A copy of a print can cost up to £1,500.", "Ines Varga"),
+    ]
+
+
+def test_where_a_speaker_works_is_not_the_speaker() -> None:
+    # found on the second blind set: "Cara Diemont of IT firm Dimension Data" gave the firm her words
+    text = '"Customers want answers at once," says Ann Lee of IT firm Acme Data, which ran the survey.'
+    actors = [_actor(text, "Ann Lee"), _actor(text, "Acme Data", "organization")]
+    assert _speakers(text, actors) == [("Customers want answers at once,", "Ann Lee")]

@@ -50,6 +50,16 @@ def previous_sentence(
     previous_start, previous = sentence_before(text, chunk_start - 1, paragraph_start)
     if QUOTE_MARK.search(previous):
         return None
+    comma = previous.rfind(",") + 1
+    after = rules.after.match(previous[comma:]) if comma else None
+    if after and after.group("verb"):
+        # "Prints cost less, said Ms Deans.": the speaker follows the verb at the end, and the
+        # words before it are what was said, not who (but ", said he was cautious" is a clause)
+        at = previous_start + comma
+        end = at + after.end("post")
+        said = speaker_in(text, at + after.start("post"), end, rules)
+        if said and not text[said[0][1] : end].strip(" .!?"):
+            return (*said, False)
     verb = rules.introducing.search(previous)
     if not verb or subject_words(previous[: verb.start()]) > MAX_SPEAKER_WORDS:
         subject = _opening_subject(text, previous_start, previous_start + len(previous), rules)

@@ -402,8 +402,14 @@ def _consecutive(text: str, previous: FoundQuote, piece: Piece, floor: int, rule
         # the attribution's own sentence is the quote's; a sentence after it ('"A," said Ann
         # Lee. Tom Hale disagreed. "B."') may name the next quote's speaker
         attribution_end = SENTENCE_END.search(text, names_from, piece.open_at)
-        return attribution_end is None or not _names_someone(
-            text, attribution_end.end(), piece.open_at, previous.speaker, rules
+        if attribution_end is None:
+            return True
+        # ... but only when it names the quote's speaker: after a quote that took its speaker from
+        # the one before, the sentence after it is a sentence of its own ('"B," Digital prints
+        # cost less, said Ms Deans. "C."': Ms Deans, not B's speaker, may speak next)
+        attributes = names_from <= previous.speaker[0] < attribution_end.end()
+        return not _names_someone(
+            text, attribution_end.end() if attributes else names_from, piece.open_at, previous.speaker, rules
         )
     for name in CAPITALISED.finditer(text, names_from, piece.open_at):
         word = name.group().lower().rstrip(".")

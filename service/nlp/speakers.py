@@ -282,6 +282,10 @@ def _owner_or_title(text: str, run: Span, following: Span, rules: Rules) -> bool
     if between.startswith(("'s", "’s")):
         return True
     words = [w.lower() for w in WORD.findall(between)]
+    if words and (words[0] in ("of", "for", "at", "from") or words[-1] in BODY_NOUNS):
+        # "Tom Hale at Acme", "Cara Diemont of IT firm Dimension Data": where they work, named by
+        # its noun ("firm"), is not a name the run owns or titles
+        return False
     return (
         0 < len(words) <= MAX_TITLE_WORDS
         and not re.search(r"[,;:()]", between)
