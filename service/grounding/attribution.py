@@ -52,9 +52,7 @@ _BODY_HEADS = words(
 
 
 # Groups that speak as one body, as the article writes them ("wrote the judges", "the jury said")
-GROUP_NOUNS = words(
-    "judges jury panel organisers organizers prosecutors selectors jurado jueces jury richter"
-)
+GROUP_NOUNS = words("judges jury panel organisers organizers prosecutors selectors jurado jueces richter")
 
 # Words after which a name opens a clause of its own: "Varga won and Berg came second"
 _CLAUSE_WORDS = words("and but while whereas as or y pero mientras und aber während et mais")
