@@ -1327,3 +1327,39 @@ def test_where_a_speaker_works_is_not_the_speaker() -> None:
     text = '"Customers want answers at once," says Ann Lee of IT firm Acme Data, which ran the survey.'
     actors = [_actor(text, "Ann Lee"), _actor(text, "Acme Data", "organization")]
     assert _speakers(text, actors) == [("Customers want answers at once,", "Ann Lee")]
+
+
+def test_a_capitalised_adjective_is_no_name_and_a_relative_clause_is_not_the_subject() -> None:
+    # found on the blind set: "The Oscar-nominated actor, whose films include ..., said:" took
+    # "Oscar-nominated" for a name; with that fixed, a name in the clause must not speak instead
+    text = (
+        "Ivo Lund, a film star, held a dinner in Boston to save a theatre. "
+        'The Leeds-born actor said the hall was in a "sorry state". '
+        "Mr Lund said the plan was to ask guests for help. "
+        "The Oscar-nominated actor, whose films include Harbour Lights, Ines Varga and Blue Dawn, said: "
+        '"The hall gave me my start."'
+    )
+    actors = [_actor(text, "Ivo Lund"), _actor(text, "Ines Varga")]
+    assert _speakers(text, actors) == [
+        ("sorry state", "Ivo Lund"),
+        ("The hall gave me my start.", "Ivo Lund"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("Ann Lee, who led the study with Bo Park, ", "Ann Lee"),
+        ("The Ballymena-born actor ", "The Ballymena-born actor"),
+        ("The London-based firm, whose owners include Acme Group, ", None),  # a body noun: no person
+        ("Jean-Paul Sartre ", "Jean-Paul Sartre"),  # a hyphenated name is still a name
+    ],
+)
+def test_speaker_words_skip_relative_clauses_and_adjective_compounds(
+    phrase: str, expected: str | None
+) -> None:
+    from service.nlp.attribution import rules_for
+    from service.nlp.speakers import speaker_in
+
+    found = speaker_in(phrase, 0, len(phrase), rules_for("en"))
+    assert (phrase[found[0][0] : found[0][1]] if found else None) == expected

@@ -28,6 +28,7 @@ from functools import lru_cache
 
 from service.grounding.speakers import Speakers, kind_of
 from service.nlp.attribution import (
+    ADJECTIVE_COMPOUND,
     AUXILIARIES,
     DEFINITE,
     DOCUMENT_NOUNS,
@@ -227,7 +228,7 @@ def _strictly_titled(speakers: Speakers, span: Span) -> tuple[bool, tuple[int, S
     described = [w.casefold() for w in speakers.text[span[0] : span[1]].split()[1:]]
     following = speakers.text[span[1] : span[1] + 12].split()[:1]
     capitalised = any(
-        w[:1].isupper() and w.casefold() not in speakers.titles
+        w[:1].isupper() and w.casefold() not in speakers.titles and not ADJECTIVE_COMPOUND.fullmatch(w)
         for w in speakers.text[span[0] : span[1]].split()[1:]
     )
     if not capitalised and not (following and following[0].casefold() in AUXILIARIES):

@@ -20,6 +20,10 @@ DEFINITE = frozenset({"the", "el", "la", "le", "der", "die", "das"})
 MAX_TITLE_WORDS = 3  # "executive producer" between a show's name and its producer's
 WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d+")
 CAPITAL = re.compile(r"[^\W\d_a-zß-ÿ]")
+# "Oscar-nominated", "Leeds-born", "London-based": a capitalised word made an adjective, no name
+ADJECTIVE_COMPOUND = re.compile(
+    r"[^\W\d_]+(?:-[^\W\d_]+)*-(?:[^\W\d_A-ZÀ-Þ]+ed|born|based|winning|run|led|made|owned|era|style|wide)"
+)
 
 
 def words(text: str) -> frozenset[str]:

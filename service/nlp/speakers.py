@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from service.nlp.attribution import (
+    ADJECTIVE_COMPOUND,
     AUXILIARIES,
     BODY_NOUNS,
     CAPITAL,
@@ -31,6 +32,10 @@ from service.nlp.quote_marks import trim
 Span = tuple[int, int]
 
 
+# a relative clause set off in commas right before the verb ("Ann Lee, who led the study, said")
+_TRAILING_RELATIVE = re.compile(r",\s*(?:who|whose|which|whom)\s[^.!?\n]*,\s*$", re.IGNORECASE)
+
+
 def _name_runs(text: str, start: int, end: int) -> list[Span]:
     """Runs of capitalised words in ``text[start:end]`` ("Bank of England", "Sir Keir Starmer").
 
@@ -42,7 +47,7 @@ def _name_runs(text: str, start: int, end: int) -> list[Span]:
         word = match.group()
         gap = text[run[-1][1] : match.start()] if run else ""
         joined = bool(run) and gap == " "
-        if CAPITAL.match(word):
+        if CAPITAL.match(word) and not ADJECTIVE_COMPOUND.fullmatch(word):
             if not joined:
                 runs += _closed(run, text)
                 run = []
@@ -110,6 +115,11 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
 
     The speaker is the first name of the phrase, unless that name only owns or titles the next one.
     """
+    relative = _TRAILING_RELATIVE.search(text, start, end)
+    if relative:
+        # "The actor, whose films include Heat, Ali and Lee Park's Ode, said": the subject is
+        # before the clause, and the names in it are what it tells of the subject
+        end = relative.start()
     chunk = text[start:end]
     last_comma = chunk.rstrip().rfind(",")
     if last_comma >= 0 and rules.pronoun.match(chunk[last_comma + 1 :]):  # "Earlier, she said"
@@ -314,7 +324,12 @@ def _description(
     head = words[-1].group().lower()
     if head in DOCUMENT_NOUNS:
         return None  # "the report said": a document, not a person
-    capitalised = any(CAPITAL.match(w.group()) and w.group().lower() not in rules.titles for w in words[1:-1])
+    capitalised = any(
+        CAPITAL.match(w.group())
+        and w.group().lower() not in rules.titles
+        and not ADJECTIVE_COMPOUND.fullmatch(w.group())
+        for w in words[1:-1]
+    )
     if (
         head in BODY_NOUNS
         or head in REPRESENTATIVES
