@@ -1351,7 +1351,8 @@ def test_a_capitalised_adjective_is_no_name_and_a_relative_clause_is_not_the_sub
     [
         ("Ann Lee, who led the study with Bo Park, ", "Ann Lee"),
         ("The Ballymena-born actor ", "The Ballymena-born actor"),
-        ("The London-based firm, whose owners include Acme Group, ", None),  # a body noun: no person
+        # a body's description, for the speaker step to give to the body named just before
+        ("The London-based firm, whose owners include Acme Group, ", "The London-based firm"),
         ("Jean-Paul Sartre ", "Jean-Paul Sartre"),  # a hyphenated name is still a name
     ],
 )
@@ -1391,3 +1392,60 @@ def test_a_description_after_a_sentence_without_speech_needs_one_subject() -> No
     text = 'Ann Lee won the race. Bo Park was second. "It was hard," said the European champion.'
     actors = [_actor(text, name) for name in ("Ann Lee", "Bo Park")]
     assert _speakers(text, actors) == [("It was hard,", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "the company" is the firm that reported speech just before (a thing it holds is no one)
+        (
+            "Acme Group has said it will replace the cables of its Zeta consoles.\n\n"
+            'The company said the move was a "precaution" after reports of fires.',
+            [("precaution", "Acme Group")],
+        ),
+        # "the council" only for a body whose name says so
+        (
+            'Acme Group said it would appeal. The council said the ruling was "final".',
+            [("final", None)],
+        ),
+        (
+            'Harbour City Council said it would appeal. The council said the ruling was "unfair".',
+            [("unfair", "Harbour City Council")],
+        ),
+        # someone else named since: which body is meant?
+        (
+            'Acme Group said it would appeal against Bolt Media. The company called it "a shame".',
+            [("a shame", None)],
+        ),
+        # a phrase of occasion before the subject, then "it said"
+        (
+            "In a statement Acme Group said the feature was only a trial. "
+            'It said: "Users can turn the feature off at any time."',
+            [("Users can turn the feature off at any time.", "Acme Group")],
+        ),
+    ],
+)
+def test_the_company_and_it_are_the_body_that_spoke_just_before(
+    text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    # found on the blind set: "Microsoft has said ... The company said the move was a "preventative
+    # step"", and "In a statement Google said ... It said: "…"" were given to nobody
+    actors = [
+        _actor(text, name, "organization")
+        for name in ("Acme Group", "Zeta", "Harbour City Council", "Bolt Media")
+        if name in text
+    ]
+    assert _speakers(text, actors) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('In the Commons, Mr Lund said it would be "far better" to wait.', "Ivo Lund"),
+        ('After Ines Varga left, Ivo Lund said the plan was "dead".', "Ivo Lund"),
+    ],
+)
+def test_a_phrase_of_place_or_time_before_the_comma_is_not_the_speaker(text: str, speaker: str) -> None:
+    text = "Ivo Lund and Ines Varga met. " + text
+    actors = [_actor(text, "Ivo Lund"), _actor(text, "Ines Varga")]
+    assert [s for _, s in _speakers(text, actors)] == [speaker]

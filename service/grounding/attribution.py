@@ -30,6 +30,7 @@ from service.grounding.speakers import Speakers, kind_of
 from service.nlp.attribution import (
     ADJECTIVE_COMPOUND,
     AUXILIARIES,
+    BODY_NOUNS,
     DEFINITE,
     DOCUMENT_NOUNS,
     is_person_pronoun,
@@ -140,6 +141,8 @@ def _described(speakers: Speakers, span: Span) -> tuple[int, Span] | None:
     head = speakers.text[span[0] : span[1]].split()[-1].casefold()
     if head in DOCUMENT_NOUNS:
         return document_author(speakers)  # "the memo says": whoever the article says wrote it
+    if head in BODY_NOUNS:
+        return _body_described(speakers, span, head)
     if (head.endswith("s") and not head.endswith("ss")) or head in GROUP_NOUNS:
         # "said the artists": never one person by role; a panel that speaks as one ("wrote the
         # judges") is a body as the article writes it, when no name follows its noun
@@ -194,6 +197,22 @@ def _described(speakers: Speakers, span: Span) -> tuple[int, Span] | None:
     if _clause_subject_between(speakers, best, objects_end) or _subject_just_before(speakers, best):
         return None
     return best
+
+
+# Body nouns that any firm or club answers to ("Acme said ... The company said"); the others must be
+# in the body's name ("Leeds City Council said ... the council added")
+_ANY_BODY_HEADS = words("company firm club empresa unternehmen entreprise")
+
+
+def _body_described(speakers: Speakers, span: Span, head: str) -> tuple[int, Span] | None:
+    """ "The company said", "the committee added": the body that reported speech as the subject of
+    the sentence just before (as for "it said"), when the noun fits it ("the council" only for a
+    body whose name says council); nobody else named since."""
+    body = speakers.body_before(span[0])
+    if body is None:
+        return None
+    name = speakers.actors[body[0]].name.casefold().split()
+    return body if head in name or head in _ANY_BODY_HEADS else None
 
 
 def _subject_just_before(speakers: Speakers, best: tuple[int, Span]) -> bool:

@@ -50,6 +50,14 @@ _LISTED_NAME = r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+){0,2
 _NAME_LIST = re.compile(
     rf"{_LISTED_NAME}(?:,\s+{_LISTED_NAME}){{2,}}(?:,?\s+(?:and|&|y|und|et)\s+{_LISTED_NAME})?"
 )
+# A short phrase of place or occasion before the subject, with no comma: "In a statement Acme said"
+_OPENING_PHRASE = re.compile(
+    r"\s*(?i:in|at|on|during|after|before|en|durante|tras|bei|nach|dans|lors|après)\s+"
+    r"(?i:a|an|the|its|his|her|their|un|una|el|la|ein|einer|einem|der|dem|une|le)\s+[^\W\d_]+\s+"
+)
+_POSSESSIVES = words(
+    "its his her their our your su sus sein seine seinen ihr ihre ihren son sa ses leur leurs"
+)
 _FIRST_WORDS = re.compile(r"\s*(\w+),?\s+(?:(\w+),?\s+)?(\w+)?")  # how a sentence opens
 
 
@@ -160,7 +168,7 @@ class Speakers:
         opens the sentence just before the pronoun's own and reports speech in it. Another person
         or body named since, or no such sentence, and there is none."""
         own_start = self._sentence_start(at)
-        before_start = self._sentence_start(own_start - 1) if own_start > 0 else 0
+        before_start = self._previous_sentence_start(own_start)
         if own_start - before_start > BODY_SENTENCE_CHARS:
             return None
         found: list[tuple[int, Span]] = []
@@ -170,7 +178,7 @@ class Speakers:
                 if before_start <= start < at and not self.in_quote(start):
                     if self._subject(start):
                         found.append((i, (start, end)))
-                    if actor.kind in ("person", "organization"):
+                    if actor.kind in ("person", "organization") and not self._held(start):
                         named.add(i)
         if len(found) != 1 or named - {found[0][0]}:
             return None  # nobody, or someone else named too (a body and a person): which is meant?
@@ -187,7 +195,7 @@ class Speakers:
         is in ("British team member Ann Lee said the team would wait for Park. "…," said the
         champion": Lee goes on speaking), when the sentence names them by a name an actor has."""
         own_start = self._sentence_start(at)
-        before_start = self._sentence_start(own_start - 1) if own_start > 0 else 0
+        before_start = self._previous_sentence_start(own_start)
         if own_start - before_start > BODY_SENTENCE_CHARS or self.in_quote(before_start):
             return None
         rules = rules_for(self.language)
@@ -204,6 +212,20 @@ class Speakers:
         if named is None or self.actors[named[0]].kind != "person":
             return None
         return named
+
+    def _held(self, start: int) -> bool:
+        """Is the mention at ``start`` something a possessive holds ("its Xbox consoles"), no one
+        who might speak?"""
+        before = self.text[max(0, start - 8) : start].split()[-1:]
+        return bool(before) and before[0].casefold() in _POSSESSIVES
+
+    def _previous_sentence_start(self, own_start: int) -> int:
+        """Where the sentence before the one starting at ``own_start`` starts (blank lines between
+        paragraphs skipped)."""
+        end = own_start
+        while end > 0 and self.text[end - 1].isspace():
+            end -= 1
+        return self._sentence_start(end - 1) if end > 0 else 0
 
     def _sentence_start(self, at: int) -> int:
         """Where the sentence that ``at`` is in starts (after the previous sentence's end)."""
@@ -293,7 +315,7 @@ class Speakers:
         lead = self.text[floor + 1 : start]
         return all(
             w.lower().rstrip(".") in self.titles or w.lower() in _OPENINGS for w in _LEAD_WORD.findall(lead)
-        )
+        ) or bool(_OPENING_PHRASE.fullmatch(lead))
 
     def _known(self) -> _Cover:
         """Where the actors' mentions are, found again only once an actor was added."""

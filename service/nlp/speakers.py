@@ -32,6 +32,11 @@ from service.nlp.quote_marks import trim
 Span = tuple[int, int]
 
 
+# A phrase of place or time opening the sentence, up to its comma: "In the Commons, ", "After the
+# vote on Monday, "
+_OPENING_CLAUSE = re.compile(
+    r"\s*(?:In|At|On|During|After|Before|Later|Earlier|En|Durante|Tras|Bei|Nach|Dans|Lors|Après)\s[^,.!?\"“”]{1,80},\s*"
+)
 # a relative clause set off in commas right before the verb ("Ann Lee, who led the study, said")
 _TRAILING_RELATIVE = re.compile(r",\s*(?:who|whose|which|whom)\s[^.!?\n]*,\s*$", re.IGNORECASE)
 
@@ -133,6 +138,11 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
         # the document speaks, whatever the phrase says of it; the speaker step gives it to the
         # document's one author the article names ("prepared by X"), or to nobody
         return document, True
+    opening = _OPENING_CLAUSE.match(chunk)
+    if opening and chunk[opening.end() :].strip():
+        # "In the Commons, Mr Hale said", "After Lee left, Park said": the phrase before the comma
+        # says where or when; the subject comes after it
+        return speaker_in(text, start + opening.end(), end, rules)
     spokes = SPOKES.search(chunk)
     if spokes and CAPITAL.match(chunk, spokes.end()):  # "a spokesman for Tesco": Tesco speaks
         start = start + spokes.end()
@@ -330,6 +340,10 @@ def _description(
         and not ADJECTIVE_COMPOUND.fullmatch(w.group())
         for w in words[1:-1]
     )
+    if head in BODY_NOUNS and not capitalised and not capitals and len(words) <= 3:
+        # "the company said", "the parliamentary committee added": the body named just before, for
+        # the speaker step to find (never a person)
+        return (words[0].start(), words[-1].end()), True
     if (
         head in BODY_NOUNS
         or head in REPRESENTATIVES
