@@ -1449,3 +1449,38 @@ def test_a_phrase_of_place_or_time_before_the_comma_is_not_the_speaker(text: str
     text = "Ivo Lund and Ines Varga met. " + text
     actors = [_actor(text, "Ivo Lund"), _actor(text, "Ines Varga")]
     assert [s for _, s in _speakers(text, actors)] == [speaker]
+
+
+def test_an_ing_form_after_by_and_went_on_to_say_keep_the_subject() -> None:
+    # found on the blind set: "Mr Fox responded by accusing the prime minister of "hiding away
+    # ..."" and "He went on to say: "…"" were given to nobody
+    text = (
+        'Ivo Lund responded by accusing the mayor of "hiding from the press". '
+        'He went on to say: "We will take this to the courts."'
+    )
+    assert _speakers(text, [_actor(text, "Ivo Lund")]) == [
+        ("hiding from the press", "Ivo Lund"),
+        ("We will take this to the courts.", "Ivo Lund"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("opening", "speaker"),
+    [
+        # a title that capitalised words qualify opens the sentence: the name after it is its subject
+        ("Shadow Home Secretary Ivo Lund told the radio his concern was the courts.", "Ivo Lund"),
+        # the tagger called her a body, but a person's title is set off after her name
+        ("Ines Varga, chair of the judging panel, said the prize mattered.", "Ines Varga"),
+    ],
+)
+def test_a_titled_subject_is_the_person_a_pronoun_means(opening: str, speaker: str) -> None:
+    text = f'{opening} He said it would act as "a recruiting sergeant" for the other side.'
+    text = text.replace(" He said", " She said") if "Varga" in opening else text
+    kind = "organization" if "Varga" in opening else "person"
+    actors = [_actor(text, speaker, kind)]
+    assert _speakers(text, actors) == [("a recruiting sergeant", speaker)]
+
+
+def test_a_body_with_a_two_word_name_and_no_title_is_not_a_she() -> None:
+    text = 'Acme Data ran the survey of call centres. She said the results were "scary".'
+    assert _speakers(text, [_actor(text, "Acme Data", "organization")]) == [("scary", None)]

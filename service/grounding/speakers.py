@@ -27,6 +27,7 @@ Span = tuple[int, int]
 
 PRONOUN_REACH_CHARS = 1500  # a pronoun's person is named at most this far before the quote
 BODY_SENTENCE_CHARS = 400  # "It said": its body reports speech at most a sentence this long before
+MAX_OWNED_TITLE_WORDS = 4  # "Shadow Home Secretary", "BBC director general" before a subject's name
 OBJECT_REACH_CHARS = 150  # a person named this close after a subject, in its sentence, is its object
 _NAME = re.compile(r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+)*")
 _LEAD_WORD = re.compile(r"[^\s'’]+")
@@ -55,6 +56,9 @@ _OPENING_PHRASE = re.compile(
     r"\s*(?i:in|at|on|during|after|before|en|durante|tras|bei|nach|dans|lors|après)\s+"
     r"(?i:a|an|the|its|his|her|their|un|una|el|la|ein|einer|einem|der|dem|une|le)\s+[^\W\d_]+\s+"
 )
+# The words set off after a name ("Julia Eccleshare, chair of the panel,"): a title among them says
+# the name is a person's
+_APPOSITION = re.compile(r",\s+((?:[\w-]+\s+){0,3}[\w-]+)")
 _POSSESSIVES = words(
     "its his her their our your su sus sein seine seinen ihr ihre ihren son sa ses leur leurs"
 )
@@ -74,6 +78,7 @@ class Speakers:
     # answer stays right for the article
     described: dict[Span, tuple[int, Span] | None] = field(default_factory=dict)
     _known_cover: tuple[int, _Cover] | None = field(default=None, repr=False)
+    _titled_bodies: dict[int, bool] = field(default_factory=dict, repr=False)
 
     def in_quote(self, at: int) -> bool:
         """Is ``at`` inside one of the quotes (a name there is not who speaks next)?"""
@@ -91,6 +96,28 @@ class Speakers:
                 for m in _NAME_LIST.finditer(self.text)
                 if not self._subject(m.start()) and not self.in_quote(m.start())
             }
+        )
+
+    def is_person(self, index: int) -> bool:
+        """Is actor ``index`` a person: tagged so, or tagged a body but with a person's name and a
+        person's title beside it ("Julia Eccleshare, chair of the panel,", "chairman Ann Lee")?"""
+        actor = self.actors[index]
+        if actor.kind == "person":
+            return True
+        if actor.kind != "organization" or kind_of(actor.name, self.language) != "person":
+            return False
+        if index not in self._titled_bodies:
+            self._titled_bodies[index] = any(
+                self._titled(start) or self._apposed_title(end) for start, end in actor.mentions
+            )
+        return self._titled_bodies[index]
+
+    def _apposed_title(self, end: int) -> bool:
+        """Do a title's words follow the name ending at ``end``, set off by a comma ("…, chair of
+        the judging panel")?"""
+        apposed = _APPOSITION.match(self.text, end)
+        return apposed is not None and any(
+            w in self.titles and w not in ARTICLES for w in apposed.group(1).split() if w.islower()
         )
 
     def by_mention(self, span: Span) -> tuple[int, Span] | None:
@@ -137,9 +164,9 @@ class Speakers:
         Lane) and the speakers of earlier quotes (``last``). When a full name no actor has stands
         between that subject and the pronoun, someone unknown may be meant: no speaker.
         """
-        best = last if last is not None and self.actors[last[0]].kind == "person" else None
+        best = last if last is not None and self.is_person(last[0]) else None
         for i, actor in enumerate(self.actors):
-            if actor.kind != "person":
+            if not self.is_person(i):
                 continue
             for start, end in actor.mentions:
                 if (
@@ -291,7 +318,7 @@ class Speakers:
         """Is another person named between the pronoun's subject and the pronoun, with a title
         ("... his wife Masters chairman Ken Ito talked ... he said": maybe Ito)?"""
         for i, actor in enumerate(self.actors):
-            if i == best[0] or actor.kind != "person":
+            if i == best[0] or not self.is_person(i):
                 continue
             for start, end in actor.mentions:
                 if (
@@ -313,8 +340,15 @@ class Speakers:
         """Does the mention at ``start`` open its sentence or clause (after titles only)?"""
         floor = max(self.text.rfind(c, 0, start) for c in '.!?\n,;:"“”')
         lead = self.text[floor + 1 : start]
-        return all(
-            w.lower().rstrip(".") in self.titles or w.lower() in _OPENINGS for w in _LEAD_WORD.findall(lead)
+        found = _LEAD_WORD.findall(lead)
+        if all(w.lower().rstrip(".") in self.titles or w.lower() in _OPENINGS for w in found):
+            return True
+        # "Shadow Home Secretary David Davis told", "Lyric chairman Ann Lee said": a title that
+        # capitalised words own or qualify
+        return (
+            0 < len(found) <= MAX_OWNED_TITLE_WORDS
+            and found[-1].lower() in self.titles
+            and all(w[:1].isupper() or w.lower() in self.titles for w in found[:-1])
         ) or bool(_OPENING_PHRASE.fullmatch(lead))
 
     def _known(self) -> _Cover:

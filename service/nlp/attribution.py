@@ -63,7 +63,8 @@ _VERBS = {
 _PARTIAL_VERBS = {
     "en": "called|calls|described|describes|branded|brands|labelled|labeled|dubbed|termed|hailed|hails|"
     "dismissed|dismisses|attacked|attacks|criticised|criticized|criticises|criticizes|condemned|condemns|"
-    "accused|accuse|accuses|praised|praises|decried|decries",
+    "accused|accuse|accuses|praised|praises|decried|decries|accusing|describing|branding|labelling|"
+    "dismissing|criticising|criticizing|condemning|praising",
     "es": "calificó|califica|describió|describe|llamó|llama|tildó|definió",
     "de": "nannte|nennt|bezeichnete|bezeichnet|beschrieb|beschreibt",
     "fr": "a qualifié|qualifie|a décrit|décrit|a jugé|juge|a appelé|appelle",

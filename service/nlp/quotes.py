@@ -147,6 +147,8 @@ def _attribution(
                 return _RELAYED
             # "He warned his supporters, saying: "…"": an -ing form has the subject of the verb before
             governing = n - 1 if n and verb.group().endswith("ing") else n
+            if n and re.fullmatch(r"\s+to\s+", before[verbs[n - 1].end() : verb.start()]):
+                governing = n - 1  # "He went on to say:": one subject for both verbs
             main = verbs[governing]
             if subject_words(before[: main.start()]) > MAX_SPEAKER_WORDS:
                 return None
