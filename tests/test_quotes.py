@@ -1278,6 +1278,12 @@ def test_a_panel_speaks_as_the_body_the_article_names_never_as_one_of_its_member
         (
             "The row grew a day after Ivo Lund, former Harbour Party minister and now a judge, "
             'warned the board to stop "hounding" Ines Varga.',
+            [("hounding", "Ivo Lund")],
+        ),
+        # ... and only a full name set off right before the title
+        (
+            "The row grew a day after a talk by Lund, former Harbour Party minister and now a judge, "
+            'warned the board to stop "hounding" Ines Varga.',
             [("hounding", None)],
         ),
         ('The Acme Water boss told reporters the plan was "a disgrace".', [("a disgrace", None)]),
@@ -1484,3 +1490,25 @@ def test_a_titled_subject_is_the_person_a_pronoun_means(opening: str, speaker: s
 def test_a_body_with_a_two_word_name_and_no_title_is_not_a_she() -> None:
     text = 'Acme Data ran the survey of call centres. She said the results were "scary".'
     assert _speakers(text, [_actor(text, "Acme Data", "organization")]) == [("scary", None)]
+
+
+def test_an_ing_form_takes_the_pronoun_that_opens_its_clause() -> None:
+    # found on the blind set: "He later contacted the show saying ... it was all a "silly fuss""
+    text = (
+        "Ivo Lund sent the e-mail by mistake. "
+        'He later contacted the show saying the e-mail had been sent in error and it was a "silly fuss".'
+    )
+    assert _speakers(text, [_actor(text, "Ivo Lund")]) == [("silly fuss", "Ivo Lund")]
+
+
+def test_a_role_that_says_whose_friend_someone_is_does_not_title_them() -> None:
+    # found on the blind set: Anne Robinson's role "friend of the Tory leader" made two Tory
+    # leaders, so "The Tory leader brands such criticisms as "absolutely rubbish"" had none
+    text = (
+        "Whig leader Ivo Lund gave an interview. Ines Varga, a friend of the Whig leader, "
+        'praised him. The Whig leader brands such criticisms as "absolute rubbish".'
+    )
+    actors = [_actor(text, "Ivo Lund"), _actor(text, "Ines Varga")]
+    actors[1] = actors[1].model_copy(update={"role": "friend of the Whig leader"})
+    actors[0] = actors[0].model_copy(update={"role": "Whig leader"})
+    assert _speakers(text, actors) == [("absolute rubbish", "Ivo Lund")]

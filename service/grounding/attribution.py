@@ -161,7 +161,7 @@ def _described(speakers: Speakers, span: Span) -> tuple[int, Span] | None:
             continue
         earlier = [(s, e) for s, e in actor.mentions if e <= span[0] and not speakers.in_quote(s)]
         titled = (
-            (actor.role or "").casefold().split()
+            _role_words(actor.role)
             + actor.name.casefold().split()
             + [
                 w.casefold()
@@ -244,6 +244,13 @@ def _clause_subject_between(speakers: Speakers, best: tuple[int, Span], end: int
     return False
 
 
+def _role_words(role: str | None) -> list[str]:
+    """The words of a role that title its holder: "friend of the Tory leader" makes a friend, not
+    a leader ("Bishop of Leeds" a bishop)."""
+    words = (role or "").casefold().split()
+    return words[: words.index("of")] if "of" in words else words
+
+
 def _strictly_titled(speakers: Speakers, span: Span) -> tuple[bool, tuple[int, Span] | None]:
     """A description that may stand only for the person the article titles with its very
     words: one with a capitalised word ("the Tory co-chairman": "Tory co-chairman Liam Fox")
@@ -261,7 +268,7 @@ def _strictly_titled(speakers: Speakers, span: Span) -> tuple[bool, tuple[int, S
     for i, actor in enumerate(speakers.actors):
         if actor.kind != "person":
             continue
-        roles = [(actor.role or "").casefold().split()[-len(described) :]]
+        roles = [_role_words(actor.role)[-len(described) :]]
         for s, e in actor.mentions:
             if e <= span[0] and not speakers.in_quote(s):
                 before = [w.casefold() for w in speakers.text[max(0, s - 80) : s].split()[-len(described) :]]

@@ -140,6 +140,7 @@ class Rules:
     pronoun: re.Pattern[str]  # a chunk that is just a pronoun
     a_pronoun: re.Pattern[str]  # a pronoun anywhere in a chunk
     pronoun_subject: re.Pattern[str]  # a pronoun opening a clause of lowercase words only
+    pronoun_clause: re.Pattern[str]  # a pronoun and lowercase words: "He later contacted the show"
     titles: frozenset[str]  # words before a name that are not part of it ("Prime Minister", "Mr")
     title_compound: re.Pattern[str]  # a German compound that is a title ("Oppositionsführer")
     stops: frozenset[str]  # a capitalised stop word is a sentence opening, not a name
@@ -171,6 +172,9 @@ def _rules(language: str) -> Rules:
         a_pronoun=re.compile(rf"\b(?:{_alternation(_PRONOUNS[lang])})\b", flags),
         pronoun_subject=re.compile(
             rf"^\s*((?i:{_alternation(_PRONOUNS[lang])}))\b(?:\s+[^\W\d_A-ZÀ-Þ][\w'’-]*){{1,8}}\s+(?:and|y|und|et)\s*$"
+        ),
+        pronoun_clause=re.compile(
+            rf"^\s*((?i:{_alternation(_PRONOUNS[lang])}))\b(?:\s+[^\W\d_A-ZÀ-Þ][\w'’-]*){{1,8}}\s*$"
         ),
         titles=title_words(lang) | _STYLES,
         title_compound=re.compile(_TITLE_COMPOUNDS.get(lang, r"(?!)")),

@@ -221,12 +221,14 @@ def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: R
         return named if named and not named[1] else reported
     if subject_words(before[: verb.start()]) > MAX_SPEAKER_WORDS:
         return reported
-    return (
-        speaker_in(
-            text, _subject_start(chunk_start, verbs, len(verbs) - 1), chunk_start + verb.start(), rules
-        )
-        or reported
-    )
+    subject_start = _subject_start(chunk_start, verbs, len(verbs) - 1)
+    said = speaker_in(text, subject_start, chunk_start + verb.start(), rules)
+    if said is None and verb.group().endswith("ing"):
+        # "He later contacted the show saying it was a "silly fuss"": the -ing form's subject is
+        # the pronoun that opens the clause
+        clause = rules.pronoun_clause.match(text[subject_start : chunk_start + verb.start()])
+        said = ((subject_start + clause.start(1), subject_start + clause.end(1)), True) if clause else None
+    return said or reported
 
 
 def _subject_start(chunk_start: int, verbs: list[re.Match[str]], n: int) -> int:

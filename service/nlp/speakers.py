@@ -202,8 +202,30 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
         chosen = run
     apposed = _apposed(text, (start, end), chosen, runs[-1], rules)
     if apposed is None and _owns_unnamed_title(text, chosen, end, rules):
-        return None  # "Peter Mandelson, former Labour minister, warned": Labour is no speaker
+        # "Peter Mandelson, former Labour minister, warned": Labour is no speaker, the full name
+        # the title is set off after is
+        named = _apposition_of(text, runs, runs[first], rules)
+        return (named, False) if named else None
     return _with_body_noun(text, apposed or chosen, end), False
+
+
+def _apposition_of(text: str, runs: list[Span], titled: Span, rules: Rules) -> Span | None:
+    """The full name right before ", former" + ``titled`` ("Peter Mandelson, former Labour
+    minister"): the person the title is set off after, or None."""
+    at = runs.index(titled)
+    if at == 0:
+        return None
+    name = runs[at - 1]
+    between = text[name[1] : titled[0]]
+    lowercase = WORD.findall(between)
+    if (
+        not between.startswith(",")
+        or len(WORD.findall(text, *name)) < 2
+        or not all(w.islower() and w in rules.titles for w in lowercase)
+        or re.search(r"[^\w\s,-]", between)
+    ):
+        return None
+    return name
 
 
 def _owns_unnamed_title(text: str, run: Span, end: int, rules: Rules) -> bool:
