@@ -1360,6 +1360,8 @@ def test_a_capitalised_adjective_is_no_name_and_a_relative_clause_is_not_the_sub
         # a body's description, for the speaker step to give to the body named just before
         ("The London-based firm, whose owners include Acme Group, ", "The London-based firm"),
         ("Jean-Paul Sartre ", "Jean-Paul Sartre"),  # a hyphenated name is still a name
+        # the compound qualifies the title before the name, as an owner would
+        (" Moscow-based US lawyer Ann Lee, who is not connected to the case", "Ann Lee"),
     ],
 )
 def test_speaker_words_skip_relative_clauses_and_adjective_compounds(

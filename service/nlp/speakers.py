@@ -308,6 +308,7 @@ def _opens_phrase(text: str, start: int, run: Span, rules: Rules) -> bool:
         or rules.title_compound.search(w.lower())
         or w in LEAD_WORDS
         or w.lower() in TIME_WORDS  # "Last night Tory MP Ann Lee said"
+        or ADJECTIVE_COMPOUND.fullmatch(w)  # "Moscow-based US lawyer Ann Lee"
         or (w.lower() in rules.stops and w[:1].isupper())
         for w in WORD.findall(lead)
     )
