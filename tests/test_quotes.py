@@ -1514,3 +1514,23 @@ def test_a_role_that_says_whose_friend_someone_is_does_not_title_them() -> None:
     actors[1] = actors[1].model_copy(update={"role": "friend of the Whig leader"})
     actors[0] = actors[0].model_copy(update={"role": "Whig leader"})
     assert _speakers(text, actors) == [("absolute rubbish", "Ivo Lund")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        # the verb's own clause, after its conjunction, names its subject
+        (
+            'Ivo Lund was speaking after Ms Varga told members the board had a "hard right agenda".',
+            "Ines Varga",
+        ),
+        # a name set off with a comma after the conjunction is not the verb's subject
+        ('Ivo Lund, speaking after Ines Varga, said the plan was "dead".', "Ivo Lund"),
+    ],
+)
+def test_a_subordinate_clause_names_the_subject_of_its_own_verb(sentence: str, speaker: str) -> None:
+    # found on the dev set: "Liam Fox was speaking after Mr Blair told Labour members the Tories
+    # offered a "hard right agenda"" went to nobody
+    text = "Ines Varga and Ivo Lund spoke at the conference. " + sentence
+    actors = [_actor(text, "Ines Varga"), _actor(text, "Ivo Lund")]
+    assert [s for _, s in _speakers(text, actors)] == [speaker]

@@ -152,9 +152,9 @@ def _attribution(
             main = verbs[governing]
             if subject_words(before[: main.start()]) > MAX_SPEAKER_WORDS:
                 return None
-            return speaker_in(
-                text, _subject_start(chunk_start, verbs, governing), chunk_start + main.start(), rules
-            )
+            subject_end = chunk_start + main.start()
+            subject_start = _clause_start(text, _subject_start(chunk_start, verbs, governing), subject_end)
+            return speaker_in(text, subject_start, subject_end, rules)
     according = rules.according.search(before)
     if according:
         return speaker_in(
@@ -221,7 +221,9 @@ def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: R
         return named if named and not named[1] else reported
     if subject_words(before[: verb.start()]) > MAX_SPEAKER_WORDS:
         return reported
-    subject_start = _subject_start(chunk_start, verbs, len(verbs) - 1)
+    subject_start = _clause_start(
+        text, _subject_start(chunk_start, verbs, len(verbs) - 1), chunk_start + verb.start()
+    )
     said = speaker_in(text, subject_start, chunk_start + verb.start(), rules)
     if said is None and verb.group().endswith("ing"):
         # "He later contacted the show saying it was a "silly fuss"": the -ing form's subject is
@@ -229,6 +231,21 @@ def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: R
         clause = rules.pronoun_clause.match(text[subject_start : chunk_start + verb.start()])
         said = ((subject_start + clause.start(1), subject_start + clause.end(1)), True) if clause else None
     return said or reported
+
+
+# "… was speaking after Mr Blair told": a clause of its own, whose subject is the name after the
+# conjunction, right before the verb
+_SUBORDINATE = re.compile(
+    r"\b(?:after|as|when|before|because|while|since|until|once|después de que|cuando|nachdem|als|"
+    r"après que|quand|lorsque)\s+(?=(?:[^\W\d_a-zß-ÿ][\w'’.-]*\s+){1,4}$)"
+)
+
+
+def _clause_start(text: str, start: int, end: int) -> int:
+    """Where the subject of the verb at ``end`` starts: after the last subordinating conjunction
+    when only a capitalised name stands between it and the verb, else ``start``."""
+    ends = [m.end() for m in _SUBORDINATE.finditer(text[start:end])]
+    return start + ends[-1] if ends else start
 
 
 def _subject_start(chunk_start: int, verbs: list[re.Match[str]], n: int) -> int:
