@@ -6,10 +6,14 @@
   name (nor a titled person, "chairman Ivo Lund") stands between them that could be the one meant
   (a person named in a later sentence led by "she" is that sentence's object, as in the subject's
   own sentence);
-* "it said" is the body that reported speech as the subject of the sentence just before, when
-  nobody else is named since ("The council said ... It said"); "they said" is nobody;
+* "it said" and "the company said" are the body that reported speech as the subject of the
+  sentence just before, when nobody else is named since ("The council said ... It said"; "the
+  council" only for a body whose name says so); "they said" is nobody (``previous``);
+* a pronoun after a sentence led by a description ("The Tory leader was asked .... He replies")
+  is the one person titled with its words;
 * a description ("the mayor") is the one person the article gives that title or role, or the
-  one name written right after its noun ("the magazine": "US magazine Mobile PC"); one with a
+  one name written right after its noun ("the magazine": "US magazine Mobile PC"), or the person
+  reporting speech in the sentence right before ("Lee said …. "…," said the champion"); one with a
   capitalised word or before an auxiliary ("the Tory co-chairman", "the President had said")
   only the person titled with those very words;
 * a speaker given by context (the subject of the sentence before) only a person with nobody else
@@ -26,6 +30,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from service.grounding.previous import body_before, speaker_just_before
 from service.grounding.speakers import Speakers, kind_of
 from service.nlp.attribution import (
     ADJECTIVE_COMPOUND,
@@ -163,7 +168,7 @@ def _described(speakers: Speakers, span: Span) -> tuple[int, Span] | None:
         return named
     # the person reporting speech in the sentence right before goes on speaking ("Lee said the
     # team would wait for Park. "…," said the champion": Lee, not Park)
-    speaking = speakers.speaker_just_before(span[0])
+    speaking = speaker_just_before(speakers, span[0])
     if speaking is not None:
         return speaking
     # nobody is called that in the article ("the world indoor champion"): the person named
@@ -193,7 +198,7 @@ def _body_described(speakers: Speakers, span: Span, head: str) -> tuple[int, Spa
     """ "The company said", "the committee added": the body that reported speech as the subject of
     the sentence just before (as for "it said"), when the noun fits it ("the council" only for a
     body whose name says council); nobody else named since."""
-    body = speakers.body_before(span[0])
+    body = body_before(speakers, span[0])
     if body is None:
         return None
     name = speakers.actors[body[0]].name.casefold().split()
@@ -321,7 +326,7 @@ def _strictly_titled(
     named = named_after(speakers, described[0], span[0]) if len(described) == 1 else None
     # nobody is titled so: the person reporting speech in the sentence right before goes on
     # ("British team member Ann Lee said … "…," said the European champion")
-    return True, named if named is not None else speakers.speaker_just_before(span[0])
+    return True, named if named is not None else speaker_just_before(speakers, span[0])
 
 
 def resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | None) -> tuple[int, Span] | None:
@@ -352,7 +357,7 @@ def _resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | Non
             described_subject = described_subject_before(speakers, found.speaker[0])
             return described_subject or speakers.person_before(found.speaker[0], last)
         if said.casefold() == "it" and speakers.language == "en":
-            return speakers.body_before(found.speaker[0])  # "The council said ... It said": the council
+            return body_before(speakers, found.speaker[0])  # "The council said ... It said": the council
         if is_pronoun(said, speakers.language):
             return None  # "they said": several people, not one person
         return described(speakers, found.speaker)

@@ -17,16 +17,14 @@ from functools import cached_property
 from itertools import accumulate
 
 from service.grounding.locate import actor_mentions
-from service.nlp.attribution import BODY_NOUNS, is_person_pronoun, rules_for, words
+from service.nlp.attribution import BODY_NOUNS, is_person_pronoun, words
 from service.nlp.countries import country_code
 from service.nlp.rank import stop_words
-from service.nlp.speakers import speaker_in
 from service.schema import Actor, ActorKind
 
 Span = tuple[int, int]
 
 PRONOUN_REACH_CHARS = 1500  # a pronoun's person is named at most this far before the quote
-BODY_SENTENCE_CHARS = 400  # "It said": its body reports speech at most a sentence this long before
 MAX_OWNED_TITLE_WORDS = 4  # "Shadow Home Secretary", "BBC director general" before a subject's name
 OBJECT_REACH_CHARS = 150  # a person named this close after a subject, in its sentence, is its object
 _NAME = re.compile(r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+)*")
@@ -59,9 +57,6 @@ _OPENING_PHRASE = re.compile(
 # The words set off after a name ("Julia Eccleshare, chair of the panel,"): a title among them says
 # the name is a person's
 _APPOSITION = re.compile(r",\s+((?:[\w-]+\s+){0,3}[\w-]+)")
-_POSSESSIVES = words(
-    "its his her their our your su sus sein seine seinen ihr ihre ihren son sa ses leur leurs"
-)
 _FIRST_WORDS = re.compile(r"\s*(\w+),?\s+(?:(\w+),?\s+)?(\w+)?")  # how a sentence opens
 
 
@@ -189,62 +184,6 @@ class Speakers:
             # "Wright played for Arsenal. Henry was asked to present it. He told ...": who is he?
             return None
         return best
-
-    def body_before(self, at: int) -> tuple[int, Span] | None:
-        """The body an "it" at ``at`` stands for ("The council said ... It said ..."): a body that
-        opens the sentence just before the pronoun's own and reports speech in it. Another person
-        or body named since, or no such sentence, and there is none."""
-        own_start = self._sentence_start(at)
-        before_start = self._previous_sentence_start(own_start)
-        if own_start - before_start > BODY_SENTENCE_CHARS:
-            return None
-        found: list[tuple[int, Span]] = []
-        named: set[int] = set()  # the people and bodies named since (places are no "it" that speaks)
-        for i, actor in enumerate(self.actors):
-            for start, end in actor.mentions:
-                if before_start <= start < at and not self.in_quote(start):
-                    if self._subject(start):
-                        found.append((i, (start, end)))
-                    if actor.kind in ("person", "organization") and not self._held(start):
-                        named.add(i)
-        if len(found) != 1 or named - {found[0][0]}:
-            return None  # nobody, or someone else named too (a body and a person): which is meant?
-        index, (start, end) = found[0]
-        actor = self.actors[index]
-        if actor.kind in ("person", "country") or kind_of(actor.name, self.language) == "person":
-            return None
-        if start >= own_start or not rules_for(self.language).verb.search(self.text, end, own_start):
-            return None  # the body does not report speech in the sentence before
-        return found[0]
-
-    def speaker_just_before(self, at: int) -> tuple[int, Span] | None:
-        """The person who reports speech as the subject of the sentence right before the one ``at``
-        is in ("British team member Ann Lee said the team would wait for Park. "…," said the
-        champion": Lee goes on speaking), when the sentence names them by a name an actor has."""
-        own_start = self._sentence_start(at)
-        before_start = self._previous_sentence_start(own_start)
-        if own_start - before_start > BODY_SENTENCE_CHARS or self.in_quote(before_start):
-            return None
-        rules = rules_for(self.language)
-        verb = rules.verb.search(self.text, before_start, own_start)
-        if verb is None or not verb.group()[:1].islower():
-            return None
-        said = speaker_in(self.text, before_start, verb.start(), rules)
-        if said is None or said[1]:
-            return None  # nobody named, or a pronoun or a description: not said again here
-        named = self.by_mention(said[0])
-        if named is None:
-            surname = self.by_surname(said[0])
-            named = (surname, said[0]) if surname is not None else None
-        if named is None or self.actors[named[0]].kind != "person":
-            return None
-        return named
-
-    def _held(self, start: int) -> bool:
-        """Is the mention at ``start`` something a possessive holds ("its Xbox consoles"), no one
-        who might speak?"""
-        before = self.text[max(0, start - 8) : start].split()[-1:]
-        return bool(before) and before[0].casefold() in _POSSESSIVES
 
     def _previous_sentence_start(self, own_start: int) -> int:
         """Where the sentence before the one starting at ``own_start`` starts (blank lines between

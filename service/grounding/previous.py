@@ -1,0 +1,78 @@
+"""Who spoke in the sentence just before a quote's attribution: "it said" and "the company said"
+stand for the body that reported speech there ("The council said ... It said"), "said the
+champion" for the person who did ("Ann Lee said the team would wait. "…," said the champion").
+
+Both look only one sentence back, and give nobody when someone else is named since.
+"""
+
+from __future__ import annotations
+
+from service.grounding.speakers import Speakers, kind_of
+from service.nlp.attribution import rules_for, words
+from service.nlp.speakers import speaker_in
+
+Span = tuple[int, int]
+
+BODY_SENTENCE_CHARS = 400  # "It said": its body reports speech at most a sentence this long before
+_POSSESSIVES = words(
+    "its his her their our your su sus sein seine seinen ihr ihre ihren son sa ses leur leurs"
+)
+
+
+def body_before(speakers: Speakers, at: int) -> tuple[int, Span] | None:
+    """The body an "it" at ``at`` stands for ("The council said ... It said ..."): a body that
+    opens the sentence just before the pronoun's own and reports speech in it. Another person
+    or body named since, or no such sentence, and there is none."""
+    own_start = speakers._sentence_start(at)
+    before_start = speakers._previous_sentence_start(own_start)
+    if own_start - before_start > BODY_SENTENCE_CHARS:
+        return None
+    found: list[tuple[int, Span]] = []
+    named: set[int] = set()  # the people and bodies named since (places are no "it" that speaks)
+    for i, actor in enumerate(speakers.actors):
+        for start, end in actor.mentions:
+            if before_start <= start < at and not speakers.in_quote(start):
+                if speakers._subject(start):
+                    found.append((i, (start, end)))
+                if actor.kind in ("person", "organization") and not _held(speakers, start):
+                    named.add(i)
+    if len(found) != 1 or named - {found[0][0]}:
+        return None  # nobody, or someone else named too (a body and a person): which is meant?
+    index, (start, end) = found[0]
+    actor = speakers.actors[index]
+    if actor.kind in ("person", "country") or kind_of(actor.name, speakers.language) == "person":
+        return None
+    if start >= own_start or not rules_for(speakers.language).verb.search(speakers.text, end, own_start):
+        return None  # the body does not report speech in the sentence before
+    return found[0]
+
+
+def speaker_just_before(speakers: Speakers, at: int) -> tuple[int, Span] | None:
+    """The person who reports speech as the subject of the sentence right before the one ``at``
+    is in ("British team member Ann Lee said the team would wait for Park. "…," said the
+    champion": Lee goes on speaking), when the sentence names them by a name an actor has."""
+    own_start = speakers._sentence_start(at)
+    before_start = speakers._previous_sentence_start(own_start)
+    if own_start - before_start > BODY_SENTENCE_CHARS or speakers.in_quote(before_start):
+        return None
+    rules = rules_for(speakers.language)
+    verb = rules.verb.search(speakers.text, before_start, own_start)
+    if verb is None or not verb.group()[:1].islower():
+        return None
+    said = speaker_in(speakers.text, before_start, verb.start(), rules)
+    if said is None or said[1]:
+        return None  # nobody named, or a pronoun or a description: not said again here
+    named = speakers.by_mention(said[0])
+    if named is None:
+        surname = speakers.by_surname(said[0])
+        named = (surname, said[0]) if surname is not None else None
+    if named is None or speakers.actors[named[0]].kind != "person":
+        return None
+    return named
+
+
+def _held(speakers: Speakers, start: int) -> bool:
+    """Is the mention at ``start`` something a possessive holds ("its Xbox consoles"), no one
+    who might speak?"""
+    before = speakers.text[max(0, start - 8) : start].split()[-1:]
+    return bool(before) and before[0].casefold() in _POSSESSIVES
