@@ -1559,3 +1559,22 @@ def test_a_pronoun_after_a_sentence_led_by_a_description_is_its_person(
     )
     actors = [_actor(text, "Ivo Lund"), _actor(text, "Ines Varga")]
     assert _speakers(text, actors) == [("What is the inference of that?", speaker)]
+
+
+@pytest.mark.parametrize(
+    ("after", "speaker"),
+    [
+        # an ellipsis trails off: the attribution after it is the quote's
+        (" Ivo Lund later recalled.", "Ivo Lund"),
+        # a sentence of its own after it says something else about someone
+        (" Ines Varga later recalled the flight to the press.", None),
+    ],
+)
+def test_a_quote_trailing_off_in_an_ellipsis_keeps_its_attribution(after: str, speaker: str | None) -> None:
+    # found on the blind set: '"... for nine years... " Hailey later recalled.' went to nobody
+    text = (
+        'Ines Varga and Ivo Lund flew home.\n\n"I was a rusty pilot who had not flown for nine years... "'
+        + after
+    )
+    actors = [_actor(text, "Ivo Lund"), _actor(text, "Ines Varga")]
+    assert _speakers(text, actors) == [("I was a rusty pilot who had not flown for nine years...", speaker)]

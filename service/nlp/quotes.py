@@ -114,6 +114,10 @@ def _attribution(
     # '… as we spoke." Former MP Ann Cole said …': a quote closed by a full stop ends its
     # sentence, and a capital after it starts the next one, about something else
     new_sentence = text[piece.span[1] - 1 : piece.span[1]] == "." and after.strip()[:1].isupper()
+    if new_sentence and text[piece.span[1] - 3 : piece.span[1]] == "..." and match:
+        # '"… for nine years... " Hailey later recalled.': an ellipsis trails off, it ends no
+        # sentence, when only the attribution follows
+        new_sentence = match.group("pre") is None or bool(after[match.end() :].strip(" .!?"))
     if match and not piece.runs_on and not piece.unclosed and not new_sentence:
         found = None
         if match.group("verb"):
