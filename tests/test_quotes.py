@@ -1578,3 +1578,37 @@ def test_a_quote_trailing_off_in_an_ellipsis_keeps_its_attribution(after: str, s
     )
     actors = [_actor(text, "Ivo Lund"), _actor(text, "Ines Varga")]
     assert _speakers(text, actors) == [("I was a rusty pilot who had not flown for nine years...", speaker)]
+
+
+def test_the_words_of_a_quote_left_unclosed_name_no_speaker_for_the_next() -> None:
+    # found on the second blind set: after "‘Peter managed to …. ‘I'd asked Peter …’" (the first
+    # quote left unclosed) the next quote took its speaker from the first word of the quoted words
+    text = (
+        "Ivo Lund was filmed on the set.\n\n"
+        '"Lund will see the picture is clearer. "The picture will look the same as on the first day."'
+    )
+    found = _speakers(text, [_actor(text, "Ivo Lund")])
+    assert found[-1] == ("The picture will look the same as on the first day.", None)
+
+
+@pytest.mark.parametrize(
+    ("lead", "speaker"),
+    [
+        # a caption run into the sentence: the titled name before the verb is its subject
+        ("The Acme Trust faced criticism for its ruling on the case Ivo Lund", "Ivo Lund"),
+        # a word that ties the name to the words before it: sent to him, not by him
+        ("A letter from the Acme Trust to Ivo Lund", None),
+    ],
+)
+def test_a_name_titled_in_commas_right_before_the_verb_is_its_subject(lead: str, speaker: str | None) -> None:
+    text = f"{lead}, chief executive of the Harbour Fund, added: “It stinks of a cover-up.”"
+    actors = [_actor(text, "Ivo Lund"), _actor(text, "Acme Trust", "organization")]
+    assert _speakers(text, actors) == [("It stinks of a cover-up.", speaker)]
+
+
+def test_the_scorer_takes_a_body_by_its_initials() -> None:
+    from service.evaluation.quotes import same_speaker
+
+    assert same_speaker("Crown Prosecution Service", "CPS")
+    assert same_speaker("CPS", "Crown Prosecution Service")
+    assert not same_speaker("Crown Prosecution Service", "CBI")

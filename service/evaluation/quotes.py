@@ -47,11 +47,17 @@ def load_gold(path: Path) -> dict[tuple[str, str], list[dict[str, Any]]]:
 
 
 def same_speaker(found: str | None, gold: str | None) -> bool:
-    """The same person or body: the same name, or one's last word in the other ("Okada")."""
+    """The same person or body: the same name, one's last word in the other ("Okada"), or one the
+    other's initials ("CPS")."""
     if found is None or gold is None:
         return found is None and gold is None
     f, g = found.casefold().split(), gold.casefold().split()
-    return f == g or f[-1] in g or g[-1] in f
+    return f == g or f[-1] in g or g[-1] in f or _acronym(found) == gold or _acronym(gold) == found
+
+
+def _acronym(name: str) -> str:
+    """ "Crown Prosecution Service" as "CPS": the initials of its capitalised words."""
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
 
 
 @dataclass

@@ -48,7 +48,10 @@ def previous_sentence(
     if chunk_start <= paragraph_start:
         return _paragraph_before(text, paragraph_start, rules)
     previous_start, previous = sentence_before(text, chunk_start - 1, paragraph_start)
-    if QUOTE_MARK.search(previous):
+    opened = previous[:1].isalnum() and QUOTE_MARK.match(text, max(0, previous_start - 1)) is not None
+    if QUOTE_MARK.search(previous) or opened:
+        # an opening mark right before it: the sentence before is quoted words (a quote its writer
+        # left unclosed: '"People will see it. "The picture ...'), whose first word is no speaker
         return None
     comma = previous.rfind(",") + 1
     after = rules.after.match(previous[comma:]) if comma else None

@@ -37,6 +37,7 @@ Span = tuple[int, int]
 _OPENING_CLAUSE = re.compile(
     r"\s*(?:In|At|On|During|After|Before|Later|Earlier|En|Durante|Tras|Bei|Nach|Dans|Lors|Après)\s[^,.!?\"“”]{1,80},\s*"
 )
+_WORKPLACE = frozenset({"of", "for", "at", "from", "de", "del", "von", "bei", "du", "des"})
 # a relative clause set off in commas right before the verb ("Ann Lee, who led the study, said")
 _TRAILING_RELATIVE = re.compile(r",\s*(?:who|whose|which|whom)\s[^.!?\n]*,\s*$", re.IGNORECASE)
 
@@ -155,6 +156,9 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
         if opening:  # "He then turned to the crowd and added": the verbs share the subject
             return (start + opening.start(1), start + opening.end(1)), True
         return _description(text, start, end, rules)
+    apposed_last = _titled_in_commas_before_verb(text, start, end, runs, rules)
+    if apposed_last is not None:
+        return apposed_last, False
     first = next((i for i, run in enumerate(runs) if _opens_phrase(text, start, run, rules)), None)
     if first is None:
         # "... according to the survey Acme pensions adviser Rui Costa said": the name right
@@ -226,6 +230,30 @@ def _apposition_of(text: str, runs: list[Span], titled: Span, rules: Rules) -> S
     ):
         return None
     return name
+
+
+def _titled_in_commas_before_verb(
+    text: str, start: int, end: int, runs: list[Span], rules: Rules
+) -> Span | None:
+    """ "… because he has Alzheimer's disease Pete Saunders, chief executive of the Acme Trust,
+    added": a full name whose title is set off in commas right before the verb is its subject,
+    whatever the words before it (a caption run into the sentence), unless a word ties the name to
+    them ("a letter to Ann Lee, chief of Acme, said": sent to her, not by her)."""
+    comma = text.rfind(",", start, end)
+    if comma < 0 or text[comma + 1 : end].strip():
+        return None
+    opening = text.rfind(",", start, comma)
+    names = [run for run in runs if opening >= 0 and run[1] == opening]
+    if not names or names[0] == runs[0] or len(WORD.findall(text, *names[0])) < 2:
+        return None
+    title = WORD.findall(text, opening + 1, comma)
+    if not title or not any(w.islower() and w in rules.titles and w not in DEFINITE for w in title[:4]):
+        return None
+    before = WORD.findall(text, start, names[0][0])
+    word = before[-1] if before else ""
+    if not word.islower() or word in rules.stops or word in rules.titles or rules.any_verb.fullmatch(word):
+        return None
+    return None if word.endswith(("ed", "ing")) else names[0]
 
 
 def _owns_unnamed_title(text: str, run: Span, end: int, rules: Rules) -> bool:
@@ -301,6 +329,11 @@ def _opens_phrase(text: str, start: int, run: Span, rules: Rules) -> bool:
     """
     comma = text.rfind(",", start, run[0])
     lead = text[(comma + 1 if comma >= 0 else start) : run[0]]
+    found = WORD.findall(lead)
+    titled = [i for i, w in enumerate(found) if w.islower() and w in rules.titles and w not in DEFINITE]
+    if titled and any(w in _WORKPLACE for w in found[titled[0] + 1 :]):
+        # "Ann Lee, chief executive of the Harbour Fund, added": where the titled person works
+        return False
     # a capitalised stop word opens the sentence ("But", "The"), an article or a connector a title
     # ("said an IAAF spokesman", "chairman and chief executive"); "between Britain and" is deeper
     return all(
@@ -310,7 +343,7 @@ def _opens_phrase(text: str, start: int, run: Span, rules: Rules) -> bool:
         or w.lower() in TIME_WORDS  # "Last night Tory MP Ann Lee said"
         or ADJECTIVE_COMPOUND.fullmatch(w)  # "Moscow-based US lawyer Ann Lee"
         or (w.lower() in rules.stops and w[:1].isupper())
-        for w in WORD.findall(lead)
+        for w in found
     )
 
 
