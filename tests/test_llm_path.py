@@ -362,3 +362,16 @@ def test_options_cap_the_lists(service: ServiceFactory, fake_llm: FakeLLM, seed_
     schema = body["response_format"]["json_schema"]["schema"]
     assert schema["properties"]["key_figures"]["maxItems"] == 1
     assert schema["properties"]["actors"]["maxItems"] == 2
+
+
+def test_no_retry_starts_with_too_little_of_the_deadline_left(
+    service: ServiceFactory, fake_llm: FakeLLM, seed_text: str
+) -> None:
+    # a fast 500 leaves ~80 ms of the deadline: a retry could not be answered in that time, it
+    # would only open another upstream connection to be cut (seen as a flake of
+    # test_request_deadline_cuts_a_slow_attempt_short on a loaded machine)
+    fake_llm.default(server_error(500))
+    r = summarize(service(llm_max_attempts=3, deadline_s=0.09, llm_backoff_initial_s=0.001), seed_text)
+    assert r.status_code in (502, 504)
+    assert r.headers["content-type"] == PROBLEM
+    assert len(fake_llm.calls) == 1

@@ -24,6 +24,8 @@ from service.llm.sdk_errors import is_transient, retry_after_s, translate
 from service.llm.upstream import Call, Message, SDKUpstream, Upstream
 from service.settings import Settings
 
+MIN_ATTEMPT_S = 0.1  # a retry needs at least this much of the deadline left after its wait
+
 
 class LLMClient:
     """Chat completions with JSON output through one `openai.AsyncOpenAI` (owned by the lifespan)."""
@@ -67,7 +69,9 @@ class LLMClient:
             if hinted is not None and hinted > cap:
                 return True  # retrying before the server allows it only earns another 429
             wait = state.upcoming_sleep
-            return budget.attempts >= budget.max_attempts or budget.remaining_s() <= wait
+            # an attempt started with almost nothing left cannot be answered in time; it only
+            # opens another upstream connection (and costs the provider a request) to be cut
+            return budget.attempts >= budget.max_attempts or budget.remaining_s() <= wait + MIN_ATTEMPT_S
 
         return stop
 
