@@ -53,16 +53,13 @@ def previous_sentence(
         # an opening mark right before it: the sentence before is quoted words (a quote its writer
         # left unclosed: '"People will see it. "The picture ...'), whose first word is no speaker
         return None
-    comma = previous.rfind(",") + 1
-    after = rules.after.match(previous[comma:]) if comma else None
-    if after and after.group("verb"):
+    closing = _closing_said(text, previous_start, previous, rules)
+    if closing is not None and closing[0] == "verb" and closing[1] is not None:
         # "Prints cost less, said Ms Deans.": the speaker follows the verb at the end, and the
         # words before it are what was said, not who (but ", said he was cautious" is a clause)
-        at = previous_start + comma
-        end = at + after.end("post")
-        said = speaker_in(text, at + after.start("post"), end, rules)
-        if said and not text[said[0][1] : end].strip(" .!?"):
-            return (*said, False)
+        closed, end = closing[1], closing[2]
+        if not text[closed[0][1] : end].strip(" .!?"):
+            return (*closed, False)
     verb = rules.introducing.search(previous)
     if not verb or subject_words(previous[: verb.start()]) > MAX_SPEAKER_WORDS:
         subject = _opening_subject(text, previous_start, previous_start + len(previous), rules)
@@ -86,19 +83,39 @@ def _paragraph_before(text: str, paragraph_start: int, rules: Rules) -> tuple[Sp
     start, previous = sentence_before(text, at, floor)
     if not previous.strip() or QUOTE_MARK.search(text, start, end) or text[end - 1] not in ".!?:":
         return None
-    said = None
-    comma = previous.rfind(",") + 1
-    after = rules.after.match(previous[comma:]) if comma else None
-    if after and after.group("verb"):  # ", said Ann Lee."
-        said = speaker_in(text, start + comma + after.start("post"), start + comma + after.end("post"), rules)
-    elif after and after.group("pre") is not None and len(after.group("pre").split()) <= MAX_SPEAKER_WORDS:
-        # ", Ann Lee said."
-        said = speaker_in(text, start + comma + after.start("pre"), start + comma + after.end("pre"), rules)
-    else:  # "Ann Lee said the tax would stay.", "Ann Lee added:"
+    closing = _closing_said(text, start, previous, rules)  # ", said Ann Lee." / ", Ann Lee said."
+    said = closing[1] if closing is not None else None
+    if closing is None:  # "Ann Lee said the tax would stay.", "Ann Lee added:"
         verb = rules.verb.search(previous)
         if verb and subject_words(previous[: verb.start()]) <= MAX_SPEAKER_WORDS:
             said = speaker_in(text, start, start + verb.start(), rules)
     return (*said, True) if said else None
+
+
+def _closing_said(
+    text: str, start: int, sentence: str, rules: Rules
+) -> tuple[str, tuple[Span, bool] | None, int] | None:
+    """An attribution after the sentence's last comma (``sentence`` is ``text`` from ``start``):
+    ", said Ann Lee." ("verb") or ", Ann Lee said." ("pre", a short subject), with the speaker
+    words found in it and where they may end; None for neither."""
+    comma = sentence.rfind(",") + 1
+    after = rules.after.match(sentence[comma:]) if comma else None
+    if after is None:
+        return None
+    at = start + comma
+    if after.group("verb"):
+        return (
+            "verb",
+            speaker_in(text, at + after.start("post"), at + after.end("post"), rules),
+            at + after.end("post"),
+        )
+    if after.group("pre") is not None and len(after.group("pre").split()) <= MAX_SPEAKER_WORDS:
+        return (
+            "pre",
+            speaker_in(text, at + after.start("pre"), at + after.end("pre"), rules),
+            at + after.end("pre"),
+        )
+    return None
 
 
 # "However, Mr Lee has ...", "He plans ...": the words that open a sentence as its subject
