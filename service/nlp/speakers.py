@@ -250,10 +250,7 @@ def _titled_in_commas_before_verb(
     if not title or not any(w.islower() and w in rules.titles and w not in DEFINITE for w in title[:4]):
         return None
     before = WORD.findall(text, start, names[0][0])
-    word = before[-1] if before else ""
-    if not word.islower() or word in rules.stops or word in rules.titles or rules.any_verb.fullmatch(word):
-        return None
-    return None if word.endswith(("ed", "ing")) else names[0]
+    return names[0] if before and _ends_run_on(before[-1], rules) else None
 
 
 def _owns_unnamed_title(text: str, run: Span, end: int, rules: Rules) -> bool:
@@ -298,15 +295,19 @@ def _owned_after_run_on(text: str, start: int, runs: list[Span], rules: Rules) -
     if owner == len(runs) - 1:
         return False
     before = WORD.findall(text, start, runs[owner][0])
-    if not before:
-        return False
-    word = before[-1]
+    return bool(before) and _ends_run_on(before[-1], rules)
+
+
+def _ends_run_on(word: str, rules: Rules) -> bool:
+    """Can ``word``, right before a name, end a sentence run into the next one ("… disease Ann
+    Lee, chief of Acme, added")? Not a word that ties the name to it: a stop word ("to", "by"), a
+    title, a verb, a participle ("sent to", "addressed", "writing for")."""
     return (
         word.islower()
         and word not in rules.stops
         and word not in rules.titles
         and not rules.any_verb.fullmatch(word)
-        and not word.endswith(("ed", "ing"))  # "sent to", "addressed", "writing for": tied to the name
+        and not word.endswith(("ed", "ing"))
     )
 
 
