@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from service.grounding.previous import body_before, speaker_just_before
+from service.grounding.previous import body_before, sentence_before, speaker_just_before
 from service.grounding.speakers import Speakers, kind_of
 from service.nlp.attribution import (
     ADJECTIVE_COMPOUND,
@@ -264,8 +264,7 @@ def described_subject_before(speakers: Speakers, at: int) -> tuple[int, Span] | 
     """The person a description leading the sentence before stands for ("The Tory leader was
     asked …. He replies:"), when the article titles exactly one person with its words and names
     nobody else from the description to ``at``."""
-    own_start = speakers._sentence_start(at)
-    before_start = speakers._previous_sentence_start(own_start)
+    before_start, own_start = sentence_before(speakers, at)
     while before_start < own_start and speakers.text[before_start].isspace():
         before_start += 1
     lead = _DESCRIPTION_LEAD.match(speakers.text, before_start, own_start)
@@ -361,10 +360,4 @@ def _resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | Non
         if is_pronoun(said, speakers.language):
             return None  # "they said": several people, not one person
         return described(speakers, found.speaker)
-    named = speakers.by_mention(found.speaker)
-    if named is not None:
-        return named
-    surname = speakers.by_surname(found.speaker)
-    if surname is not None:
-        return surname, found.speaker
-    return speakers.add(found.speaker)
+    return speakers.named_by(found.speaker) or speakers.add(found.speaker)

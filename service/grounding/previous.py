@@ -19,12 +19,17 @@ _POSSESSIVES = words(
 )
 
 
+def sentence_before(speakers: Speakers, at: int) -> Span:
+    """Where the sentence before the one ``at`` is in starts, and where ``at``'s own starts."""
+    own_start = speakers._sentence_start(at)
+    return speakers._previous_sentence_start(own_start), own_start
+
+
 def body_before(speakers: Speakers, at: int) -> tuple[int, Span] | None:
     """The body an "it" at ``at`` stands for ("The council said ... It said ..."): a body that
     opens the sentence just before the pronoun's own and reports speech in it. Another person
     or body named since, or no such sentence, and there is none."""
-    own_start = speakers._sentence_start(at)
-    before_start = speakers._previous_sentence_start(own_start)
+    before_start, own_start = sentence_before(speakers, at)
     if own_start - before_start > BODY_SENTENCE_CHARS:
         return None
     found: list[tuple[int, Span]] = []
@@ -51,8 +56,7 @@ def speaker_just_before(speakers: Speakers, at: int) -> tuple[int, Span] | None:
     """The person who reports speech as the subject of the sentence right before the one ``at``
     is in ("British team member Ann Lee said the team would wait for Park. "…," said the
     champion": Lee goes on speaking), when the sentence names them by a name an actor has."""
-    own_start = speakers._sentence_start(at)
-    before_start = speakers._previous_sentence_start(own_start)
+    before_start, own_start = sentence_before(speakers, at)
     if own_start - before_start > BODY_SENTENCE_CHARS or speakers.in_quote(before_start):
         return None
     rules = rules_for(speakers.language)
@@ -62,10 +66,7 @@ def speaker_just_before(speakers: Speakers, at: int) -> tuple[int, Span] | None:
     said = speaker_in(speakers.text, before_start, verb.start(), rules)
     if said is None or said[1]:
         return None  # nobody named, or a pronoun or a description: not said again here
-    named = speakers.by_mention(said[0])
-    if named is None:
-        surname = speakers.by_surname(said[0])
-        named = (surname, said[0]) if surname is not None else None
+    named = speakers.named_by(said[0])
     if named is None or speakers.actors[named[0]].kind != "person":
         return None
     return named

@@ -147,6 +147,15 @@ class Speakers:
         ]
         return found[0] if len(found) == 1 else None
 
+    def named_by(self, span: Span) -> tuple[int, Span] | None:
+        """The actor the words at ``span`` name: by one of its mentions, or as the one person of
+        that surname ("Mr Okada")."""
+        named = self.by_mention(span)
+        if named is not None:
+            return named
+        surname = self.by_surname(span)
+        return (surname, span) if surname is not None else None
+
     def known_surname(self, name: str) -> bool:
         """Is ``name``'s last word the surname of one of the persons ("Mr Brown" for Gordon Brown)?"""
         last = name.rsplit(maxsplit=1)[-1].casefold().removesuffix("'s").removesuffix("’s")
