@@ -409,6 +409,9 @@ def test_headline_quotes() -> None:
     # a headline with a claim and no subject before a verb: a quote, but whose is not said
     text = "Lund 'to leave in May'\n\nIvo Lund is expected to step down, according to reports."
     assert _speakers(text, [_actor(text, "Ivo Lund")]) == [("to leave in May", None)]
+    # a verb that neither reports nor characterises speech: the words are what the subject backs
+    text = "Lund backs 'snap budget'\n\nIvo Lund has backed a budget that rivals call rushed."
+    assert _speakers(text, [_actor(text, "Ivo Lund")]) == [("snap budget", None)]
 
 
 @pytest.mark.parametrize(
@@ -1612,3 +1615,20 @@ def test_the_scorer_takes_a_body_by_its_initials() -> None:
     assert same_speaker("Crown Prosecution Service", "CPS")
     assert same_speaker("CPS", "Crown Prosecution Service")
     assert not same_speaker("Crown Prosecution Service", "CBI")
+
+
+def test_a_person_called_by_first_name_between_makes_a_pronoun_unclear() -> None:
+    text = (
+        "Pat Ingles, 70, and Julia Church, 68, go out dancing every week. Pat has been single for"
+        ' years. She said: "We have a good time." Julia shows off her dancing skills. She admits:'
+        ' "I do not like getting old."'
+    )
+    # the tagger knows Julia only by the one word; "she" after "Julia shows" is not Pat
+    again = text.index("Pat has")
+    pat = Actor(name="Pat Ingles", kind="person", role=None, mentions=[[0, 10], [again, again + 3]])
+    at = text.index("Julia shows")
+    julia = Actor(name="Julia", kind="organization", role=None, mentions=[[at, at + 5]])
+    assert _speakers(text, [pat, julia]) == [
+        ("We have a good time.", "Pat Ingles"),
+        ("I do not like getting old.", None),
+    ]

@@ -30,8 +30,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from service.grounding.kinds import kind_of
 from service.grounding.previous import body_before, sentence_before, speaker_just_before
-from service.grounding.speakers import Speakers, kind_of
+from service.grounding.speakers import Speakers
 from service.nlp.attribution import (
     ADJECTIVE_COMPOUND,
     AUXILIARIES,

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
 
+from service.grounding.kinds import kind_of
 from service.grounding.locate import actor_mentions
-from service.nlp.attribution import BODY_NOUNS, is_person_pronoun, words
-from service.nlp.countries import country_code
+from service.nlp.attribution import is_person_pronoun, words
 from service.nlp.rank import stop_words
 from service.schema import Actor, ActorKind
 
@@ -29,10 +29,6 @@ MAX_OWNED_TITLE_WORDS = 4  # "Shadow Home Secretary", "BBC director general" bef
 OBJECT_REACH_CHARS = 150  # a person named this close after a subject, in its sentence, is its object
 _NAME = re.compile(r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+)*")
 _LEAD_WORD = re.compile(r"[^\s'’]+")
-_ORG_WORDS = re.compile(
-    r"\b(?:Ltd|Inc|plc|Corp|Group|Association|Federation|Union|Bank|Council|Party|Office|Agency|"
-    r"Commission|Committee|Institute|University|Ministry|Department|Police|Club|FC|BBC|News)\b"
-)
 
 
 # One word and "of" a place: a role ("Bishop of Durham", "Mayor of Leeds"), not a person's name
@@ -189,6 +185,7 @@ class Speakers:
             or self._other_person_between(best, at)
             or self._other_person_between(best, at, titled_only=False, from_at=self._objects_end(best, at))
             or self._surname_shared(best[0])
+            or self._first_name_between(best[0], best[1][1], at)
         ):
             # "Wright played for Arsenal. Henry was asked to present it. He told ...": who is he?
             return None
@@ -251,6 +248,36 @@ class Speakers:
         run on without stops (captions pasted in) names others who may be meant."""
         end = _SENTENCE_END.search(self.text, at, at + OBJECT_REACH_CHARS)
         return end.end() if end else at + OBJECT_REACH_CHARS
+
+    def _first_name_between(self, index: int, start: int, end: int) -> bool:
+        """Is another person called by their first name as a subject between ``start`` and ``end``
+        ("Pat Ingles and Julia Church dance. Pat is single. Julia shows her skills. She admits":
+        Julia, whom the tagger may know only by the one word)?"""
+        own = {w.casefold() for w in self.actors[index].name.split()}
+        for first in self._first_names - own:
+            alone = re.compile(rf"\b{re.escape(first)}\b(?!\s+[^\W\d_a-z])", re.IGNORECASE)
+            for match in alone.finditer(self.text[start:end]):
+                at = start + match.start()
+                if match.group()[:1].isupper() and not self.in_quote(at) and self._subject(at):
+                    return True
+        return False
+
+    @property
+    def _first_names(self) -> set[str]:
+        """The first names of the article's persons: of a person-like actor's full name, or a
+        one-word actor the article also writes before a surname ("Julia" of "Julia Church")."""
+        names: set[str] = set()
+        for i, actor in enumerate(self.actors):
+            parts = actor.name.split()
+            if (
+                len(parts) >= 2 and (self.is_person(i) or kind_of(actor.name, self.language) == "person")
+            ) or (
+                len(parts) == 1
+                and actor.kind != "country"
+                and re.search(rf"\b{re.escape(parts[0])}\s+[^\W\d_a-z][a-z]", self.text)
+            ):
+                names.add(parts[0].casefold())
+        return names
 
     def _surname_shared(self, index: int) -> bool:
         """Does another person of the article have this person's surname (Ian and Tom Wright)?"""
@@ -410,14 +437,3 @@ class _Cover:
     def __contains__(self, at: int) -> bool:
         i = bisect_right(self.starts, at)
         return i > 0 and self.reach[i - 1] > at
-
-
-def kind_of(name: str, language: str) -> ActorKind | None:
-    words = name.split()
-    if country_code(name, language):
-        return "country"
-    if words[-1].lower() in BODY_NOUNS or _ORG_WORDS.search(name) or (len(words) == 1 and name.isupper()):
-        return "organization"
-    if len(words) >= 2:
-        return "person"
-    return None  # one capitalised word ("Commenting", "Tesco"?): not sure enough to name anyone
