@@ -1632,3 +1632,13 @@ def test_a_person_called_by_first_name_between_makes_a_pronoun_unclear() -> None
         ("We have a good time.", "Pat Ingles"),
         ("I do not like getting old.", None),
     ]
+
+
+def test_a_name_after_but_is_the_subject_of_its_clause() -> None:
+    text = (
+        "Bo Park won in Leeds and claimed the race was between himself, Dutchman Cy Roe and Di Sun"
+        ' of Spain but Ann Lee is unfazed.\n\nShe admitted: "I am fine."'
+    )
+    actors = [_actor(text, name) for name in ("Bo Park", "Cy Roe", "Di Sun", "Ann Lee")]
+    # Cy Roe, set off after a comma, is one of the names Park listed; Lee opens the last clause
+    assert _speakers(text, actors) == [("I am fine.", "Ann Lee")]

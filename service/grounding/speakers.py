@@ -39,6 +39,8 @@ ARTICLES = frozenset({"the", "el", "la", "le", "der", "die", "das", "les", "los"
 _OPENINGS = words(
     "but and yet so then also now meanwhile however earlier later still pero y aber und doch mais et puis"
 )
+# Conjunctions that open a clause with a subject of its own mid-sentence
+_CLAUSE_OPENERS = words("but yet while whereas although though pero aunque aber obwohl mais")
 # A list of three or more names ("Ann Lee, Bo Park, Cy Roe and Di Sun"): the people a sentence
 # names as its objects when the list does not open the sentence or clause
 _LISTED_NAME = r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+){0,2}"
@@ -316,6 +318,8 @@ class Speakers:
         floor = max(self.text.rfind(c, 0, start) for c in '.!?\n,;:"“”')
         lead = self.text[floor + 1 : start]
         found = _LEAD_WORD.findall(lead)
+        # "... between Bo Park and Cy Roe but Ann Lee is unfazed": a conjunction opens a clause
+        found = found[max((i + 1 for i, w in enumerate(found) if w.lower() in _CLAUSE_OPENERS), default=0) :]
         if all(w.lower().rstrip(".") in self.titles or w.lower() in _OPENINGS for w in found):
             return True
         # "Shadow Home Secretary David Davis told", "Lyric chairman Ann Lee said": a title that
