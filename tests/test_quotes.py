@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from service.cli import app
+from service.engines.extractive import candidates
 from service.evaluation import cli as eval_cli
 from service.grounding.quotes import attach_quotes, digest_quotes
 from service.nlp.quotes import find_quotes
@@ -913,9 +914,10 @@ def test_a_description_with_no_single_name_after_its_noun_gets_no_speaker(text: 
             'Speaking in Leeds on Monday, Ann Lee said: "We will fight on."',
             [("We will fight on.", "Ann Lee")],
         ),
-        (  # ... but "the Bishop" (a title used as a name) after it names nobody for sure
+        (  # ... and "the Bishop" (a title used as a name) is a description there, which the
+            # speaker step gives only to the one person the article titles so
             'Writing in the Echo, the Bishop said: "Conspiracy theories are fun to read."',
-            [("Conspiracy theories are fun to read.", None)],
+            [("Conspiracy theories are fun to read.", "the Bishop")],
         ),
         (  # the verb and its speaker set off in commas inside the sentence
             'The idea, says Acme, is to build a "new model for the town".',
@@ -1642,3 +1644,30 @@ def test_a_name_after_but_is_the_subject_of_its_clause() -> None:
     actors = [_actor(text, name) for name in ("Bo Park", "Cy Roe", "Di Sun", "Ann Lee")]
     # Cy Roe, set off after a comma, is one of the names Park listed; Lee opens the last clause
     assert _speakers(text, actors) == [("I am fine.", "Ann Lee")]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (  # a role set off before the name, honorifics between; the tagger's "Bishop" is no actor
+            "The Bishop of Leeds, the Rt Rev Dr Tom Hale, described the novel as a mess. Writing in"
+            ' the Leeds Post, the Bishop said: "It is wrong."',
+            "Tom Hale",
+        ),
+        (
+            "Tom Hale, the Bishop of Leeds, spoke to the synod on Monday."
+            ' Later the Bishop said: "No, never."',
+            "Tom Hale",
+        ),
+        (  # the one person titled so, though another person is named since
+            "Prime Minister Tony Blair met Chancellor Gordon Brown."
+            ' Then the Prime Minister said: "We will win."',
+            "Tony Blair",
+        ),
+    ],
+)
+def test_a_title_written_as_a_name_is_the_person_titled_so(text: str, speaker: str) -> None:
+    _, actors, _ = candidates(text, language="en", max_actors=10)
+    quotes, kept = digest_quotes(text, actors, language="en", max_actors=10)
+    assert [q.speaker for q in quotes] == [speaker]
+    assert "Bishop" not in {a.name for a in kept}

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from service.grounding.kinds import kind_of
+from service.grounding.names import kind_of
 from service.grounding.previous import body_before, sentence_before, speaker_just_before
 from service.grounding.speakers import Speakers
 from service.nlp.attribution import (
@@ -303,11 +303,17 @@ def _strictly_titled(
     (and the mention) or None, after whether the description is such a one."""
     described = [w.casefold() for w in speakers.text[span[0] : span[1]].split()[1:]]
     following = speakers.text[span[1] : span[1] + 12].split()[:1]
+    written = speakers.text[span[0] : span[1]].split()[1:]
     capitalised = any(
         w[:1].isupper() and w.casefold() not in speakers.titles and not ADJECTIVE_COMPOUND.fullmatch(w)
-        for w in speakers.text[span[0] : span[1]].split()[1:]
+        for w in written
     )
-    if not capitalised and not (following and following[0].casefold() in AUXILIARIES):
+    # "the Bishop", "the Prime Minister": a title written as a name, first of all the one person
+    # the article titles with those words
+    title_as_name = bool(written) and all(
+        w[:1].isupper() and w.casefold() in speakers.titles for w in written
+    )
+    if not capitalised and not title_as_name and not (following and following[0].casefold() in AUXILIARIES):
         return False, None
     found: dict[int, Span] = {}
     for i, actor in enumerate(speakers.actors):
@@ -323,6 +329,8 @@ def _strictly_titled(
         return True, next(iter(found.items()))
     if found or not fallback:
         return True, None
+    if title_as_name and not capitalised:
+        return False, None  # nobody is titled so: as any description ("the champion")
     named = named_after(speakers, described[0], span[0]) if len(described) == 1 else None
     # nobody is titled so: the person reporting speech in the sentence right before goes on
     # ("British team member Ann Lee said … "…," said the European champion")

@@ -7,7 +7,7 @@ Both look only one sentence back, and give nobody when someone else is named sin
 
 from __future__ import annotations
 
-from service.grounding.kinds import kind_of
+from service.grounding.names import kind_of
 from service.grounding.speakers import Speakers
 from service.nlp.attribution import rules_for, words
 from service.nlp.speakers import speaker_in

@@ -14,12 +14,13 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import accumulate
 
-from service.grounding.kinds import kind_of
 from service.grounding.locate import actor_mentions
+from service.grounding.names import Cover, called, kind_of
 from service.nlp.attribution import is_person_pronoun, words
 from service.nlp.rank import stop_words
+from service.nlp.roles import role_for
+from service.nlp.sentences import Sentence
 from service.schema import Actor, ActorKind
 
 Span = tuple[int, int]
@@ -70,7 +71,7 @@ class Speakers:
     # descriptions resolved so far ("the mayor" at a span): actors are only ever added, so an
     # answer stays right for the article
     described: dict[Span, tuple[int, Span] | None] = field(default_factory=dict)
-    _known_cover: tuple[int, _Cover] | None = field(default=None, repr=False)
+    _known_cover: tuple[int, Cover] | None = field(default=None, repr=False)
     _titled_bodies: dict[int, bool] = field(default_factory=dict, repr=False)
 
     def in_quote(self, at: int) -> bool:
@@ -79,11 +80,11 @@ class Speakers:
         return i >= 0 and self.quoted[i][0] <= at < self.quoted[i][1]
 
     @cached_property
-    def _listed(self) -> _Cover:
+    def _listed(self) -> Cover:
         """The article's lists of names that do not open their sentence or clause: a person
         named in one is an object of its sentence, never the one a later pronoun means
         ("... turned to nine players - Ann Lee, Bo Park, ... and Di Sun. "…," he said")."""
-        return _Cover(
+        return Cover(
             {
                 (m.start(), m.end())
                 for m in _NAME_LIST.finditer(self.text)
@@ -141,7 +142,7 @@ class Speakers:
             # that looks like a person's (two or more words, no body's word) is one
             if (actor.kind == "person" or kind_of(actor.name, self.language) == "person")
             and actor.kind != "country"
-            and words[0].casefold() in _called(actor.name, knighted=knighted)
+            and words[0].casefold() in called(actor.name, knighted=knighted)
         ]
         return found[0] if len(found) == 1 else None
 
@@ -200,6 +201,11 @@ class Speakers:
         while end > 0 and self.text[end - 1].isspace():
             end -= 1
         return self._sentence_start(end - 1) if end > 0 else 0
+
+    def _sentence_of(self, start: int, end: int) -> Sentence:
+        """The sentence a mention is in, by its stops ("The Bishop of Leeds, the Rt Rev Tom Hale,")."""
+        stop = _SENTENCE_END.search(self.text, end)
+        return Sentence(self._sentence_start(start), stop.start() + 1 if stop else len(self.text))
 
     def _sentence_start(self, at: int) -> int:
         """Where the sentence that ``at`` is in starts (after the previous sentence's end)."""
@@ -330,10 +336,10 @@ class Speakers:
             and all(w[:1].isupper() or w.lower() in self.titles for w in found[:-1])
         ) or bool(_OPENING_PHRASE.fullmatch(lead))
 
-    def _known(self) -> _Cover:
+    def _known(self) -> Cover:
         """Where the actors' mentions are, found again only once an actor was added."""
         if self._known_cover is None or self._known_cover[0] != len(self.actors):
-            cover = _Cover({(s, e) for actor in self.actors for s, e in actor.mentions})
+            cover = Cover({(s, e) for actor in self.actors for s, e in actor.mentions})
             self._known_cover = (len(self.actors), cover)
         return self._known_cover[1]
 
@@ -361,8 +367,8 @@ class Speakers:
         """Is anyone but actor ``index`` named between ``start`` and ``end``, outside quotes: a full
         name, or a name after a title ("Mr Hale", "chairman Hale")? Bodies, places and things the
         actors hold are not."""
-        own = _Cover({(s, e) for s, e in self.actors[index].mentions})
-        others = _Cover(
+        own = Cover({(s, e) for s, e in self.actors[index].mentions})
+        others = Cover(
             {
                 (s, e)
                 for i, a in enumerate(self.actors)
@@ -418,26 +424,12 @@ class Speakers:
         canonical, mentions = found
         if not any(s <= span[0] and span[1] <= e for s, e in mentions):
             mentions = sorted({*mentions, span})
-        self.actors.append(Actor(name=canonical, kind=kind, role=None, mentions=[list(m) for m in mentions]))
+        role = role_for(self.text, [self._sentence_of(s, e) for s, e in mentions], mentions, self.language)
+        actor = Actor(
+            name=canonical,
+            kind=kind,
+            role=role if kind == "person" else None,
+            mentions=[list(m) for m in mentions],
+        )
+        self.actors.append(actor)
         return len(self.actors) - 1, span
-
-
-def _called(name: str, *, knighted: bool) -> set[str]:
-    """The one word a person may be called by: the surname, or after "Sir" the first name too."""
-    parts = [w.casefold() for w in name.split() if w.casefold() not in ("sir", "dame")]
-    if not parts:
-        return set()
-    return {parts[-1], parts[0]} if knighted else {parts[-1]}
-
-
-class _Cover:
-    """Which positions a set of spans covers, answered by bisection (spans may nest or overlap)."""
-
-    def __init__(self, spans: set[Span]) -> None:
-        ordered = sorted(spans)
-        self.starts = [s for s, _ in ordered]
-        self.reach = list(accumulate((e for _, e in ordered), max))  # the furthest end so far
-
-    def __contains__(self, at: int) -> bool:
-        i = bisect_right(self.starts, at)
-        return i > 0 and self.reach[i - 1] > at

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from service.nlp.countries import country_code, demonym_code
 from service.nlp.ner import Entity
-from service.nlp.roles import HONORIFICS, TITLES, role_for
+from service.nlp.roles import HONORIFICS, TITLES, role_for, title_words
 from service.nlp.sentences import Sentence
 from service.schema import Actor, ActorKind
 
@@ -195,6 +195,14 @@ def _occurrences(text: str, form: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _only_titles(name: str, person: bool, language: str) -> bool:
+    """Is the name only honorifics ("Rt Rev Dr"), or for a body one title word ("Bishop")?"""
+    words = [w.lower().rstrip(".") for w in name.split()]
+    if all(w in HONORIFICS.get(language, frozenset()) for w in words):
+        return True
+    return not person and len(words) == 1 and words[0] in title_words(language)
+
+
 def build_actors(
     text: str,
     entities: list[Entity],
@@ -218,7 +226,7 @@ def build_actors(
         person = entity.label in _PERSON or honorific
         start, end = _clean(text, entity.start, entity.end, person=person, language=language)
         name = " ".join(text[start:end].split())
-        if len(name) < 2 or _SKIP_WORDS.search(name):
+        if len(name) < 2 or _SKIP_WORDS.search(name) or _only_titles(name, person, language):
             continue
         keyed: tuple[str, ActorKind] | None = (
             (f"person:{name}", "person") if person else _key(entity, name, language)

@@ -21,7 +21,7 @@ def _set(words: str) -> frozenset[str]:
 
 
 HONORIFICS = {
-    "en": _set("sir dame lord lady mr mrs ms miss mx dr prof professor rev reverend"),
+    "en": _set("sir dame lord lady mr mrs ms miss mx dr prof professor rev reverend rt hon"),
     "fr": _set("m mme mlle dr pr me"),
     "es": _set("sr sra srta don doña dr dra"),
     "de": _set("herr frau dr prof"),
@@ -40,7 +40,8 @@ _ROLE_WORDS = {
     | _set("analyst strategist spokesman spokeswoman spokesperson chair chairwoman commander")
     | _set("prince princess lawyer attorney professor coach captain editor correspondent treasurer")
     | _set("president-elect deputy chancellor envoy negotiator regulator official officials investor")
-    | _set("owner partner adviser advisor economist analyst secretary-general congressman congresswoman"),
+    | _set("owner partner adviser advisor economist analyst secretary-general congressman congresswoman")
+    | _set("bishop archbishop cardinal rabbi imam vicar priest"),
     "fr": TITLES["fr"]
     | _set("directeur directrice pdg patron patronne porte-parole secrétaire gouverneur général chef")
     | _set("député députée sénateur sénatrice roi reine pape fondateur fondatrice économiste analyste"),
@@ -56,6 +57,7 @@ _MODIFIERS |= _set("defence defense home health interior economy trade state exe
 _MODIFIERS |= _set(
     "ancien ancienne adjoint adjointe ex antiguo antigua ehemalige ehemaliger stellvertretende"
 )
+_ARTICLES = _set("the a an le la les el los las der die das")
 _CONNECTORS = _set("of for de du des d' la le del für der des")
 _STOP = _set("the a an in on at by with and but or as after before when while said says told")
 _STOP |= _set("le la les un une et mais el los las y pero der die das und aber")
@@ -127,6 +129,10 @@ def _after(text: str, name_end: int, sentence_end: int, language: str) -> str | 
 
 def _apposition_before(text: str, sentence_start: int, name_start: int, language: str) -> str | None:
     head = text[sentence_start:name_start].rstrip()
+    # "The Bishop of Leeds, the Rt Rev Dr Tom Hale": honorifics and an article before the name
+    honorifics = HONORIFICS.get(language, frozenset()) | _ARTICLES
+    while (last := head.rsplit(maxsplit=1)[-1:]) and last[0].lower().rstrip(".") in honorifics:
+        head = head[: len(head) - len(last[0])].rstrip()
     if not head.endswith(","):
         return None
     comma = max(head.rfind(mark, 0, len(head) - 1) for mark in ",;:")

@@ -35,7 +35,8 @@ Span = tuple[int, int]
 # A phrase of place or time opening the sentence, up to its comma: "In the Commons, ", "After the
 # vote on Monday, "
 _OPENING_CLAUSE = re.compile(
-    r"\s*(?:In|At|On|During|After|Before|Later|Earlier|En|Durante|Tras|Bei|Nach|Dans|Lors|Après)\s[^,.!?\"“”]{1,80},\s*"
+    r"\s*(?:In|At|On|During|After|Before|Later|Earlier|Despite|Although|Though|While|When|Since|Following|"
+    r"Unlike|En|Durante|Tras|Bei|Nach|Dans|Lors|Après|[A-Z][a-z]+ing)\s[^,.!?\"“”]{1,80},\s*"
 )
 _WORKPLACE = frozenset({"of", "for", "at", "from", "de", "del", "von", "bei", "du", "des"})
 # a relative clause set off in commas right before the verb ("Ann Lee, who led the study, said")
@@ -382,6 +383,12 @@ def _description(
     speaker step gives it only to the person whose name follows those very words.
     """
     words = list(WORD.finditer(text, start, end))
+    while (
+        len(words) > 2
+        and words[0].group().lower() not in DEFINITE
+        and (words[0].group().lower() in rules.stops or words[0].group().lower() in TIME_WORDS)
+    ):
+        words = words[1:]  # "Later the Bishop said", "Then the champion added"
     while len(words) > 2 and words[-1].group().lower() in AUXILIARIES:
         # "the President had said": the speaker step gives it only to the one person the
         # article titles so, never to whoever was named last (whoever "the chairman" is)

@@ -1,0 +1,52 @@
+"""Names as the speaker step reads them: what kind of actor a name is from the name alone (a
+country, a body such as "Leeds City Council" or "BBC", or, for two or more words with no body's
+word, a person), the one word a person may be called by, and where a set of mention spans lies."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from itertools import accumulate
+
+from service.nlp.attribution import BODY_NOUNS
+from service.nlp.countries import country_code
+from service.schema import ActorKind
+
+Span = tuple[int, int]
+
+_ORG_WORDS = re.compile(
+    r"\b(?:Ltd|Inc|plc|Corp|Group|Association|Federation|Union|Bank|Council|Party|Office|Agency|"
+    r"Commission|Committee|Institute|University|Ministry|Department|Police|Club|FC|BBC|News)\b"
+)
+
+
+def kind_of(name: str, language: str) -> ActorKind | None:
+    words = name.split()
+    if country_code(name, language):
+        return "country"
+    if words[-1].lower() in BODY_NOUNS or _ORG_WORDS.search(name) or (len(words) == 1 and name.isupper()):
+        return "organization"
+    if len(words) >= 2:
+        return "person"
+    return None  # one capitalised word ("Commenting", "Tesco"?): not sure enough to name anyone
+
+
+def called(name: str, *, knighted: bool) -> set[str]:
+    """The one word a person may be called by: the surname, or after "Sir" the first name too."""
+    parts = [w.casefold() for w in name.split() if w.casefold() not in ("sir", "dame")]
+    if not parts:
+        return set()
+    return {parts[-1], parts[0]} if knighted else {parts[-1]}
+
+
+class Cover:
+    """Which positions a set of spans covers, answered by bisection (spans may nest or overlap)."""
+
+    def __init__(self, spans: set[Span]) -> None:
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        self.reach = list(accumulate((e for _, e in ordered), max))  # the furthest end so far
+
+    def __contains__(self, at: int) -> bool:
+        i = bisect_right(self.starts, at)
+        return i > 0 and self.reach[i - 1] > at
