@@ -1671,3 +1671,22 @@ def test_a_title_written_as_a_name_is_the_person_titled_so(text: str, speaker: s
     quotes, kept = digest_quotes(text, actors, language="en", max_actors=10)
     assert [q.speaker for q in quotes] == [speaker]
     assert "Bishop" not in {a.name for a in kept}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'In what Acme Data calls an "alarming development", the wait fell by half.',
+            [("alarming development", "Acme Data")],
+        ),
+        (
+            'The plan, which Ann Lee described as "a disgrace", has now ended.',
+            [("a disgrace", "Ann Lee")],
+        ),
+    ],
+)
+def test_the_name_after_a_relative_pronoun_is_its_verbs_subject(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _said(text) == expected

@@ -237,11 +237,11 @@ def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: R
     return said or reported
 
 
-# "… was speaking after Mr Blair told": a clause of its own, whose subject is the name after the
-# conjunction, right before the verb
+# "… was speaking after Mr Blair told", "in what Acme calls": a clause of its own, whose subject
+# is the name after the conjunction or relative pronoun, right before the verb
 _SUBORDINATE = re.compile(
-    r"\b(?:after|as|when|before|because|while|since|until|once|después de que|cuando|nachdem|als|"
-    r"après que|quand|lorsque)\s+(?=(?:[^\W\d_a-zß-ÿ][\w'’.-]*\s+){1,4}$)"
+    r"\b(?:after|as|when|before|because|while|since|until|once|what|which|whom|después de que|cuando|"
+    r"nachdem|als|après que|quand|lorsque)\s+(?=(?:[^\W\d_a-zß-ÿ][\w'’.-]*\s+){1,4}$)"
 )
 
 
