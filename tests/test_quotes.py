@@ -1690,3 +1690,23 @@ def test_the_name_after_a_relative_pronoun_is_its_verbs_subject(
     text: str, expected: list[tuple[str, str]]
 ) -> None:
     assert _said(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # round 5 gave this to Bo Park, the object of "accused"
+            'Ann Lee accused Bo Park of lying about the plan, adding: "Do not lecture us."',
+            [("Do not lecture us.", "Ann Lee")],
+        ),
+        (  # the -ing verb after a quote of the same sentence: that quote's speaker goes on
+            'Ann Lee accused Bo Park and Cy Roe of having "some cheek" by attacking the plan,'
+            ' adding: "Do not lecture us."',
+            [("some cheek", "Ann Lee"), ("Do not lecture us.", "Ann Lee")],
+        ),
+    ],
+)
+def test_an_ing_verb_of_speech_has_the_subject_of_the_verb_before(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _said(text) == expected

@@ -30,16 +30,15 @@ from typing import Any
 
 from service.nlp.attribution import BODY_NOUNS, INVERTED, Rules, rules_for
 from service.nlp.headlines import headline_of, headline_speaker
-from service.nlp.quote_context import CAPITALISED, MAX_SPEAKER_WORDS, previous_sentence, subject_words
+from service.nlp.quote_context import MAX_SPEAKER_WORDS, previous_sentence, subject_words
 from service.nlp.quote_marks import (
     PARAGRAPH,
-    QUOTE_MARK,
-    SENTENCE_END,
     Piece,
     pieces,
     sentence_after,
     sentence_before,
 )
+from service.nlp.quote_runs import asks, consecutive, opens_paragraph_after, participle_after, same_sentence
 from service.nlp.speakers import speaker_in
 
 __all__ = ["BODY_NOUNS", "FoundQuote", "find_quotes"]
@@ -48,7 +47,6 @@ Span = tuple[int, int]
 
 MIN_UNATTRIBUTED_WORDS = 5  # a quoted phrase shorter than this needs an attribution to count
 MAX_PARTIAL_GAP_WORDS = 24  # "X says that the growth of ... led to a decline in the" before a partial quote
-MAX_SAME_SENTENCE_GAP_WORDS = 3  # 'an "increasingly high priority" and a "shared goal"'
 # "..., while the Liberal Democrats said it was misdirected": someone else's statement, not this
 # quote's attribution
 _CLAUSE_OPENING = re.compile(
@@ -154,6 +152,10 @@ def _attribution(
             if n and re.fullmatch(r"\s+to\s+", before[verbs[n - 1].end() : verb.start()]):
                 governing = n - 1  # "He went on to say:": one subject for both verbs
             main = verbs[governing]
+            if not n and verb.group().endswith("ing"):
+                # "He accused Lee of "spin", adding: "…"": the -ing form's subject is that of the
+                # verb that characterises speech before it
+                main = next(rules.any_verb.finditer(before, 0, verb.start()), main)
             if subject_words(before[: main.start()]) > MAX_SPEAKER_WORDS:
                 return None
             subject_end = chunk_start + main.start()
@@ -291,7 +293,11 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
             and text[piece.open_at] in "'‘"
         ):
             said, reported = headline_speaker(text, headline, rules), True
-        if said is None and previous is not None and _same_sentence(text, previous, piece):
+        if (
+            said is None
+            and previous is not None
+            and (same_sentence(text, previous, piece) or participle_after(text, previous, piece, rules))
+        ):
             # 'an "increasingly high priority" and a "shared goal"': one attribution for both
             said, reported = (previous.speaker, previous.pronoun) if previous.speaker else None, True
             context = previous.context
@@ -307,10 +313,10 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
                 or (
                     # '"What if you lose?" asked Tom Hale. "Then we go again."': after a question
                     # the next quote may be the answer, someone else's
-                    not _asks(text, previous)
+                    not asks(text, previous)
                     and (
-                        _consecutive(text, previous, piece, floor, rules)
-                        or _opens_paragraph_after(text, previous, piece, floor, paragraph_starts)
+                        consecutive(text, previous, piece, floor, rules)
+                        or opens_paragraph_after(text, previous, piece, floor, paragraph_starts)
                     )
                 )
             )
@@ -346,99 +352,3 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
                 found[i], speaker=following.speaker, pronoun=following.pronoun, context=following.context
             )
     return found
-
-
-def _names_someone(text: str, start: int, end: int, speaker: Span, rules: Rules) -> bool:
-    """Do the sentences of ``text[start:end]`` name someone other than ``speaker``: a name of two
-    capitalised words ("Tom Hale"), a name after a title ("Mr Hale"), or a capitalised word inside
-    a sentence ("... thanked Hale")? A sentence's first word alone ("Welfare was ...") is not one."""
-    words = list(CAPITALISED.finditer(text, start, end))
-    for n, name in enumerate(words):
-        if speaker[0] <= name.start() < speaker[1]:
-            continue
-        word = name.group().lower().rstrip(".")
-        if word in rules.titles or word in rules.stops or rules.pronoun.match(word):
-            continue
-        lead = text[max(start, name.start() - 40) : name.start()]
-        opens = not lead.strip() or bool(re.search(r"(?:[.!?:…]|^)[\s\"'“”‘’]*$", lead))
-        follows = n + 1 < len(words) and text[name.end() : words[n + 1].start()] == " "
-        previous = lead.split()[-1:]
-        titled = bool(previous) and previous[0].lower().rstrip(".") in rules.titles
-        if not opens or follows or titled:
-            return True
-    return False
-
-
-def _asks(text: str, quote: FoundQuote) -> bool:
-    """Do the quote's words end with a question ("What if you lose?")?"""
-    return text[quote.span[0] : quote.span[1]].rstrip(" .,'’\"”»").endswith("?")
-
-
-def past_close(text: str, end: int) -> int:
-    """Where the text goes on after a quote's words end at ``end``: past its closing mark, which
-    French style sets off with a space ("… classe », a déclaré")."""
-    at = end
-    while at < len(text) and text[at] in " \u00a0\u202f":
-        at += 1
-    return at + 1 if at < len(text) and QUOTE_MARK.match(text, at) else end + 1
-
-
-def _same_sentence(text: str, previous: FoundQuote, piece: Piece) -> bool:
-    """Does ``piece`` follow ``previous`` in the same sentence, a few words on ("and a")?"""
-    between = text[past_close(text, previous.span[1]) : piece.open_at]
-    return (
-        previous.span[1] < piece.open_at
-        and not previous.runs_on
-        and text[previous.span[1] - 1] not in ".!?"  # '"What if you lose?" "We go again."': a new sentence
-        and len(between.split()) <= MAX_SAME_SENTENCE_GAP_WORDS
-        and not SENTENCE_END.search(between)
-        and not QUOTE_MARK.search(between)
-    )
-
-
-def _opens_paragraph_after(
-    text: str, previous: FoundQuote, piece: Piece, floor: int, paragraph_starts: list[int]
-) -> bool:
-    """Does ``piece`` open the paragraph right after the one that ends with ``previous``?
-
-    News style goes on with a speaker's words in a new paragraph without saying again who speaks.
-    """
-    if piece.open_at != floor or previous.span[1] >= floor:
-        return False
-    before = paragraph_starts[bisect_right(paragraph_starts, floor - 1) - 1]
-    tail = text[past_close(text, previous.span[1]) : floor].strip()  # at most the attribution: '", she said.'
-    ends = [m for m in SENTENCE_END.finditer(tail) if m.group() != "\n"]
-    return previous.span[0] >= before and len(ends) <= 1 and len(tail.split()) <= MAX_SPEAKER_WORDS
-
-
-def _consecutive(text: str, previous: FoundQuote, piece: Piece, floor: int, rules: Rules) -> bool:
-    """Does ``piece`` open the sentence right after the one that quoted ``previous``?"""
-    if previous.span[1] < floor:
-        return False  # another paragraph
-    _, before = sentence_before(text, piece.open_at, floor)
-    if before.strip() or QUOTE_MARK.search(text, past_close(text, previous.span[1]), piece.open_at):
-        return False
-    # '"A," said Lee, who lives in Hull. "B."' goes on; '"A." Ann Cole, who ..., said she was
-    # shocked. "B."' does not: a quote that ended its sentence is followed by a sentence of its own,
-    # whose name may be the next quote's speaker
-    names_from = past_close(text, previous.span[1])
-    assert previous.speaker is not None
-    if text[previous.span[1] - 1 : previous.span[1]] not in ".!?":
-        # the attribution's own sentence is the quote's; a sentence after it ('"A," said Ann
-        # Lee. Tom Hale disagreed. "B."') may name the next quote's speaker
-        attribution_end = SENTENCE_END.search(text, names_from, piece.open_at)
-        if attribution_end is None:
-            return True
-        # ... but only when it names the quote's speaker: after a quote that took its speaker from
-        # the one before, the sentence after it is a sentence of its own ('"B," Digital prints
-        # cost less, said Ms Deans. "C."': Ms Deans, not B's speaker, may speak next)
-        attributes = names_from <= previous.speaker[0] < attribution_end.end()
-        return not _names_someone(
-            text, attribution_end.end() if attributes else names_from, piece.open_at, previous.speaker, rules
-        )
-    for name in CAPITALISED.finditer(text, names_from, piece.open_at):
-        word = name.group().lower().rstrip(".")
-        known = word in rules.titles or word in rules.stops or rules.pronoun.match(word)
-        if not previous.speaker[0] <= name.start() < previous.speaker[1] and not known:
-            return False
-    return True
