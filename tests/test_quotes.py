@@ -1710,3 +1710,29 @@ def test_an_ing_verb_of_speech_has_the_subject_of_the_verb_before(
     text: str, expected: list[tuple[str, str]]
 ) -> None:
     assert _said(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (  # the paragraph before reports her speech, a title set off after her name
+            "Fiona Deans, director of Acme, said the compression was lossless."
+            '\n\n"People will see it is clearer."',
+            "Fiona Deans",
+        ),
+        (  # ... and one sentence naming nobody stands between
+            "Fiona Deans, director of Acme, said the compression was lossless.\n\nThe film will all be"
+            ' encrypted to prevent piracy. "People will see it is clearer."',
+            "Fiona Deans",
+        ),
+        (  # a sentence between that names someone else: who speaks is not said
+            "Fiona Deans, director of Acme, said the compression was lossless.\n\nThe film will be"
+            ' shown first by Bo Park. "People will see it is clearer."',
+            None,
+        ),
+    ],
+)
+def test_a_quote_after_reported_speech_and_a_sentence_naming_nobody(text: str, speaker: str | None) -> None:
+    _, actors, _ = candidates(text, language="en", max_actors=10)
+    quotes, _ = digest_quotes(text, actors, language="en", max_actors=10)
+    assert [q.speaker for q in quotes] == [speaker]

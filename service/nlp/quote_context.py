@@ -45,6 +45,15 @@ def previous_sentence(
     chunk_start, before = sentence_before(text, piece.open_at, paragraph_start)
     if before.strip():
         return None
+    return _said_before(text, chunk_start, paragraph_start, rules, further=True)
+
+
+def _said_before(
+    text: str, chunk_start: int, paragraph_start: int, rules: Rules, *, further: bool
+) -> tuple[Span, bool, bool] | None:
+    """``previous_sentence`` for the sentence that starts at ``chunk_start``; ``further``: one
+    sentence that names nobody may stand between ("Ann Lee said prints were lossless. The film
+    will be encrypted. "People will see …"": a speaker given by context)."""
     if chunk_start <= paragraph_start:
         return _paragraph_before(text, paragraph_start, rules)
     previous_start, previous = sentence_before(text, chunk_start - 1, paragraph_start)
@@ -63,9 +72,20 @@ def previous_sentence(
     verb = rules.introducing.search(previous)
     if not verb or subject_words(previous[: verb.start()]) > MAX_SPEAKER_WORDS:
         subject = _opening_subject(text, previous_start, previous_start + len(previous), rules)
+        if subject is None and further and _names_nobody(previous, rules):
+            farther = _said_before(text, previous_start, paragraph_start, rules, further=False)
+            return (farther[0], farther[1], True) if farther else None
         return (*subject, True) if subject else None
     said = speaker_in(text, previous_start, previous_start + verb.start(), rules)
     return (*said, False) if said else None
+
+
+def _names_nobody(sentence: str, rules: Rules) -> bool:
+    """Does the sentence name no one: no capitalised word after its first, no pronoun of a person?"""
+    words = CAPITALISED.findall(sentence.strip())[1:]
+    return not any(w.lower() not in rules.stops for w in words) and not any(
+        is_person_pronoun(w, rules.language) for w in re.findall(r"\w+", sentence)
+    )
 
 
 def _paragraph_before(text: str, paragraph_start: int, rules: Rules) -> tuple[Span, bool, bool] | None:
@@ -85,7 +105,7 @@ def _paragraph_before(text: str, paragraph_start: int, rules: Rules) -> tuple[Sp
         return None
     closing = _closing_said(text, start, previous, rules)  # ", said Ann Lee." / ", Ann Lee said."
     said = closing[1] if closing is not None else None
-    if closing is None:  # "Ann Lee said the tax would stay.", "Ann Lee added:"
+    if said is None:  # "Ann Lee said the tax would stay.", "Ann Lee, of Acme, added:"
         verb = rules.verb.search(previous)
         if verb and subject_words(previous[: verb.start()]) <= MAX_SPEAKER_WORDS:
             said = speaker_in(text, start, start + verb.start(), rules)
