@@ -369,4 +369,17 @@ def _resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | Non
         if is_pronoun(said, speakers.language):
             return None  # "they said": several people, not one person
         return described(speakers, found.speaker)
-    return speakers.named_by(found.speaker) or speakers.add(found.speaker)
+    named = speakers.named_by(found.speaker)
+    start, end = found.speaker
+    article = re.search(r"\b(?:the|The|el|El|la|La|le|Le)\s+$", speakers.text[max(0, start - 4) : start])
+    said = speakers.text[start:end]
+    if (
+        named is not None
+        and article
+        and " " not in said
+        and not said.endswith("s")
+        and speakers.actors[named[0]].kind in ("country", "group")
+    ):
+        # "the American said": a person described by a nationality, not the US ("the Tories" speak)
+        return described(speakers, (start - len(article.group()), end))
+    return named or speakers.add(found.speaker)

@@ -14,6 +14,8 @@ from service.schema import ActorKind
 
 Span = tuple[int, int]
 
+ARTICLES = frozenset({"the", "el", "la", "le", "der", "die", "das", "les", "los", "las"})
+
 _ORG_WORDS = re.compile(
     r"\b(?:Ltd|Inc|plc|Corp|Group|Association|Federation|Union|Bank|Council|Party|Office|Agency|"
     r"Commission|Committee|Institute|University|Ministry|Department|Police|Club|FC|BBC|News)\b"

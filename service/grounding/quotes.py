@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from service.grounding.attribution import resolve
-from service.grounding.speakers import ARTICLES, Speakers
+from service.grounding.names import ARTICLES
+from service.grounding.speakers import Speakers
 from service.nlp.quotes import FoundQuote, find_quotes
 from service.nlp.roles import title_words
 from service.schema import Actor, Quote

@@ -15,8 +15,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from service.grounding.between import clause_subject_after, described_subject_between, first_name_between
 from service.grounding.locate import actor_mentions
-from service.grounding.names import Cover, called, kind_of
+from service.grounding.names import ARTICLES, Cover, called, kind_of
 from service.nlp.attribution import is_person_pronoun, words
 from service.nlp.rank import stop_words
 from service.nlp.roles import role_for
@@ -35,11 +36,11 @@ _LEAD_WORD = re.compile(r"[^\s'’]+")
 # One word and "of" a place: a role ("Bishop of Durham", "Mayor of Leeds"), not a person's name
 _ROLE_OF_PLACE = re.compile(r"^\S+\s+(?:of|de|von|du)\s")
 _SENTENCE_END = re.compile(r"[.!?][\"'’”]?(?=\s)|\n")
-ARTICLES = frozenset({"the", "el", "la", "le", "der", "die", "das", "les", "los", "las"})
 # Words that open a sentence before its subject: "But Ann Lee warned ..."
 _OPENINGS = words(
     "but and yet so then also now meanwhile however earlier later still pero y aber und doch mais et puis"
 )
+_ENDS_SENTENCE = re.compile(r"(?:[^\W\d_a-zß-ÿ][\w'’-]*\s+){0,3}[^\W\d_a-zß-ÿ][\w'’-]*[.!?](?:\s|$)")
 # Conjunctions that open a clause with a subject of its own mid-sentence
 _CLAUSE_OPENERS = words("but yet while whereas although though pero aunque aber obwohl mais")
 # A list of three or more names ("Ann Lee, Bo Park, Cy Roe and Di Sun"): the people a sentence
@@ -188,7 +189,9 @@ class Speakers:
             or self._other_person_between(best, at)
             or self._other_person_between(best, at, titled_only=False, from_at=self._objects_end(best, at))
             or self._surname_shared(best[0])
-            or self._first_name_between(best[0], best[1][1], at)
+            or first_name_between(self, best[0], best[1][1], at)
+            or clause_subject_after(self, best, at)
+            or described_subject_between(self, best, at)
         ):
             # "Wright played for Arsenal. Henry was asked to present it. He told ...": who is he?
             return None
@@ -257,36 +260,6 @@ class Speakers:
         end = _SENTENCE_END.search(self.text, at, at + OBJECT_REACH_CHARS)
         return end.end() if end else at + OBJECT_REACH_CHARS
 
-    def _first_name_between(self, index: int, start: int, end: int) -> bool:
-        """Is another person called by their first name as a subject between ``start`` and ``end``
-        ("Pat Ingles and Julia Church dance. Pat is single. Julia shows her skills. She admits":
-        Julia, whom the tagger may know only by the one word)?"""
-        own = {w.casefold() for w in self.actors[index].name.split()}
-        for first in self._first_names - own:
-            alone = re.compile(rf"\b{re.escape(first)}\b(?!\s+[^\W\d_a-z])", re.IGNORECASE)
-            for match in alone.finditer(self.text[start:end]):
-                at = start + match.start()
-                if match.group()[:1].isupper() and not self.in_quote(at) and self._subject(at):
-                    return True
-        return False
-
-    @property
-    def _first_names(self) -> set[str]:
-        """The first names of the article's persons: of a person-like actor's full name, or a
-        one-word actor the article also writes before a surname ("Julia" of "Julia Church")."""
-        names: set[str] = set()
-        for i, actor in enumerate(self.actors):
-            parts = actor.name.split()
-            if (
-                len(parts) >= 2 and (self.is_person(i) or kind_of(actor.name, self.language) == "person")
-            ) or (
-                len(parts) == 1
-                and actor.kind != "country"
-                and re.search(rf"\b{re.escape(parts[0])}\s+[^\W\d_a-z][a-z]", self.text)
-            ):
-                names.add(parts[0].casefold())
-        return names
-
     def _surname_shared(self, index: int) -> bool:
         """Does another person of the article have this person's surname (Ian and Tom Wright)?"""
         surname = self.actors[index].name.split()[-1].casefold()
@@ -319,13 +292,19 @@ class Speakers:
         mention = self.text[start:end]
         return bool(mention) and mention == mention.strip()
 
-    def _subject(self, start: int) -> bool:
-        """Does the mention at ``start`` open its sentence or clause (after titles only)?"""
+    def _subject(self, start: int, *, after_conjunction: bool = False) -> bool:
+        """Does the mention at ``start`` open its sentence or clause (after titles only)? With
+        ``after_conjunction``, a clause a conjunction opens counts ("... Cy Roe and Di Sun but Ann
+        Lee is unfazed")."""
         floor = max(self.text.rfind(c, 0, start) for c in '.!?\n,;:"“”')
+        if floor >= 0 and self.text[floor] == "," and _ENDS_SENTENCE.match(self.text, start):
+            return False  # "… than his predecessor, David Blunkett.": set off after the comma
         lead = self.text[floor + 1 : start]
         found = _LEAD_WORD.findall(lead)
-        # "... between Bo Park and Cy Roe but Ann Lee is unfazed": a conjunction opens a clause
-        found = found[max((i + 1 for i, w in enumerate(found) if w.lower() in _CLAUSE_OPENERS), default=0) :]
+        if after_conjunction:
+            found = found[
+                max((i + 1 for i, w in enumerate(found) if w.lower() in _CLAUSE_OPENERS), default=0) :
+            ]
         if all(w.lower().rstrip(".") in self.titles or w.lower() in _OPENINGS for w in found):
             return True
         # "Shadow Home Secretary David Davis told", "Lyric chairman Ann Lee said": a title that

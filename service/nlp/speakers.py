@@ -38,6 +38,7 @@ _OPENING_CLAUSE = re.compile(
     r"\s*(?:In|At|On|During|After|Before|Later|Earlier|Despite|Although|Though|While|When|Since|Following|"
     r"Unlike|En|Durante|Tras|Bei|Nach|Dans|Lors|Après|[A-Z][a-z]+ing)\s[^,.!?\"“”]{1,80},\s*"
 )
+_BUT = re.compile(r"\b(?:but|yet|whereas|pero|aber|mais)\s+")
 _WORKPLACE = frozenset({"of", "for", "at", "from", "de", "del", "von", "bei", "du", "des"})
 # a relative clause set off in commas right before the verb ("Ann Lee, who led the study, said")
 _TRAILING_RELATIVE = re.compile(r",\s*(?:who|whose|which|whom)\s[^.!?\n]*,\s*$", re.IGNORECASE)
@@ -140,6 +141,10 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
         # the document speaks, whatever the phrase says of it; the speaker step gives it to the
         # document's one author the article names ("prepared by X"), or to nobody
         return document, True
+    clause = max(_BUT.finditer(chunk), key=lambda m: m.start(), default=None)
+    if clause is not None and CAPITAL.match(chunk, clause.end()):
+        # "The board may bar him but Mr Lee said": the clause after the conjunction has its subject
+        return speaker_in(text, start + clause.end(), end, rules)
     opening = _OPENING_CLAUSE.match(chunk)
     if opening and chunk[opening.end() :].strip():
         # "In the Commons, Mr Hale said", "After Lee left, Park said": the phrase before the comma
