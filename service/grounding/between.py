@@ -7,6 +7,7 @@ says only that someone else may be meant; ``Speakers.person_before`` then names 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from service.grounding.names import ARTICLES, Span
@@ -17,17 +18,24 @@ if TYPE_CHECKING:
 _PLACE_WORDS = "in|at|to|from|near|across|against|of|for|en|a|de|in|nach|aus|à|au"  # before a place or team
 # A sentence opened by a description, up to its title word before a lowercase verb: "The home
 # secretary said"
-_DESCRIBED_LEAD = re.compile(
-    r"(?:^|(?<=[.!?]\s)|(?<=\n))(?:But |And )?(?:The|the) (?:[\w-]+ ){0,3}?([\w-]+) (?=[a-z])"
-)
+_DESCRIBED_LEAD = re.compile(r"(?:But |And )?(?:The|the) (?:[\w-]+ ){0,3}?([\w-]+) (?=[a-z])")
+_BOUNDARY = re.compile(r"[.!?]\s+|\n\s*")  # where a sentence may start
 
 
 def described_subject_between(speakers: Speakers, best: tuple[int, Span], at: int) -> bool:
     """Does a sentence between ``best`` and ``at`` open with a description by a title that
     another person has, and ``best`` has not ("Fox said …. The home secretary said …. He
     said", where Home Secretary Charles Clarke is named: maybe Clarke)?"""
-    titled = [_title_words(speakers, i) for i in range(len(speakers.actors))]
-    for lead in _DESCRIBED_LEAD.finditer(speakers.text, best[1][1], at):
+    if speakers.text.find("he ", best[1][1], at) < 0:
+        return False  # no "The" or "the" in between
+    key = ("titled", len(speakers.actors))
+    if key not in speakers.memo:
+        speakers.memo[key] = [_title_words(speakers, i) for i in range(len(speakers.actors))]
+    titled = speakers.memo[key]
+    for boundary in _BOUNDARY.finditer(speakers.text, best[1][1], at):
+        lead = _DESCRIBED_LEAD.match(speakers.text, boundary.end(), at)
+        if lead is None:
+            continue
         head = lead.group(1).casefold()
         if (
             head not in speakers.titles
@@ -53,43 +61,72 @@ def clause_subject_after(speakers: Speakers, best: tuple[int, Span], at: int) ->
     """Is another person the subject of a clause a conjunction opens between ``best`` and
     ``at`` ("Park said the race was between Cy Roe and Di Sun but Ann Lee is unfazed. She
     admitted": maybe Lee)?"""
-    return any(
-        i != best[0]
-        and speakers.is_person(i)
-        and best[1][1] <= s < at
-        and not speakers.in_quote(s)
-        and speakers._subject(s, after_conjunction=True)
-        for i, actor in enumerate(speakers.actors)
-        for s, _ in actor.mentions
-    )
+    key = ("person mentions", len(speakers.actors))
+    if key not in speakers.memo:
+        speakers.memo[key] = sorted(
+            (s, i)
+            for i, actor in enumerate(speakers.actors)
+            if speakers.is_person(i)
+            for s, _ in actor.mentions
+        )
+    mentions = speakers.memo[key]
+    for s, i in mentions[bisect_left(mentions, (best[1][1], -1)) :]:
+        if s >= at:
+            break
+        if i != best[0] and not speakers.in_quote(s) and speakers._subject(s, after_conjunction=True):
+            return True
+    return False
 
 
 def first_name_between(speakers: Speakers, index: int, start: int, end: int) -> bool:
     """Is another person called by their first name as a subject between ``start`` and ``end``
     ("Pat Ingles and Julia Church dance. Pat is single. Julia shows her skills. She admits":
     Julia, whom the tagger may know only by the one word)?"""
-    own = {w.casefold() for w in speakers.actors[index].name.split()}
-    for first in _first_names(speakers) - own:
-        alone = re.compile(rf"\b{re.escape(first)}\b(?!\s+[^\W\d_a-z])", re.IGNORECASE)
-        for match in alone.finditer(speakers.text[start:end]):
-            at = start + match.start()
-            if match.group()[:1].isupper() and not speakers.in_quote(at) and speakers._subject(at):
+    key = ("first names", len(speakers.actors))
+    if key not in speakers.memo:
+        # the first word of a full name the tagger calls a person's, and one-word actors (which
+        # count once the article writes them as a first name)
+        persons = {
+            a.name.split()[0]
+            for a in speakers.actors
+            if a.kind == "person" and " " in a.name and a.name.split()[0].casefold() not in speakers.titles
+        }
+        single = {a.name for a in speakers.actors if " " not in a.name and a.kind not in ("country", "group")}
+        speakers.memo[key] = (persons, single - persons)
+    persons, single = speakers.memo[key]
+    own = set(speakers.actors[index].name.split())
+    text = speakers.text
+    for word in (persons | single) - own:
+        at = text.find(word, start, end)
+        while at >= 0:
+            if (
+                _ALONE.match(text, at)
+                and (word in persons or _first_name(speakers, word))
+                and not speakers.in_quote(at)
+                and speakers._subject(at)
+            ):
                 return True
+            at = text.find(word, at + 1, end)
     return False
 
 
-def _first_names(speakers: Speakers) -> set[str]:
-    """The first names of the article's persons: of a full name the tagger calls a person's,
-    or a one-word actor the article also writes before a surname and never after a word of
-    place ("Julia" of "Julia Church"; not "England" of "in England")."""
-    names: set[str] = set()
-    for actor in speakers.actors:
-        parts = actor.name.split()
-        if (len(parts) >= 2 and actor.kind == "person" and parts[0].casefold() not in speakers.titles) or (
-            len(parts) == 1
-            and actor.kind not in ("country", "group")
-            and re.search(rf"\b{re.escape(parts[0])}\s+[^\W\d_a-z][a-z]", speakers.text)
-            and not re.search(rf"\b(?i:{_PLACE_WORDS})\s+{re.escape(parts[0])}\b", speakers.text)
-        ):
-            names.add(parts[0].casefold())
-    return names
+def _first_name(speakers: Speakers, word: str) -> bool:
+    """Does the article write ``word`` before a surname and never after a word of place
+    ("Julia" of "Julia Church"; not "England" of "in England")?"""
+    key = ("first name", hash(word))
+    if key not in speakers.memo:
+        text = speakers.text
+        before_name = after_place = False
+        at = text.find(word)
+        while at >= 0 and not after_place:
+            after = text[at + len(word) : at + len(word) + 3]
+            before_name |= len(after) == 3 and after[0] == " " and after[1].isupper() and after[2].islower()
+            after_place = text[max(0, at - 8) : at].split()[-1:] in _PLACE_LISTS
+            at = text.find(word, at + 1)
+        speakers.memo[key] = before_name and not after_place
+    return bool(speakers.memo[key])
+
+
+# A word on its own, not followed by a capitalised one ("Julia shows", not "Julia Church")
+_ALONE = re.compile(r"(?<![\w'’-])[\w'’-]+\b(?!\s+[^\W\d_a-z])")
+_PLACE_LISTS = [[w] for w in _PLACE_WORDS.split("|")] + [[w.capitalize()] for w in _PLACE_WORDS.split("|")]

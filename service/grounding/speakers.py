@@ -14,6 +14,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from service.grounding.between import clause_subject_after, described_subject_between, first_name_between
 from service.grounding.locate import actor_mentions
@@ -74,6 +75,8 @@ class Speakers:
     described: dict[Span, tuple[int, Span] | None] = field(default_factory=dict)
     _known_cover: tuple[int, Cover] | None = field(default=None, repr=False)
     _titled_bodies: dict[int, bool] = field(default_factory=dict, repr=False)
+    # what ``service.grounding.between`` works out once per article and actor count
+    memo: dict[tuple[str, int], Any] = field(default_factory=dict, repr=False)
 
     def in_quote(self, at: int) -> bool:
         """Is ``at`` inside one of the quotes (a name there is not who speaks next)?"""
