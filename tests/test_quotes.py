@@ -282,6 +282,13 @@ def _speakers(text: str, actors: list[Actor]) -> list[tuple[str, str | None]]:
     return [(q.text, q.speaker) for q in quotes]
 
 
+def _digest_speakers(text: str) -> tuple[list[str | None], list[Actor]]:
+    """The speaker of every quote, and the actors, of an extractive digest of ``text``."""
+    _, actors, _ = candidates(text, language="en", max_actors=10)
+    quotes, kept = digest_quotes(text, actors, language="en", max_actors=10)
+    return [q.speaker for q in quotes], kept
+
+
 def _actor(text: str, name: str, kind: str = "person") -> Actor:
     """An actor with every mention of ``name`` and of its last word in ``text``."""
     spans: list[list[int]] = []
@@ -1667,9 +1674,8 @@ def test_a_name_after_but_makes_a_pronoun_unclear() -> None:
     ],
 )
 def test_a_title_written_as_a_name_is_the_person_titled_so(text: str, speaker: str) -> None:
-    _, actors, _ = candidates(text, language="en", max_actors=10)
-    quotes, kept = digest_quotes(text, actors, language="en", max_actors=10)
-    assert [q.speaker for q in quotes] == [speaker]
+    speakers, kept = _digest_speakers(text)
+    assert speakers == [speaker]
     assert "Bishop" not in {a.name for a in kept}
 
 
@@ -1733,9 +1739,7 @@ def test_an_ing_verb_of_speech_has_the_subject_of_the_verb_before(
     ],
 )
 def test_a_quote_after_reported_speech_and_a_sentence_naming_nobody(text: str, speaker: str | None) -> None:
-    _, actors, _ = candidates(text, language="en", max_actors=10)
-    quotes, _ = digest_quotes(text, actors, language="en", max_actors=10)
-    assert [q.speaker for q in quotes] == [speaker]
+    assert _digest_speakers(text)[0] == [speaker]
 
 
 @pytest.mark.parametrize(
@@ -1762,9 +1766,7 @@ def test_a_quote_after_reported_speech_and_a_sentence_naming_nobody(text: str, s
     ],
 )
 def test_who_a_pronoun_or_a_description_may_mean(text: str, speaker: str | None) -> None:
-    _, actors, _ = candidates(text, language="en", max_actors=10)
-    quotes, _ = digest_quotes(text, actors, language="en", max_actors=10)
-    assert [q.speaker for q in quotes][-1:] == [speaker]
+    assert _digest_speakers(text)[0][-1:] == [speaker]
 
 
 def test_a_description_between_a_quote_and_a_pronoun_is_who_the_pronoun_may_mean() -> None:

@@ -301,9 +301,9 @@ def _strictly_titled(
     words: one with a capitalised word ("the Tory co-chairman": "Tory co-chairman Liam Fox")
     or before an auxiliary ("the President had said": "US President Ann Lee"). The person
     (and the mention) or None, after whether the description is such a one."""
-    described = [w.casefold() for w in speakers.text[span[0] : span[1]].split()[1:]]
-    following = speakers.text[span[1] : span[1] + 12].split()[:1]
     written = speakers.text[span[0] : span[1]].split()[1:]
+    described = [w.casefold() for w in written]
+    following = speakers.text[span[1] : span[1] + 12].split()[:1]
     capitalised = any(
         w[:1].isupper() and w.casefold() not in speakers.titles and not ADJECTIVE_COMPOUND.fullmatch(w)
         for w in written

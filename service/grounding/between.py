@@ -15,7 +15,7 @@ from service.grounding.names import ARTICLES, Span
 if TYPE_CHECKING:
     from service.grounding.speakers import Speakers
 
-_PLACE_WORDS = "in|at|to|from|near|across|against|of|for|en|a|de|in|nach|aus|à|au"  # before a place or team
+_PLACE_WORDS = "in|at|to|from|near|across|against|of|for|en|a|de|nach|aus|à|au"  # before a place or team
 # A sentence opened by a description, up to its title word before a lowercase verb: "The home
 # secretary said"
 _DESCRIBED_LEAD = re.compile(r"(?:But |And )?(?:The|the) (?:[\w-]+ ){0,3}?([\w-]+) (?=[a-z])")
@@ -113,7 +113,7 @@ def first_name_between(speakers: Speakers, index: int, start: int, end: int) -> 
 def _first_name(speakers: Speakers, word: str) -> bool:
     """Does the article write ``word`` before a surname and never after a word of place
     ("Julia" of "Julia Church"; not "England" of "in England")?"""
-    key = ("first name", hash(word))
+    key = ("first name", word)
     if key not in speakers.memo:
         text = speakers.text
         before_name = after_place = False

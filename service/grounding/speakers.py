@@ -76,7 +76,7 @@ class Speakers:
     _known_cover: tuple[int, Cover] | None = field(default=None, repr=False)
     _titled_bodies: dict[int, bool] = field(default_factory=dict, repr=False)
     # what ``service.grounding.between`` works out once per article and actor count
-    memo: dict[tuple[str, int], Any] = field(default_factory=dict, repr=False)
+    memo: dict[tuple[str, int | str], Any] = field(default_factory=dict, repr=False)
 
     def in_quote(self, at: int) -> bool:
         """Is ``at`` inside one of the quotes (a name there is not who speaks next)?"""

@@ -63,31 +63,29 @@ _PARTICIPLE_END = re.compile(r",\s+(\w+ing)(?:\s+that)?\s*:?\s*$")
 def participle_after(text: str, previous: FoundQuote, piece: Piece, rules: Rules) -> bool:
     """Does ``piece`` follow ``previous`` in its sentence after an -ing verb of speech ("He accused
     Lee of "spin" by attacking the plan, adding: "…""), whose subject is the first quote's speaker?"""
-    between = text[past_close(text, previous.span[1]) : piece.open_at]
-    ending = _PARTICIPLE_END.search(between)
-    return (
-        ending is not None
-        and bool(rules.verb.fullmatch(ending.group(1)))
-        and previous.span[1] < piece.open_at
-        and not previous.runs_on
-        and text[previous.span[1] - 1] not in ".!?"
-        and len(between.split()) <= MAX_GAP_WORDS
-        and not SENTENCE_END.search(between)
-        and not QUOTE_MARK.search(between)
-    )
+    between = _gap_in_sentence(text, previous, piece, MAX_GAP_WORDS)
+    ending = _PARTICIPLE_END.search(between) if between is not None else None
+    return ending is not None and bool(rules.verb.fullmatch(ending.group(1)))
 
 
 def same_sentence(text: str, previous: FoundQuote, piece: Piece) -> bool:
     """Does ``piece`` follow ``previous`` in the same sentence, a few words on ("and a")?"""
+    return _gap_in_sentence(text, previous, piece, MAX_SAME_SENTENCE_GAP_WORDS) is not None
+
+
+def _gap_in_sentence(text: str, previous: FoundQuote, piece: Piece, max_words: int) -> str | None:
+    """The words between ``previous`` and ``piece`` when both are in one sentence, at most
+    ``max_words`` apart with no other quote between; else None."""
     between = text[past_close(text, previous.span[1]) : piece.open_at]
-    return (
+    within = (
         previous.span[1] < piece.open_at
         and not previous.runs_on
         and text[previous.span[1] - 1] not in ".!?"  # '"What if you lose?" "We go again."': a new sentence
-        and len(between.split()) <= MAX_SAME_SENTENCE_GAP_WORDS
+        and len(between.split()) <= max_words
         and not SENTENCE_END.search(between)
         and not QUOTE_MARK.search(between)
     )
+    return between if within else None
 
 
 def opens_paragraph_after(
