@@ -1780,3 +1780,25 @@ def test_a_description_between_a_quote_and_a_pronoun_is_who_the_pronoun_may_mean
         ("clear choice", "Bo Park"),
         ("a fair system", "Ola Lee"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (  # a trade before the name after the quote: the name is who told
+            'Bo Park denied it. "The borders did not match," state prosecutor Ana Ruiz told Reuters.',
+            "Ana Ruiz",
+        ),
+        (  # "former astronaut Ann Lee said" opens its clause: "she" is Lee, not Park before her
+            "Dr Bo Park spoke about Mars. Still, former astronaut Ann Lee said it was a fine time."
+            ' "We are one step away," she said.',
+            "Ann Lee",
+        ),
+        (  # what someone is to another person, before the name: "His mother Lucy"
+            'Tom Hale scored in Leeds. His mother Lucy, 32, of Upminster, said: "He loves the game."',
+            "Lucy",
+        ),
+    ],
+)
+def test_a_trade_or_kin_before_the_name_makes_it_the_subject(text: str, speaker: str) -> None:
+    assert _digest_speakers(text)[0][-1:] == [speaker]

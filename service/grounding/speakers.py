@@ -21,7 +21,7 @@ from service.grounding.locate import actor_mentions
 from service.grounding.names import ARTICLES, Cover, called, kind_of
 from service.nlp.attribution import is_person_pronoun, words
 from service.nlp.rank import stop_words
-from service.nlp.roles import role_for
+from service.nlp.roles import descriptor_words, role_for
 from service.nlp.sentences import Sentence
 from service.schema import Actor, ActorKind
 
@@ -308,14 +308,15 @@ class Speakers:
             found = found[
                 max((i + 1 for i, w in enumerate(found) if w.lower() in _CLAUSE_OPENERS), default=0) :
             ]
-        if all(w.lower().rstrip(".") in self.titles or w.lower() in _OPENINGS for w in found):
+        titles = self.titles | descriptor_words(self.language)  # "Still, former astronaut Jo Lee said"
+        if all(w.lower().rstrip(".") in titles or w.lower() in _OPENINGS for w in found):
             return True
-        # "Shadow Home Secretary David Davis told", "Lyric chairman Ann Lee said": a title that
-        # capitalised words own or qualify
+        # "Shadow Home Secretary David Davis told", "Lyric chairman Ann Lee said", "His mother Lucy
+        # said": a title that capitalised words own or qualify
         return (
             0 < len(found) <= MAX_OWNED_TITLE_WORDS
-            and found[-1].lower() in self.titles
-            and all(w[:1].isupper() or w.lower() in self.titles for w in found[:-1])
+            and found[-1].lower() in titles
+            and all(w[:1].isupper() or w.lower() in titles for w in found[:-1])
         ) or bool(_OPENING_PHRASE.fullmatch(lead))
 
     def _known(self) -> Cover:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from service.nlp.rank import stop_words
-from service.nlp.roles import title_words
+from service.nlp.roles import descriptor_words, title_words
 
 MAX_DESCRIPTION_WORDS = 5  # "the two-time champion"
 DEFINITE = frozenset({"the", "el", "la", "le", "der", "die", "das"})
@@ -142,6 +142,7 @@ class Rules:
     pronoun_subject: re.Pattern[str]  # a pronoun opening a clause of lowercase words only
     pronoun_clause: re.Pattern[str]  # a pronoun and lowercase words: "He later contacted the show"
     titles: frozenset[str]  # words before a name that are not part of it ("Prime Minister", "Mr")
+    descriptors: frozenset[str]  # what a person is, before the name: "state prosecutor Jo Lee"
     title_compound: re.Pattern[str]  # a German compound that is a title ("Oppositionsführer")
     stops: frozenset[str]  # a capitalised stop word is a sentence opening, not a name
 
@@ -177,6 +178,7 @@ def _rules(language: str) -> Rules:
             rf"^\s*((?i:{_alternation(_PRONOUNS[lang])}))\b(?:\s+[^\W\d_A-ZÀ-Þ][\w'’-]*){{1,8}}\s*$"
         ),
         titles=title_words(lang) | _STYLES,
+        descriptors=descriptor_words(lang),
         title_compound=re.compile(_TITLE_COMPOUNDS.get(lang, r"(?!)")),
         stops=stop_words(lang),
     )

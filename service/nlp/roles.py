@@ -52,6 +52,26 @@ _ROLE_WORDS = {
     | _set("chef chefin vorstandschef vorsitzender vorsitzende sprecher sprecherin sekretär gouverneur")
     | _set("gründer gründerin ökonom ökonomin analyst analystin könig königin papst abgeordnete"),
 }
+# What a person is by trade or to someone, before the name: "former astronaut Jo Lee said", "his
+# mother Lucy said". They show a name is a sentence's subject, but are no titles: a person they
+# describe in passing ("suggesting presenter Jo Lee would ...") leaves a pronoun's person clear.
+_DESCRIPTORS = {
+    "en": frozenset()
+    | _set("prosecutor astronaut scientist researcher expert author writer novelist poet playwright")
+    | _set("actor actress singer musician striker midfielder defender goalkeeper winger batsman")
+    | _set("bowler jockey rider boxer athlete sprinter golfer cyclist referee umpire doctor surgeon")
+    | _set("nurse physician psychologist psychiatrist teacher headteacher headmaster headmistress")
+    | _set("lecturer student campaigner activist councillor politician diplomat detective inspector")
+    | _set("superintendent constable sergeant officer colonel lieutenant corporal soldier admiral")
+    | _set("magistrate barrister solicitor historian critic producer presenter broadcaster")
+    | _set("journalist reporter columnist commentator designer architect engineer farmer consultant")
+    | _set("photographer entrepreneur businessman businesswoman banker trader accountant broker")
+    | _set("inventor curator composer conductor dancer ballerina choreographer comedian filmmaker")
+    | _set("film-maker screenwriter publisher supervisor administrator organiser organizer lobbyist")
+    | _set("pollster aide assistant colleague wife husband widow widower mother father mum dad")
+    | _set("son daughter sister grandmother grandfather grandson granddaughter uncle aunt cousin")
+    | _set("nephew niece stepfather stepmother boyfriend girlfriend fiancé fiancée pensioner")
+}
 _MODIFIERS = _set("former acting deputy interim outgoing incoming vice senior top foreign finance")
 _MODIFIERS |= _set("defence defense home health interior economy trade state executive general managing")
 _MODIFIERS |= _set(
@@ -70,6 +90,11 @@ _VERBS_AND_PRONOUNS = _set("who which that said says told is was qui que dit est
 def title_words(language: str) -> frozenset[str]:
     """Words that may stand before a name without being part of it ("Prime", "Minister", "Mr")."""
     return _role_words(language) | HONORIFICS.get(language, HONORIFICS["en"]) | _MODIFIERS
+
+
+def descriptor_words(language: str) -> frozenset[str]:
+    """Nouns that say what a person is ("astronaut", "mother") and may stand before the name."""
+    return _DESCRIPTORS.get(language, frozenset())
 
 
 def _role_words(language: str) -> frozenset[str]:

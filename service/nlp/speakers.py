@@ -345,6 +345,7 @@ def _opens_phrase(text: str, start: int, run: Span, rules: Rules) -> bool:
     # ("said an IAAF spokesman", "chairman and chief executive"); "between Britain and" is deeper
     return all(
         w.lower().rstrip(".") in rules.titles
+        or w.lower() in rules.descriptors  # "state prosecutor Jo Lee told"
         or rules.title_compound.search(w.lower())
         or w in LEAD_WORDS
         or w.lower() in TIME_WORDS  # "Last night Tory MP Ann Lee said"
