@@ -1802,3 +1802,36 @@ def test_a_description_between_a_quote_and_a_pronoun_is_who_the_pronoun_may_mean
 )
 def test_a_trade_or_kin_before_the_name_makes_it_the_subject(text: str, speaker: str) -> None:
     assert _digest_speakers(text)[0][-1:] == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (  # an age set off after a name the actors lack: "she" is that person
+            'Ana Ruiz said "we are worried". Dana Reyes, 23, an engineer from Leeds, gave up ballet at ten.'
+            ' "It was not a cool thing to do," she said.',
+            "Dana Reyes",
+        ),
+        (  # a title before it: the jailed boss, not the firm's lawyer named before him
+            "Acme lawyer Ana Ruiz spoke first. Separately, former Acme boss Ivo Lund began his testimony."
+            ' Mr Lund denied the charges. "I am proud of my companies," he told the court.',
+            "Ivo Lund",
+        ),
+    ],
+)
+def test_a_pronoun_may_mean_a_person_the_actors_left_out(text: str, speaker: str) -> None:
+    _, actors, _ = candidates(text, language="en", max_actors=10)
+    # the tagger's actors are capped: here the speaker is not among them
+    left_out = [a for a in actors if a.name != speaker]
+    quotes, grown = attach_quotes(text, left_out)
+    assert quotes[-1].speaker == speaker
+    assert speaker in {a.name for a in grown}
+
+
+def test_an_opening_phrase_that_lists_places_ends_at_its_last_comma() -> None:
+    text = (
+        "But, in a long BBC interview covering the tsunami, the Middle East peace process and Northern"
+        ' Ireland, Mr Ola Lee said: "It has been a hard year."'
+    )
+    quotes, _ = attach_quotes(text, [_actor(text, "Ola Lee")])
+    assert [q.speaker for q in quotes] == ["Ola Lee"]  # round 6 gave "Northern Ireland"

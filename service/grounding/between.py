@@ -10,7 +10,8 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
-from service.grounding.names import ARTICLES, Span
+from service.grounding.names import ARTICLES, Span, kind_of
+from service.nlp.rank import stop_words
 
 if TYPE_CHECKING:
     from service.grounding.speakers import Speakers
@@ -20,6 +21,7 @@ _PLACE_WORDS = "in|at|to|from|near|across|against|of|for|en|a|de|nach|aus|à|au"
 # secretary said"
 _DESCRIBED_LEAD = re.compile(r"(?:But |And )?(?:The|the) (?:[\w-]+ ){0,3}?([\w-]+) (?=[a-z])")
 _BOUNDARY = re.compile(r"[.!?]\s+|\n\s*")  # where a sentence may start
+_NAME = re.compile(r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+)*")  # a capitalised run
 
 
 def described_subject_between(speakers: Speakers, best: tuple[int, Span], at: int) -> bool:
@@ -130,3 +132,61 @@ def _first_name(speakers: Speakers, word: str) -> bool:
 # A word on its own, not followed by a capitalised one ("Julia shows", not "Julia Church")
 _ALONE = re.compile(r"(?<![\w'’-])[\w'’-]+\b(?!\s+[^\W\d_a-z])")
 _PLACE_LISTS = [[w] for w in _PLACE_WORDS.split("|")] + [[w.capitalize()] for w in _PLACE_WORDS.split("|")]
+
+
+# Signs that a full name no actor has is a person's: an age set off after it ("Hazel Gilbert, 23,")
+_AGE_AFTER = re.compile(r",\s*\d{1,3},")
+_APPOSITION = re.compile(r",\s+((?:[\w-]+\s+){0,3}[\w-]+)")  # the words set off after a name
+
+
+def unknown_subject(speakers: Speakers, at: int, reach: int) -> Span | None:
+    """The full name no actor has that is the last subject before ``at``, when the article shows
+    it is a person's: a title, trade or honorific before it ("former Yukos boss Ivan Orlov
+    began"), or an age or a title set off after it ("Ann Lee, 23, gave up", "Bo Park, the
+    Labour politician who ..."). The tagger's actors are capped, so a pronoun's person may be
+    one of the people it left out."""
+    text = speakers.text
+    known = speakers._known()
+    latest: Span | None = None
+    stops = stop_words(speakers.language)
+    for match in _NAME.finditer(text, max(0, at - reach), at):
+        start = match.start()
+        if match.group().split(maxsplit=1)[0].lower() in stops:  # "But Ann Lee warned"
+            start = text.find(" ", start) + 1
+        name_start = speakers._name_start(start, match.end())
+        if (
+            name_start is not None
+            and start not in known
+            and name_start not in known
+            and not speakers.in_quote(start)
+            and start not in speakers._listed
+            and speakers._subject(name_start)
+        ):
+            latest = (name_start, match.end())
+    if latest is None or kind_of(text[latest[0] : latest[1]], speakers.language) != "person":
+        return None
+    before = text[max(0, latest[0] - 40) : latest[0]].split()[-1:]
+    described = bool(before) and before[0].islower() and before[0] in speakers.descriptors
+    if (
+        described
+        or speakers._titled(latest[0])
+        or name_start_titled(speakers, latest)
+        or _AGE_AFTER.match(text, latest[1])
+        or speakers._apposed_title(latest[1])
+        or _apposed_descriptor(speakers, latest[1])
+    ):
+        return latest
+    return None
+
+
+def _apposed_descriptor(speakers: Speakers, end: int) -> bool:
+    """Does a trade follow the name, set off by a comma ("Bo Park, the Labour politician who")?"""
+    apposed = _APPOSITION.match(speakers.text, end)
+    return apposed is not None and any(w in speakers.descriptors for w in apposed.group(1).split())
+
+
+def name_start_titled(speakers: Speakers, span: Span) -> bool:
+    """Does the capitalised run before the name open with an honorific or a title ("Mr", "Rabbi")?"""
+    before = speakers.text[max(0, span[0] - 20) : span[0]].split()[-1:]
+    word = before[0] if before else ""
+    return word[:1].isupper() and word.lower().rstrip(".") in speakers.titles and word.lower() not in ARTICLES

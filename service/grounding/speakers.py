@@ -16,7 +16,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from service.grounding.between import clause_subject_after, described_subject_between, first_name_between
+from service.grounding.between import (
+    clause_subject_after,
+    described_subject_between,
+    first_name_between,
+    unknown_subject,
+)
 from service.grounding.locate import actor_mentions
 from service.grounding.names import ARTICLES, Cover, called, kind_of
 from service.nlp.attribution import is_person_pronoun, words
@@ -77,6 +82,11 @@ class Speakers:
     _titled_bodies: dict[int, bool] = field(default_factory=dict, repr=False)
     # what ``service.grounding.between`` works out once per article and actor count
     memo: dict[tuple[str, int | str], Any] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def descriptors(self) -> frozenset[str]:
+        """What a person is by trade or to someone ("astronaut", "mother"), before a name."""
+        return descriptor_words(self.language)
 
     def in_quote(self, at: int) -> bool:
         """Is ``at`` inside one of the quotes (a name there is not who speaks next)?"""
@@ -171,6 +181,9 @@ class Speakers:
         Lane) and the speakers of earlier quotes (``last``). When a full name no actor has stands
         between that subject and the pronoun, someone unknown may be meant: no speaker.
         """
+        adopted = unknown_subject(self, at, PRONOUN_REACH_CHARS)
+        if adopted is not None:
+            self.add(adopted, "person")  # "Hazel Gilbert, 23, gave up ballet. ... she said"
         best = last if last is not None and self.is_person(last[0]) else None
         for i, actor in enumerate(self.actors):
             if not self.is_person(i):
@@ -308,7 +321,7 @@ class Speakers:
             found = found[
                 max((i + 1 for i, w in enumerate(found) if w.lower() in _CLAUSE_OPENERS), default=0) :
             ]
-        titles = self.titles | descriptor_words(self.language)  # "Still, former astronaut Jo Lee said"
+        titles = self.titles | self.descriptors  # "Still, former astronaut Jo Lee said"
         if all(w.lower().rstrip(".") in titles or w.lower() in _OPENINGS for w in found):
             return True
         # "Shadow Home Secretary David Davis told", "Lyric chairman Ann Lee said", "His mother Lucy

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from service.nlp.rank import stop_words
 from service.nlp.roles import descriptor_words, title_words
 
+Span = tuple[int, int]
+
 MAX_DESCRIPTION_WORDS = 5  # "the two-time champion"
 DEFINITE = frozenset({"the", "el", "la", "le", "der", "die", "das"})
 MAX_TITLE_WORDS = 3  # "executive producer" between a show's name and its producer's
@@ -231,3 +233,27 @@ TIME_WORDS = words(
 )
 CONNECTORS = frozenset(["of", "for", "de", "del", "van", "von", "der", "la", "le", "du", "and", "&"])
 LEAD_WORDS = CONNECTORS | DEFINITE | {"a", "an", "un", "una", "une", "ein", "eine", "y", "und", "et"}
+
+
+# "The memo, edited by ..., says", "the congressional document says": a document opens the phrase
+# (up to two lowercase words between the article and its noun; never a possessive: "the report's")
+_DOCUMENT_OPENING = tuple(
+    re.compile(
+        rf"\s*((?i:the|this|el|la|le|der|die|das)\s+(?:[^\W\d_A-ZÀ-Þ][\w-]*\s+){{{n}}}([^\W\d_A-ZÀ-Þ][\w-]*))"
+        r"(?![\w'’-])"
+    )
+    for n in range(3)
+)
+
+
+def document_opening(text: str, start: int, end: int) -> Span | None:
+    """The document that opens ``text[start:end]``, or its part after the last comma ("Explaining
+    the risk, the congressional document says")."""
+    chunk = text[start:end]
+    comma = chunk.rstrip().rfind(",")
+    for at in (0, comma + 1) if comma >= 0 else (0,):
+        for pattern in _DOCUMENT_OPENING:
+            document = pattern.match(chunk, at)
+            if document and document.group(2).casefold() in DOCUMENT_NOUNS:
+                return start + document.start(1), start + document.end(1)
+    return None

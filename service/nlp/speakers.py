@@ -26,6 +26,7 @@ from service.nlp.attribution import (
     TIME_WORDS,
     WORD,
     Rules,
+    document_opening,
 )
 from service.nlp.quote_marks import trim
 
@@ -35,7 +36,8 @@ Span = tuple[int, int]
 # A phrase of place or time opening the sentence, up to its comma: "In the Commons, ", "After the
 # vote on Monday, "
 _OPENING_CLAUSE = re.compile(
-    r"\s*(?:In|At|On|During|After|Before|Later|Earlier|Despite|Although|Though|While|When|Since|Following|"
+    r"\s*(?:(?:But|And|Yet|However),\s*(?:in|at|on|during|after|before|despite|while|when|since)"  # "But, in"
+    r"|In|At|On|During|After|Before|Later|Earlier|Despite|Although|Though|While|When|Since|Following|"
     r"Unlike|En|Durante|Tras|Bei|Nach|Dans|Lors|Après|[A-Z][a-z]+ing)\s[^,.!?\"“”]{1,80},\s*"
 )
 _BUT = re.compile(r"\b(?:but|yet|whereas|pero|aber|mais)\s+")
@@ -94,28 +96,6 @@ def _with_body_noun(text: str, span: Span, limit: int) -> Span:
 
 _LOWER_TAIL = re.compile(r"(?:\s+[^\W\d_A-ZÀ-Þ][\w'’-]*){1,3}\s*")  # " co-chairman" after "the Tory"
 _LOWER_NEXT = re.compile(r" [^\W\d_A-ZÀ-Þ]")  # "Writing in": a lowercase word next
-# "The memo, edited by ..., says", "the congressional document says": a document opens the phrase
-# (up to two lowercase words between the article and its noun; never a possessive: "the report's")
-_DOCUMENT_OPENING = tuple(
-    re.compile(
-        rf"\s*((?i:the|this|el|la|le|der|die|das)\s+(?:[^\W\d_A-ZÀ-Þ][\w-]*\s+){{{n}}}([^\W\d_A-ZÀ-Þ][\w-]*))"
-        r"(?![\w'’-])"
-    )
-    for n in range(3)
-)
-
-
-def _document(text: str, start: int, end: int) -> Span | None:
-    """The document that opens ``text[start:end]``, or its part after the last comma ("Explaining
-    the risk, the congressional document says")."""
-    chunk = text[start:end]
-    comma = chunk.rstrip().rfind(",")
-    for at in (0, comma + 1) if comma >= 0 else (0,):
-        for pattern in _DOCUMENT_OPENING:
-            document = pattern.match(chunk, at)
-            if document and document.group(2).casefold() in DOCUMENT_NOUNS:
-                return start + document.start(1), start + document.end(1)
-    return None
 
 
 def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, bool] | None:
@@ -136,7 +116,7 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
     if rules.pronoun.match(chunk):
         s, e = trim(text, start, end)
         return (s, e), True
-    document = _document(text, start, end)
+    document = document_opening(text, start, end)
     if document is not None:
         # the document speaks, whatever the phrase says of it; the speaker step gives it to the
         # document's one author the article names ("prepared by X"), or to nobody
@@ -145,11 +125,11 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
     if clause is not None and CAPITAL.match(chunk, clause.end()):
         # "The board may bar him but Mr Lee said": the clause after the conjunction has its subject
         return speaker_in(text, start + clause.end(), end, rules)
-    opening = _OPENING_CLAUSE.match(chunk)
-    if opening and chunk[opening.end() :].strip():
+    rest = _after_opening(chunk, rules)
+    if rest is not None:
         # "In the Commons, Mr Hale said", "After Lee left, Park said": the phrase before the comma
         # says where or when; the subject comes after it
-        return speaker_in(text, start + opening.end(), end, rules)
+        return speaker_in(text, start + rest, end, rules)
     spokes = SPOKES.search(chunk)
     if spokes and CAPITAL.match(chunk, spokes.end()):  # "a spokesman for Tesco": Tesco speaks
         start = start + spokes.end()
@@ -217,6 +197,22 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
         named = _apposition_of(text, runs, runs[first], rules)
         return (named, False) if named else None
     return _with_body_noun(text, apposed or chosen, end), False
+
+
+def _after_opening(chunk: str, rules: Rules) -> int | None:
+    """Where the words after a phrase of place or time that opens ``chunk`` start, if any."""
+    opening = _OPENING_CLAUSE.match(chunk)
+    if not opening or not chunk[opening.end() :].strip():
+        return None
+    rest = opening.end()
+    while chunk[rest : rest + 1].islower() and not rules.pronoun_clause.match(chunk, rest):
+        # "In an interview covering the tsunami, the Middle East and Northern Ireland, Mr Blair
+        # said": a list goes on the phrase, whose end is a later comma
+        comma = chunk.find(",", rest)
+        if comma < 0 or not chunk[comma + 1 :].strip():
+            break
+        rest = len(chunk) - len(chunk[comma + 1 :].lstrip())
+    return rest
 
 
 def _apposition_of(text: str, runs: list[Span], titled: Span, rules: Rules) -> Span | None:
