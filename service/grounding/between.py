@@ -145,24 +145,35 @@ def unknown_subject(speakers: Speakers, at: int, reach: int) -> Span | None:
     began"), or an age or a title set off after it ("Ann Lee, 23, gave up", "Bo Park, the
     Labour politician who ..."). The tagger's actors are capped, so a pronoun's person may be
     one of the people it left out."""
+    key = ("unknown subject", at, len(speakers.actors))
+    if key not in speakers.memo:
+        speakers.memo[key] = _unknown_subject(speakers, at, reach)
+    return speakers.memo[key]  # type: ignore[no-any-return]
+
+
+def _unknown_subject(speakers: Speakers, at: int, reach: int) -> Span | None:
     text = speakers.text
     known = speakers._known()
     latest: Span | None = None
     stops = stop_words(speakers.language)
-    for match in _NAME.finditer(text, max(0, at - reach), at):
+    for match in reversed(list(_NAME.finditer(text, max(0, at - reach), at))):  # the last one first
+        words = match.group().split(maxsplit=2)
+        if len(words) < 2:
+            continue  # one word is no full name
         start = match.start()
-        if match.group().split(maxsplit=1)[0].lower() in stops:  # "But Ann Lee warned"
+        if words[0].lower() in stops:  # "But Ann Lee warned"
             start = text.find(" ", start) + 1
+        if start in known or speakers.in_quote(start):
+            continue
         name_start = speakers._name_start(start, match.end())
         if (
             name_start is not None
-            and start not in known
             and name_start not in known
-            and not speakers.in_quote(start)
-            and start not in speakers._listed
             and speakers._subject(name_start)
+            and start not in speakers._listed
         ):
             latest = (name_start, match.end())
+            break
     if latest is None or kind_of(text[latest[0] : latest[1]], speakers.language) != "person":
         return None
     before = text[max(0, latest[0] - 40) : latest[0]].split()[-1:]

@@ -81,12 +81,17 @@ class Speakers:
     _known_cover: tuple[int, Cover] | None = field(default=None, repr=False)
     _titled_bodies: dict[int, bool] = field(default_factory=dict, repr=False)
     # what ``service.grounding.between`` works out once per article and actor count
-    memo: dict[tuple[str, int | str], Any] = field(default_factory=dict, repr=False)
+    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
 
     @cached_property
     def descriptors(self) -> frozenset[str]:
         """What a person is by trade or to someone ("astronaut", "mother"), before a name."""
         return descriptor_words(self.language)
+
+    @cached_property
+    def _lead_titles(self) -> frozenset[str]:
+        """Titles and trades: the words that may stand before a subject's name."""
+        return self.titles | self.descriptors
 
     def in_quote(self, at: int) -> bool:
         """Is ``at`` inside one of the quotes (a name there is not who speaks next)?"""
@@ -181,9 +186,30 @@ class Speakers:
         Lane) and the speakers of earlier quotes (``last``). When a full name no actor has stands
         between that subject and the pronoun, someone unknown may be meant: no speaker.
         """
-        adopted = unknown_subject(self, at, PRONOUN_REACH_CHARS)
-        if adopted is not None:
-            self.add(adopted, "person")  # "Hazel Gilbert, 23, gave up ballet. ... she said"
+        best = self._subject_before(at, last)
+        # a person the actors lack, named as a subject after it: "Hazel Gilbert, 23, gave up
+        # ballet. ... she said"
+        floor = max(at - PRONOUN_REACH_CHARS, best[1][1] if best is not None else 0)
+        adopted = unknown_subject(self, at, at - floor)
+        if adopted is not None and self.add(adopted, "person") is not None:
+            best = self._subject_before(at, last)
+        if best is None or at - best[1][0] > PRONOUN_REACH_CHARS:
+            return None
+        if (
+            self._unknown_name_between(best[1][1], at)
+            or self._other_person_between(best, at)
+            or self._other_person_between(best, at, titled_only=False, from_at=self._objects_end(best, at))
+            or self._surname_shared(best[0])
+            or first_name_between(self, best[0], best[1][1], at)
+            or clause_subject_after(self, best, at)
+            or described_subject_between(self, best, at)
+        ):
+            # "Wright played for Arsenal. Henry was asked to present it. He told ...": who is he?
+            return None
+        return best
+
+    def _subject_before(self, at: int, last: tuple[int, Span] | None) -> tuple[int, Span] | None:
+        """The person named last as a subject before ``at`` (or ``last``, an earlier speaker)."""
         best = last if last is not None and self.is_person(last[0]) else None
         for i, actor in enumerate(self.actors):
             if not self.is_person(i):
@@ -198,19 +224,6 @@ class Speakers:
                     and self._subject(start)
                 ):
                     best = (i, (start, end))
-        if best is None or at - best[1][0] > PRONOUN_REACH_CHARS:
-            return None
-        if (
-            self._unknown_name_between(best[1][1], at)
-            or self._other_person_between(best, at)
-            or self._other_person_between(best, at, titled_only=False, from_at=self._objects_end(best, at))
-            or self._surname_shared(best[0])
-            or first_name_between(self, best[0], best[1][1], at)
-            or clause_subject_after(self, best, at)
-            or described_subject_between(self, best, at)
-        ):
-            # "Wright played for Arsenal. Henry was asked to present it. He told ...": who is he?
-            return None
         return best
 
     def _previous_sentence_start(self, own_start: int) -> int:
@@ -321,7 +334,7 @@ class Speakers:
             found = found[
                 max((i + 1 for i, w in enumerate(found) if w.lower() in _CLAUSE_OPENERS), default=0) :
             ]
-        titles = self.titles | self.descriptors  # "Still, former astronaut Jo Lee said"
+        titles = self._lead_titles  # "Still, former astronaut Jo Lee said"
         if all(w.lower().rstrip(".") in titles or w.lower() in _OPENINGS for w in found):
             return True
         # "Shadow Home Secretary David Davis told", "Lyric chairman Ann Lee said", "His mother Lucy
