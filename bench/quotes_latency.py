@@ -2,7 +2,7 @@
 
 For each article of ``bench/gold/quotes.jsonl`` (texts from ``../shared/data``), the extractive
 engine's actors are made once (not timed), then ``find_quotes`` (marks, attribution) and
-``digest_quotes`` (speakers resolved to actors, new speakers added; its per-article cache cleared
+``digest_quotes`` (speakers resolved to actors, new speakers added; its per-article caches cleared
 first, so every run is cold) are timed ``--repeat`` times; the article's figure is the best of its
 runs (the CPU time it needs, without the waits of a loaded machine). p50/p95/max over the articles,
 in milliseconds, one core, this process only.
@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from service.engines.extractive import candidates  # noqa: E402
 from service.grounding.quotes import article_quotes, digest_quotes  # noqa: E402
+from service.nlp.quote_marks import clear_caches  # noqa: E402
 from service.nlp.quotes import find_quotes  # noqa: E402
 
 MAX_ACTORS = 10  # Options.max_actors' default
@@ -57,10 +58,12 @@ def main() -> int:
         _, actors, _ = candidates(text, language="en", max_actors=MAX_ACTORS)
         finds, digests = [], []
         for _ in range(args.repeat):
+            clear_caches()  # the per-article caches of marks, pieces and sentence ends: cold
             started = time.perf_counter()
             find_quotes(text, "en")
             finds.append((time.perf_counter() - started) * 1000)
             article_quotes.cache_clear()
+            clear_caches()
             started = time.perf_counter()
             digest_quotes(text, actors, language="en", max_actors=MAX_ACTORS)
             digests.append((time.perf_counter() - started) * 1000)

@@ -1835,3 +1835,14 @@ def test_an_opening_phrase_that_lists_places_ends_at_its_last_comma() -> None:
     )
     quotes, _ = attach_quotes(text, [_actor(text, "Ola Lee")])
     assert [q.speaker for q in quotes] == ["Ola Lee"]  # round 6 gave "Northern Ireland"
+
+
+def test_a_plural_apostrophe_before_the_verb_is_no_quotation_mark() -> None:
+    text = (
+        "Acme lost £5bn last year. Ola Lee, of the TaxPayers’ Alliance, said: ‘These losses are enormous"
+        " and will unnerve savers.’ Bo Park, spokesman for the savers' ruling body, said: \"We expect a"
+        ' verdict soon."'
+    )
+    quotes, _ = attach_quotes(text, [_actor(text, "Ola Lee"), _actor(text, "Bo Park")])
+    # round 6 cut the sentence at the apostrophe, giving "Alliance" and nobody
+    assert [q.speaker for q in quotes] == ["Ola Lee", "Bo Park"]

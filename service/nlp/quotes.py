@@ -34,7 +34,7 @@ from service.nlp.quote_context import MAX_SPEAKER_WORDS, previous_sentence, subj
 from service.nlp.quote_marks import (
     PARAGRAPH,
     Piece,
-    pieces,
+    article_pieces,
     sentence_after,
     sentence_before,
 )
@@ -267,7 +267,7 @@ def find_quotes(text: str, language: str = "en") -> list[FoundQuote]:
     found: list[FoundQuote] = []
     pieces_unclosed: list[bool] = []
     headline = headline_of(text, paragraph_starts, language)
-    for piece in pieces(text):
+    for piece in article_pieces(text):
         floor = paragraph_starts[bisect_right(paragraph_starts, piece.open_at) - 1]
         after_match = rules.after.match(sentence_after(text, piece.close_at + 1))
         said = _attribution(text, piece, floor, rules, after_match) or _partial_attribution(
