@@ -1846,3 +1846,26 @@ def test_a_plural_apostrophe_before_the_verb_is_no_quotation_mark() -> None:
     quotes, _ = attach_quotes(text, [_actor(text, "Ola Lee"), _actor(text, "Bo Park")])
     # round 6 cut the sentence at the apostrophe, giving "Alliance" and nobody
     assert [q.speaker for q in quotes] == ["Ola Lee", "Bo Park"]
+
+
+def test_a_name_after_a_verb_of_speech_at_the_sentence_end_is_its_subject() -> None:
+    text = (
+        "Dr Bo Park runs the lab. The surge should be a wake-up call, said Acme's chief technology"
+        ' officer Ola Lee. Providers are making networks smarter. "It is a clarion call," he said.\n\n'
+        "A council spokeswoman said Lord Tom Hale and Lord Ivo Lund agreed on the plan."
+        ' "Their dispute is narrow," she said.'
+    )
+    actors = [_actor(text, n) for n in ("Bo Park", "Ola Lee", "Tom Hale", "Ivo Lund")]
+    quotes, _ = attach_quotes(text, actors)
+    # Lee, not Park; the spokeswoman's words are not Hale's ("said Lord Tom Hale and ..." goes on)
+    assert [q.speaker for q in quotes] == ["Ola Lee", None]
+
+
+def test_a_name_tagged_a_body_after_a_verb_of_speech_may_be_who_a_pronoun_means() -> None:
+    text = (
+        "Flic Roe chats online, said Ms Roe. The carriers will grow with 3G, thinks Ivo Lund mobile"
+        ' industry specialist at IDC. "Wireless is a medium to exploit," he said.'
+    )
+    lund = _actor(text, "Ivo Lund", "organization")  # the tagger calls some persons bodies
+    quotes, _ = attach_quotes(text, [_actor(text, "Flic Roe"), lund])
+    assert [q.speaker for q in quotes] == [None]  # never Roe

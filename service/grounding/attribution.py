@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from service.grounding.between import other_name_between
 from service.grounding.names import kind_of
 from service.grounding.previous import body_before, sentence_before, speaker_just_before
 from service.grounding.speakers import Speakers
@@ -281,7 +282,7 @@ def described_subject_before(speakers: Speakers, at: int) -> tuple[int, Span] | 
         if not strict:
             persons = _titled_persons(speakers, span, head)
             person = persons[0] if len(persons) == 1 else None
-        if person is not None and not speakers.other_name_between(person[0], span[1], at):
+        if person is not None and not other_name_between(speakers, person[0], span[1], at):
             return person
         return None
     return None
@@ -348,7 +349,7 @@ def resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | None
     if actor.kind != "person" and kind_of(actor.name, speakers.language) != "person":
         return None
     subject = (index, found.speaker)
-    if speakers.other_name_between(index, found.speaker[1], found.span[0]) or speakers._other_person_between(
+    if other_name_between(speakers, index, found.speaker[1], found.span[0]) or speakers._other_person_between(
         subject, found.span[0], titled_only=False
     ):
         return None

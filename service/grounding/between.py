@@ -10,7 +10,7 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
-from service.grounding.names import ARTICLES, Span, kind_of
+from service.grounding.names import ARTICLES, Cover, Span, kind_of
 from service.nlp.rank import stop_words
 
 if TYPE_CHECKING:
@@ -201,3 +201,68 @@ def name_start_titled(speakers: Speakers, span: Span) -> bool:
     before = speakers.text[max(0, span[0] - 20) : span[0]].split()[-1:]
     word = before[0] if before else ""
     return word[:1].isupper() and word.lower().rstrip(".") in speakers.titles and word.lower() not in ARTICLES
+
+
+# A verb of speech or view written before its subject: "…, said Sun's chief officer Ann Lee."
+_INVERTED = re.compile(
+    r"(?<![\w-])(?:said|says|added|adds|thinks|believes|explained|argued|insisted|wrote|claimed|noted|"
+    r"continued|concluded|according\s+to)\s+((?:[\w'’-]+\s+){0,4})$",
+    re.IGNORECASE,
+)
+# what may follow the name to the sentence's end: a title set off (", editor of PC Pro."), or
+# lowercase words up to a title ("Ivo Lund mobile industry analyst at IDC.")
+_SET_OFF_TO_END = re.compile(r"(?:,\s[^.!?;\"“”‘’«»\n]{0,80})?[.!?](?:\s|$)")
+_TITLE_TO_END = re.compile(r"((?:\s[^\W\d_A-Z][\w-]*){1,4})\b[^.!?;\"“”‘’«»\n]{0,60}[.!?](?:\s|$)")
+
+
+def inverted_subject(speakers: Speakers, floor: int, start: int) -> bool:
+    """Is the name at ``start`` the subject a verb of speech before it has, the sentence ending
+    after it ("… the tip of the iceberg, thinks Tim Danton, editor of PC Pro."; "…, said Sun's
+    chief operating officer Jonathan Schwartz.")? Its person is who a pronoun after may mean."""
+    text = speakers.text
+    inverted = _INVERTED.search(text, max(floor + 1, start - 80), start)
+    if inverted is None:
+        return False
+    between = inverted.group(1).split()
+    if between and not (between[-1].lower() in speakers._lead_titles or between[-1][:1].isupper()):
+        return False  # "said the firm would sack Ann Lee.": the name is an object
+    if any(w.lower() in speakers.stops for w in between if w.lower() not in ("the", "of")):
+        return False
+    name = _NAME.match(text, start)
+    if name is None:
+        return False
+    if _SET_OFF_TO_END.match(text, name.end()):
+        return True
+    title = _TITLE_TO_END.match(text, name.end())
+    words = title.group(1).split() if title else []
+    return bool(words) and words[0] not in speakers.stops and any(w in speakers._lead_titles for w in words)
+
+
+def other_name_between(speakers: Speakers, index: int, start: int, end: int) -> bool:
+    """Is anyone but actor ``index`` named between ``start`` and ``end``, outside quotes: a full
+    name, or a name after a title ("Mr Hale", "chairman Hale")? Bodies, places and things the
+    actors hold are not."""
+    own = Cover({(s, e) for s, e in speakers.actors[index].mentions})
+    others = Cover(
+        {
+            (s, e)
+            for i, a in enumerate(speakers.actors)
+            if i != index and a.kind != "person"
+            for s, e in a.mentions
+        }
+    )
+    stops = stop_words(speakers.language)
+    for match in _NAME.finditer(speakers.text, start, end):
+        if speakers.in_quote(match.start()):
+            continue
+        words = list(re.finditer(r"\S+", match.group()))
+        lead = 0
+        while lead < len(words) and words[lead].group().lower() in stops:
+            lead += 1  # "But", "The": a sentence opening
+        titled = speakers._titled(match.start() + words[lead].start()) if lead < len(words) else False
+        while lead < len(words) - 1 and words[lead].group().lower().rstrip(".") in speakers.titles:
+            lead, titled = lead + 1, True  # "Mr Hale", "Chairman Hale"
+        at = match.start() + (words[lead].start() if lead < len(words) else len(match.group()))
+        if lead < len(words) and (titled or len(words) - lead >= 2) and at not in own and at not in others:
+            return True
+    return False

@@ -20,6 +20,7 @@ from service.grounding.between import (
     clause_subject_after,
     described_subject_between,
     first_name_between,
+    inverted_subject,
     unknown_subject,
 )
 from service.grounding.locate import actor_mentions
@@ -89,6 +90,11 @@ class Speakers:
         return descriptor_words(self.language)
 
     @cached_property
+    def stops(self) -> frozenset[str]:
+        """The language's stop words."""
+        return stop_words(self.language)
+
+    @cached_property
     def _lead_titles(self) -> frozenset[str]:
         """Titles and trades: the words that may stand before a subject's name."""
         return self.titles | self.descriptors
@@ -124,6 +130,12 @@ class Speakers:
                 self._titled(start) or self._apposed_title(end) for start, end in actor.mentions
             )
         return self._titled_bodies[index]
+
+    def may_be_person(self, index: int) -> bool:
+        """Is actor ``index`` a body by its tag but a person by its name ("Paolo Pescatore" as an
+        "ORG")? Someone a pronoun may mean, never one it is given to."""
+        actor = self.actors[index]
+        return actor.kind == "organization" and kind_of(actor.name, self.language) == "person"
 
     def _apposed_title(self, end: int) -> bool:
         """Do a title's words follow the name ending at ``end``, set off by a comma ("…, chair of
@@ -303,7 +315,8 @@ class Speakers:
         """Is another person named between the pronoun's subject and the pronoun, with a title
         ("... his wife Masters chairman Ken Ito talked ... he said": maybe Ito)?"""
         for i, actor in enumerate(self.actors):
-            if i == best[0] or not self.is_person(i):
+            person = self.is_person(i)
+            if i == best[0] or not (person or self.may_be_person(i)):
                 continue
             for start, end in actor.mentions:
                 if (
@@ -312,9 +325,15 @@ class Speakers:
                     and not self.in_quote(start)
                     and (not titled_only or self._titled(start))
                     and start not in self._listed
+                    # a name tagged a body counts after a verb of speech: "…, thinks Ivo Lund."
+                    and (person or self._speaks_inverted(start))
                 ):
                     return True
         return False
+
+    def _speaks_inverted(self, start: int) -> bool:
+        """Is the name at ``start`` the subject of a verb of speech before it ("…, said Ivo Lund.")?"""
+        return inverted_subject(self, max(self.text.rfind(c, 0, start) for c in '.!?\n,;:"“”'), start)
 
     def _named(self, start: int, end: int) -> bool:
         """Does the mention span hold a name (not blank, not padded), so it can be pointed at?"""
@@ -326,6 +345,8 @@ class Speakers:
         ``after_conjunction``, a clause a conjunction opens counts ("... Cy Roe and Di Sun but Ann
         Lee is unfazed")."""
         floor = max(self.text.rfind(c, 0, start) for c in '.!?\n,;:"“”')
+        if not after_conjunction and inverted_subject(self, floor, start):
+            return True  # "…, said Sun's chief officer Ann Lee."
         if floor >= 0 and self.text[floor] == "," and _ENDS_SENTENCE.match(self.text, start):
             return False  # "… than his predecessor, David Blunkett.": set off after the comma
         lead = self.text[floor + 1 : start]
@@ -369,40 +390,6 @@ class Speakers:
             ):
                 # "Anna Lopez won. Then John Smith spoke. She said" or "... chairman Ken Ito
                 # talked": who is she, who is he?
-                return True
-        return False
-
-    def other_name_between(self, index: int, start: int, end: int) -> bool:
-        """Is anyone but actor ``index`` named between ``start`` and ``end``, outside quotes: a full
-        name, or a name after a title ("Mr Hale", "chairman Hale")? Bodies, places and things the
-        actors hold are not."""
-        own = Cover({(s, e) for s, e in self.actors[index].mentions})
-        others = Cover(
-            {
-                (s, e)
-                for i, a in enumerate(self.actors)
-                if i != index and a.kind != "person"
-                for s, e in a.mentions
-            }
-        )
-        stops = stop_words(self.language)
-        for match in _NAME.finditer(self.text, start, end):
-            if self.in_quote(match.start()):
-                continue
-            words = list(re.finditer(r"\S+", match.group()))
-            lead = 0
-            while lead < len(words) and words[lead].group().lower() in stops:
-                lead += 1  # "But", "The": a sentence opening
-            titled = self._titled(match.start() + words[lead].start()) if lead < len(words) else False
-            while lead < len(words) - 1 and words[lead].group().lower().rstrip(".") in self.titles:
-                lead, titled = lead + 1, True  # "Mr Hale", "Chairman Hale"
-            at = match.start() + (words[lead].start() if lead < len(words) else len(match.group()))
-            if (
-                lead < len(words)
-                and (titled or len(words) - lead >= 2)
-                and at not in own
-                and at not in others
-            ):
                 return True
         return False
 

@@ -70,7 +70,7 @@ _DESCRIPTORS = {
     | _set("film-maker screenwriter publisher supervisor administrator organiser organizer lobbyist")
     | _set("pollster aide assistant colleague wife husband widow widower mother father mum dad")
     | _set("son daughter sister grandmother grandfather grandson granddaughter uncle aunt cousin")
-    | _set("nephew niece stepfather stepmother boyfriend girlfriend fiancé fiancée pensioner")
+    | _set("nephew niece stepfather stepmother boyfriend girlfriend fiancé fiancée pensioner specialist")
 }
 _MODIFIERS = _set("former acting deputy interim outgoing incoming vice senior top foreign finance")
 _MODIFIERS |= _set("defence defense home health interior economy trade state executive general managing")
