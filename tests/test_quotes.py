@@ -1869,3 +1869,12 @@ def test_a_name_tagged_a_body_after_a_verb_of_speech_may_be_who_a_pronoun_means(
     lund = _actor(text, "Ivo Lund", "organization")  # the tagger calls some persons bodies
     quotes, _ = attach_quotes(text, [_actor(text, "Flic Roe"), lund])
     assert [q.speaker for q in quotes] == [None]  # never Roe
+
+
+def test_a_spokesperson_for_the_body_gives_the_body_but_a_named_one_keeps_their_name() -> None:
+    text = (
+        'A spokeswoman for the Acme Dance Academy said: "It is our duty to nurture dancers."\n\n'
+        'Ola Lee, a spokeswoman for the Acme Bank, said: "We will pay every customer back."'
+    )
+    quotes, _ = attach_quotes(text, [_actor(text, "Ola Lee")])
+    assert [q.speaker for q in quotes] == ["Acme Dance Academy", "Ola Lee"]
