@@ -257,3 +257,18 @@ def document_opening(text: str, start: int, end: int) -> Span | None:
             if document and document.group(2).casefold() in DOCUMENT_NOUNS:
                 return start + document.start(1), start + document.end(1)
     return None
+
+
+_THE = re.compile(r"(?:the|el|la|le|der|die|das)\s+", re.IGNORECASE)
+
+
+def represented(chunk: str) -> int:
+    """Where the body a spokesperson speaks for is named in ``chunk`` ("a spokesman for Tesco",
+    "A spokeswoman for the RAD"), or 0. After "the" only when nobody is named before: "Ann Lee, a
+    spokeswoman for the firm," is Lee."""
+    spokes = SPOKES.search(chunk)
+    if spokes is None:
+        return 0
+    body = _THE.match(chunk, spokes.end()) if len(chunk[: spokes.start()].split()) <= 1 else None
+    at = body.end() if body else spokes.end()
+    return at if CAPITAL.match(chunk, at) else 0

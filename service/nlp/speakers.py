@@ -22,11 +22,11 @@ from service.nlp.attribution import (
     MAX_DESCRIPTION_WORDS,
     MAX_TITLE_WORDS,
     REPRESENTATIVES,
-    SPOKES,
     TIME_WORDS,
     WORD,
     Rules,
     document_opening,
+    represented,
 )
 from service.nlp.quote_marks import trim
 
@@ -40,7 +40,6 @@ _OPENING_CLAUSE = re.compile(
     r"|In|At|On|During|After|Before|Later|Earlier|Despite|Although|Though|While|When|Since|Following|"
     r"Unlike|En|Durante|Tras|Bei|Nach|Dans|Lors|Après|[A-Z][a-z]+ing)\s[^,.!?\"“”]{1,80},\s*"
 )
-_THE = re.compile(r"(?:the|el|la|le|der|die|das)\s+", re.IGNORECASE)
 _BUT = re.compile(r"\b(?:but|yet|whereas|pero|aber|mais)\s+")
 _WORKPLACE = frozenset({"of", "for", "at", "from", "de", "del", "von", "bei", "du", "des"})
 # a relative clause set off in commas right before the verb ("Ann Lee, who led the study, said")
@@ -131,13 +130,7 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
         # "In the Commons, Mr Hale said", "After Lee left, Park said": the phrase before the comma
         # says where or when; the subject comes after it
         return speaker_in(text, start + rest, end, rules)
-    spokes = SPOKES.search(chunk)
-    if spokes:  # "a spokesman for Tesco", "A spokeswoman for the RAD": the body speaks
-        # ("the" only when nobody is named before: "Ann Lee, a spokeswoman for the firm" is Lee)
-        lead = chunk[: spokes.start()].split()
-        body = _THE.match(chunk, spokes.end()) if len(lead) <= 1 else None
-        if CAPITAL.match(chunk, body.end() if body else spokes.end()):
-            start = start + (body.end() if body else spokes.end())
+    start += represented(chunk)
     runs = [run for run in (_clean_run(text, run, rules) for run in _name_runs(text, start, end)) if run]
     if not runs:
         pronoun = rules.a_pronoun.search(chunk)
