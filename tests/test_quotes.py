@@ -1878,3 +1878,12 @@ def test_a_spokesperson_for_the_body_gives_the_body_but_a_named_one_keeps_their_
     )
     quotes, _ = attach_quotes(text, [_actor(text, "Ola Lee")])
     assert [q.speaker for q in quotes] == ["Acme Dance Academy", "Ola Lee"]
+
+
+def test_a_kin_compound_before_a_first_name_is_no_unknown_person() -> None:
+    text = (
+        "Pat Ingles, 69, enjoys dancing. Grandmother-of-three Pat lost her husband 12 years ago. Now"
+        ' she wants to make the most of her time. She said: "I have cared for people all my life."'
+    )
+    quotes, _ = attach_quotes(text, [_actor(text, "Pat Ingles")])
+    assert [q.speaker for q in quotes] == ["Pat Ingles"]

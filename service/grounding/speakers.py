@@ -356,7 +356,7 @@ class Speakers:
                 max((i + 1 for i, w in enumerate(found) if w.lower() in _CLAUSE_OPENERS), default=0) :
             ]
         titles = self._lead_titles  # "Still, former astronaut Jo Lee said"
-        if all(w.lower().rstrip(".") in titles or w.lower() in _OPENINGS for w in found):
+        if all(w.lower().rstrip(".") in titles or w.lower() in _OPENINGS or self._kin(w) for w in found):
             return True
         # "Shadow Home Secretary David Davis told", "Lyric chairman Ann Lee said", "His mother Lucy
         # said": a title that capitalised words own or qualify
@@ -403,9 +403,13 @@ class Speakers:
     def _name_start(self, start: int, end: int) -> int | None:
         """Where the full name in the capitalised run ``text[start:end]`` starts (titles skipped)."""
         words = list(_LEAD_WORD.finditer(self.text, start, end))
-        while words and words[0].group().lower().rstrip(".") in self.titles:
+        while words and (words[0].group().lower().rstrip(".") in self.titles or self._kin(words[0].group())):
             words = words[1:]
         return words[0].start() if len(words) >= 2 else None
+
+    def _kin(self, word: str) -> bool:
+        """Is ``word`` a trade or kin compound ("Grandmother-of-three", "mother-of-two")?"""
+        return "-of-" in word and word.split("-", 1)[0].lower() in self.descriptors
 
     def add(self, span: Span, kind: ActorKind | None = None) -> tuple[int, Span] | None:
         """A new actor named by the article words at ``span``, if they look like a name (of
