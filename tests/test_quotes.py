@@ -1887,3 +1887,13 @@ def test_a_kin_compound_before_a_first_name_is_no_unknown_person() -> None:
     )
     quotes, _ = attach_quotes(text, [_actor(text, "Pat Ingles")])
     assert [q.speaker for q in quotes] == ["Pat Ingles"]
+
+
+def test_an_honorific_and_surname_as_subject_may_be_a_person_the_actors_lack() -> None:
+    text = (
+        "Ola Lee was accused in 1991. A debate was led by Tory MP Ivo Lund. Mr Lund, 74, who left"
+        ' Parliament in 1997, backed Lee again. "The man is ill and should be left alone," he said.'
+    )
+    quotes, grown = attach_quotes(text, [_actor(text, "Ola Lee")])
+    assert [q.speaker for q in quotes] == ["Ivo Lund"]  # round 6: nobody (an unknown name between)
+    assert "Ivo Lund" in {a.name for a in grown}

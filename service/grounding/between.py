@@ -135,6 +135,7 @@ _PLACE_LISTS = [[w] for w in _PLACE_WORDS.split("|")] + [[w.capitalize()] for w 
 
 
 # Signs that a full name no actor has is a person's: an age set off after it ("Hazel Gilbert, 23,")
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr"})
 _AGE_AFTER = re.compile(r",\s*\d{1,3},")
 _APPOSITION = re.compile(r",\s+((?:[\w-]+\s+){0,3}[\w-]+)")  # the words set off after a name
 
@@ -166,12 +167,12 @@ def _unknown_subject(speakers: Speakers, at: int, reach: int) -> Span | None:
         if start in known or speakers.in_quote(start):
             continue
         name_start = speakers._name_start(start, match.end())
-        if (
-            name_start is not None
-            and name_start not in known
-            and speakers._subject(name_start)
-            and start not in speakers._listed
-        ):
+        if name_start is None:
+            full = _full_name_of(speakers, start, match.end())  # "Mr Ashby, 74, who ..."
+            if full is not None and speakers._subject(start):
+                return full
+            continue
+        if name_start not in known and speakers._subject(name_start) and start not in speakers._listed:
             latest = (name_start, match.end())
             break
     if latest is None or kind_of(text[latest[0] : latest[1]], speakers.language) != "person":
@@ -188,6 +189,24 @@ def _unknown_subject(speakers: Speakers, at: int, reach: int) -> Span | None:
     ):
         return latest
     return None
+
+
+def _full_name_of(speakers: Speakers, start: int, end: int) -> Span | None:
+    """The one full name written before an honorific and surname at ``start`` ("Mr Ashby" of
+    "Tory MP David Ashby"), where the article writes one; else None."""
+    words = speakers.text[start:end].split()
+    if len(words) != 2 or words[0].lower().rstrip(".") not in _HONORIFICS:
+        return None
+    surname = re.escape(words[1])
+    found = {
+        (m.start(), m.end())
+        for m in re.finditer(
+            rf"(?<![\w'’-])[^\W\d_a-z][\w'’-]+\s+{surname}(?![\w'’-])", speakers.text[:start]
+        )
+        if m.group().split()[0].lower().rstrip(".") not in speakers.titles
+    }
+    names = {speakers.text[s:e] for s, e in found}
+    return min(found) if len(names) == 1 else None
 
 
 def _apposed_descriptor(speakers: Speakers, end: int) -> bool:
