@@ -1897,3 +1897,13 @@ def test_an_honorific_and_surname_as_subject_may_be_a_person_the_actors_lack() -
     quotes, grown = attach_quotes(text, [_actor(text, "Ola Lee")])
     assert [q.speaker for q in quotes] == ["Ivo Lund"]  # round 6: nobody (an unknown name between)
     assert "Ivo Lund" in {a.name for a in grown}
+
+
+def test_a_spokesman_after_a_body_that_spoke_is_that_body() -> None:
+    text = (
+        "Officials say Acme lacks valid papers. The Vestey Group said it had owned the land since 1920."
+        ' But a spokesman added: "Acme is confident of its title to the land."\n\n'
+        'Ola Lee left. A spokeswoman said: "We wish her well."'
+    )
+    quotes, _ = attach_quotes(text, [_actor(text, "Vestey Group", "organization"), _actor(text, "Ola Lee")])
+    assert [q.speaker for q in quotes] == ["Vestey Group", None]  # nobody's spokeswoman: no speaker

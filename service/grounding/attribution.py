@@ -40,6 +40,7 @@ from service.nlp.attribution import (
     BODY_NOUNS,
     DEFINITE,
     DOCUMENT_NOUNS,
+    REPRESENTATIVES,
     is_person_pronoun,
     is_pronoun,
     words,
@@ -150,6 +151,9 @@ def _described(speakers: Speakers, span: Span) -> tuple[int, Span] | None:
         return document_author(speakers)  # "the memo says": whoever the article says wrote it
     if head in BODY_NOUNS:
         return _body_described(speakers, span, head)
+    if head in REPRESENTATIVES:
+        # "The Vestey Group said it owned the land. But a spokesman added:": the body speaks
+        return body_before(speakers, span[0]) if len(speakers.text[span[0] : span[1]].split()) == 2 else None
     if (head.endswith("s") and not head.endswith("ss")) or head in GROUP_NOUNS:
         # "said the artists": never one person by role; a panel that speaks as one ("wrote the
         # judges") is a body as the article writes it, when no name follows its noun
@@ -338,6 +342,9 @@ def _strictly_titled(
     return True, named if named is not None else speaker_just_before(speakers, span[0])
 
 
+_SPOKESPERSON_REACH_CHARS = 600  # "the spokesman added" goes on for the body quoted this close before
+
+
 def resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | None) -> tuple[int, Span] | None:
     resolved = _resolve(found, speakers, last)
     if resolved is None or not found.context or found.speaker is None:
@@ -369,7 +376,19 @@ def _resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | Non
             return body_before(speakers, found.speaker[0])  # "The council said ... It said": the council
         if is_pronoun(said, speakers.language):
             return None  # "they said": several people, not one person
-        return described(speakers, found.speaker)
+        found_body = described(speakers, found.speaker)
+        if found_body is None and last is not None and said.split()[-1] in REPRESENTATIVES:
+            # '"…," said a Home Office spokesman. … "…," the spokesman added': the body quoted
+            # last, when nobody else is named since
+            actor = speakers.actors[last[0]]
+            if (
+                actor.kind == "organization"
+                and kind_of(actor.name, speakers.language) != "person"
+                and found.speaker[0] - last[1][1] <= _SPOKESPERSON_REACH_CHARS
+                and not other_name_between(speakers, last[0], last[1][1], found.speaker[0])
+            ):
+                return last
+        return found_body
     named = speakers.named_by(found.speaker)
     start, end = found.speaker
     article = re.search(r"\b(?:the|The|el|El|la|La|le|Le)\s+$", speakers.text[max(0, start - 4) : start])

@@ -393,6 +393,14 @@ def _description(
         # "the President had said": the speaker step gives it only to the one person the
         # article titles so, never to whoever was named last (whoever "the chairman" is)
         words = words[:-1]
+    if (
+        len(words) == 2
+        and words[0].group().lower() in ("a", "an", "the")
+        and words[1].group() in REPRESENTATIVES
+    ):
+        # "But a spokesman added": the speaker step gives it to the body the sentence before has
+        # speak, or to nobody
+        return (words[0].start(), words[-1].end()), True
     if not 2 <= len(words) <= MAX_DESCRIPTION_WORDS or words[0].group().lower() not in DEFINITE:
         return None
     head = words[-1].group().lower()
