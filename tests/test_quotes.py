@@ -1907,3 +1907,21 @@ def test_a_spokesman_after_a_body_that_spoke_is_that_body() -> None:
     )
     quotes, _ = attach_quotes(text, [_actor(text, "Vestey Group", "organization"), _actor(text, "Ola Lee")])
     assert [q.speaker for q in quotes] == ["Vestey Group", None]  # nobody's spokeswoman: no speaker
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a spokeswoman is the subject between the named man and "She": not Lee
+        "Chief executive Ola Lee was paid a bonus. A ministry spokeswoman said the venture had been"
+        ' "bold". She added: "It was not the only one to lose out."',
+        # a firm named after someone, after "The", is no person who speaks
+        "Ola Lee runs the network.\n\nThe Lumen laser bridges work over 4km. The lasers suit the"
+        ' climate. "It hardly ever rains there," he said.',
+    ],
+)
+def test_a_pronoun_gets_no_speaker_the_sentences_before_make_unclear(text: str) -> None:
+    # the tagger may call a firm's one-word name a person's
+    actors = [_actor(text, name) for name in ("Ola Lee", "Lumen") if name in text]
+    quotes, _ = attach_quotes(text, actors)
+    assert quotes[-1].speaker is None

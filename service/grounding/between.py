@@ -51,6 +51,21 @@ def described_subject_between(speakers: Speakers, best: tuple[int, Span], at: in
     return False
 
 
+# A sentence opened by a body's voice: "A Department for Education spokeswoman said"
+_SPOKESPERSON_LEAD = re.compile(
+    r"(?:^|[.!?]\s+|\n\s*)(?:But |And )?(?:A|An|The)\s+(?:[\w'’-]+\s+){0,6}?"
+    r"(?:spokes(?:wo)?man|spokesperson|official|representative)\b"
+)
+
+
+def spokesperson_between(speakers: Speakers, best: tuple[int, Span], at: int) -> bool:
+    """Does a sentence between ``best`` and ``at`` have a spokesperson as its subject ("Lee was
+    paid a bonus. A ministry spokeswoman said …. She added": the spokeswoman, not Lee)?"""
+    return any(
+        not speakers.in_quote(m.end() - 1) for m in _SPOKESPERSON_LEAD.finditer(speakers.text, best[1][1], at)
+    )
+
+
 def _title_words(speakers: Speakers, index: int) -> set[str]:
     """The words of a person's role and the two words before each of their mentions."""
     actor = speakers.actors[index]

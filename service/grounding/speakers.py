@@ -21,6 +21,7 @@ from service.grounding.between import (
     described_subject_between,
     first_name_between,
     inverted_subject,
+    spokesperson_between,
     unknown_subject,
 )
 from service.grounding.locate import actor_mentions
@@ -215,6 +216,7 @@ class Speakers:
             or first_name_between(self, best[0], best[1][1], at)
             or clause_subject_after(self, best, at)
             or described_subject_between(self, best, at)
+            or spokesperson_between(self, best, at)
         ):
             # "Wright played for Arsenal. Henry was asked to present it. He told ...": who is he?
             return None
@@ -234,9 +236,16 @@ class Speakers:
                     and not self.in_quote(start)
                     and self._named(start, end)
                     and self._subject(start)
+                    and not self._article_before(start, end)
                 ):
                     best = (i, (start, end))
         return best
+
+    def _article_before(self, start: int, end: int) -> bool:
+        """Is the one-word mention at ``start`` written after an article ("The Lightpointe laser
+        bridges work"): a thing named after someone, not a person who acts?"""
+        before = self.text[max(0, start - 5) : start].split()[-1:]
+        return " " not in self.text[start:end] and before in (["The"], ["the"], ["A"], ["a"])
 
     def _previous_sentence_start(self, own_start: int) -> int:
         """Where the sentence before the one starting at ``own_start`` starts (blank lines between
