@@ -254,6 +254,13 @@ def inverted_subject(speakers: Speakers, floor: int, start: int) -> bool:
     after it ("… the tip of the iceberg, thinks Tim Danton, editor of PC Pro."; "…, said Sun's
     chief operating officer Jonathan Schwartz.")? Its person is who a pronoun after may mean."""
     text = speakers.text
+    name = _NAME.match(text, start)
+    if name is None:
+        return False
+    set_off = _SET_OFF_TO_END.match(text, name.end())
+    title = None if set_off else _TITLE_TO_END.match(text, name.end())
+    if not set_off and not title:
+        return False  # "Ann Lee said …": the name goes on into its own clause (the common case)
     inverted = _INVERTED.search(text, max(floor + 1, start - 80), start)
     if inverted is None:
         return False
@@ -262,12 +269,8 @@ def inverted_subject(speakers: Speakers, floor: int, start: int) -> bool:
         return False  # "said the firm would sack Ann Lee.": the name is an object
     if any(w.lower() in speakers.stops for w in between if w.lower() not in ("the", "of")):
         return False
-    name = _NAME.match(text, start)
-    if name is None:
-        return False
-    if _SET_OFF_TO_END.match(text, name.end()):
+    if set_off:
         return True
-    title = _TITLE_TO_END.match(text, name.end())
     words = title.group(1).split() if title else []
     return bool(words) and words[0] not in speakers.stops and any(w in speakers._lead_titles for w in words)
 

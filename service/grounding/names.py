@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 from itertools import accumulate
 
 from service.nlp.attribution import BODY_NOUNS
@@ -22,6 +23,7 @@ _ORG_WORDS = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # asked again and again for the same actors' names
 def kind_of(name: str, language: str) -> ActorKind | None:
     words = name.split()
     if country_code(name, language):

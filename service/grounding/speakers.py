@@ -353,6 +353,12 @@ class Speakers:
         """Does the mention at ``start`` open its sentence or clause (after titles only)? With
         ``after_conjunction``, a clause a conjunction opens counts ("... Cy Roe and Di Sun but Ann
         Lee is unfazed")."""
+        key = ("subject", start, after_conjunction)
+        if key not in self.memo:  # the same mentions are asked about for quote after quote
+            self.memo[key] = self._opens_clause(start, after_conjunction=after_conjunction)
+        return bool(self.memo[key])
+
+    def _opens_clause(self, start: int, *, after_conjunction: bool) -> bool:
         floor = max(self.text.rfind(c, 0, start) for c in '.!?\n,;:"“”')
         if not after_conjunction and inverted_subject(self, floor, start):
             return True  # "…, said Sun's chief officer Ann Lee."
