@@ -1,7 +1,9 @@
 """Who else a pronoun may mean: people named or described between the person it would stand for
 and the pronoun ("Park said … but Ann Lee is unfazed. She admitted"; "Fox said …. The home
 secretary said …. He said"; "Pat is single. Julia shows her skills. She admits"). Each check
-says only that someone else may be meant; ``Speakers.person_before`` then names nobody.
+says only that someone else may be meant; ``Speakers.person_before`` then names nobody. Also the
+people it may mean whom the actors lack (``unknown_subject``) or a verb of speech names before
+them (``inverted_subject``: "…, said Ann Lee.").
 """
 
 from __future__ import annotations
@@ -10,8 +12,7 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
-from service.grounding.names import ARTICLES, Cover, Span, kind_of
-from service.nlp.rank import stop_words
+from service.grounding.names import APPOSITION, ARTICLES, NAME_RUN, Cover, Span, kind_of
 
 if TYPE_CHECKING:
     from service.grounding.speakers import Speakers
@@ -21,7 +22,6 @@ _PLACE_WORDS = "in|at|to|from|near|across|against|of|for|en|a|de|nach|aus|à|au"
 # secretary said"
 _DESCRIBED_LEAD = re.compile(r"(?:But |And )?(?:The|the) (?:[\w-]+ ){0,3}?([\w-]+) (?=[a-z])")
 _BOUNDARY = re.compile(r"[.!?]\s+|\n\s*")  # where a sentence may start
-_NAME = re.compile(r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+)*")  # a capitalised run
 
 
 def described_subject_between(speakers: Speakers, best: tuple[int, Span], at: int) -> bool:
@@ -152,7 +152,6 @@ _PLACE_LISTS = [[w] for w in _PLACE_WORDS.split("|")] + [[w.capitalize()] for w 
 # Signs that a full name no actor has is a person's: an age set off after it ("Hazel Gilbert, 23,")
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr"})
 _AGE_AFTER = re.compile(r",\s*\d{1,3},")
-_APPOSITION = re.compile(r",\s+((?:[\w-]+\s+){0,3}[\w-]+)")  # the words set off after a name
 
 
 def unknown_subject(speakers: Speakers, at: int, reach: int) -> Span | None:
@@ -171,8 +170,8 @@ def _unknown_subject(speakers: Speakers, at: int, reach: int) -> Span | None:
     text = speakers.text
     known = speakers._known()
     latest: Span | None = None
-    stops = stop_words(speakers.language)
-    for match in reversed(list(_NAME.finditer(text, max(0, at - reach), at))):  # the last one first
+    stops = speakers.stops
+    for match in reversed(list(NAME_RUN.finditer(text, max(0, at - reach), at))):  # the last one first
         words = match.group().split(maxsplit=2)
         if len(words) < 2:
             continue  # one word is no full name
@@ -226,7 +225,7 @@ def _full_name_of(speakers: Speakers, start: int, end: int) -> Span | None:
 
 def _apposed_descriptor(speakers: Speakers, end: int) -> bool:
     """Does a trade follow the name, set off by a comma ("Bo Park, the Labour politician who")?"""
-    apposed = _APPOSITION.match(speakers.text, end)
+    apposed = APPOSITION.match(speakers.text, end)
     return apposed is not None and any(w in speakers.descriptors for w in apposed.group(1).split())
 
 
@@ -254,7 +253,7 @@ def inverted_subject(speakers: Speakers, floor: int, start: int) -> bool:
     after it ("… the tip of the iceberg, thinks Tim Danton, editor of PC Pro."; "…, said Sun's
     chief operating officer Jonathan Schwartz.")? Its person is who a pronoun after may mean."""
     text = speakers.text
-    name = _NAME.match(text, start)
+    name = NAME_RUN.match(text, start)
     if name is None:
         return False
     set_off = _SET_OFF_TO_END.match(text, name.end())
@@ -288,8 +287,8 @@ def other_name_between(speakers: Speakers, index: int, start: int, end: int) -> 
             for s, e in a.mentions
         }
     )
-    stops = stop_words(speakers.language)
-    for match in _NAME.finditer(speakers.text, start, end):
+    stops = speakers.stops
+    for match in NAME_RUN.finditer(speakers.text, start, end):
         if speakers.in_quote(match.start()):
             continue
         words = list(re.finditer(r"\S+", match.group()))

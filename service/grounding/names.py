@@ -16,6 +16,10 @@ from service.schema import ActorKind
 Span = tuple[int, int]
 
 ARTICLES = frozenset({"the", "el", "la", "le", "der", "die", "das", "les", "los", "las"})
+# A run of capitalised words ("Ann Lee", "Mr Hale", "But Ann Lee")
+NAME_RUN = re.compile(r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+)*")
+# The words set off after a name ("Julia Eccleshare, chair of the panel,")
+APPOSITION = re.compile(r",\s+((?:[\w-]+\s+){0,3}[\w-]+)")
 
 _ORG_WORDS = re.compile(
     r"\b(?:Ltd|Inc|plc|Corp|Group|Association|Federation|Union|Bank|Council|Party|Office|Agency|"

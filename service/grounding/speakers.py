@@ -25,7 +25,7 @@ from service.grounding.between import (
     unknown_subject,
 )
 from service.grounding.locate import actor_mentions
-from service.grounding.names import ARTICLES, Cover, called, kind_of
+from service.grounding.names import APPOSITION, ARTICLES, NAME_RUN, Cover, called, kind_of
 from service.nlp.attribution import is_person_pronoun, words
 from service.nlp.rank import stop_words
 from service.nlp.roles import descriptor_words, role_for
@@ -37,7 +37,6 @@ Span = tuple[int, int]
 PRONOUN_REACH_CHARS = 1500  # a pronoun's person is named at most this far before the quote
 MAX_OWNED_TITLE_WORDS = 4  # "Shadow Home Secretary", "BBC director general" before a subject's name
 OBJECT_REACH_CHARS = 150  # a person named this close after a subject, in its sentence, is its object
-_NAME = re.compile(r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+)*")
 _LEAD_WORD = re.compile(r"[^\s'’]+")
 
 
@@ -62,9 +61,7 @@ _OPENING_PHRASE = re.compile(
     r"\s*(?i:in|at|on|during|after|before|en|durante|tras|bei|nach|dans|lors|après)\s+"
     r"(?i:a|an|the|its|his|her|their|un|una|el|la|ein|einer|einem|der|dem|une|le)\s+[^\W\d_]+\s+"
 )
-# The words set off after a name ("Julia Eccleshare, chair of the panel,"): a title among them says
-# the name is a person's
-_APPOSITION = re.compile(r",\s+((?:[\w-]+\s+){0,3}[\w-]+)")
+
 _FIRST_WORDS = re.compile(r"\s*(\w+),?\s+(?:(\w+),?\s+)?(\w+)?")  # how a sentence opens
 
 
@@ -141,7 +138,7 @@ class Speakers:
     def _apposed_title(self, end: int) -> bool:
         """Do a title's words follow the name ending at ``end``, set off by a comma ("…, chair of
         the judging panel")?"""
-        apposed = _APPOSITION.match(self.text, end)
+        apposed = APPOSITION.match(self.text, end)
         return apposed is not None and any(
             w in self.titles and w not in ARTICLES for w in apposed.group(1).split() if w.islower()
         )
@@ -391,7 +388,7 @@ class Speakers:
     def _unknown_name_between(self, start: int, end: int) -> bool:
         """Is a full name that no actor has written between ``start`` and ``end``?"""
         known = self._known()
-        for match in _NAME.finditer(self.text, start, end):
+        for match in NAME_RUN.finditer(self.text, start, end):
             name_start = self._name_start(match.start(), match.end())
             if (
                 name_start is not None
