@@ -1925,3 +1925,24 @@ def test_a_pronoun_gets_no_speaker_the_sentences_before_make_unclear(text: str) 
     actors = [_actor(text, name) for name in ("Ola Lee", "Lumen") if name in text]
     quotes, _ = attach_quotes(text, actors)
     assert quotes[-1].speaker is None
+
+
+def test_a_title_used_as_a_name_as_subject_names_its_person_again() -> None:
+    text = (
+        "The Bishop of Leeds, the Rt Rev Dr Ola Lee, praised the novel. Despite enjoying Bo Park's"
+        " plot, the Bishop said the book was wrong. The story was false, according to the Bishop."
+        ' "The evidence is good," he said.'
+    )
+    lee = _actor(text, "Ola Lee").model_copy(update={"role": "Bishop of Leeds"})
+    quotes, _ = attach_quotes(text, [lee, _actor(text, "Bo Park")])
+    assert [q.speaker for q in quotes] == ["Ola Lee"]  # round 6: nobody (Park named between)
+
+
+def test_a_title_used_as_a_name_as_an_object_does_not_name_its_person_again() -> None:
+    text = (
+        "The Bishop of Leeds, the Rt Rev Dr Ola Lee, praised the novel. Author Bo Park later met the"
+        ' Bishop in York. "The evidence is good," he said.'
+    )
+    lee = _actor(text, "Ola Lee").model_copy(update={"role": "Bishop of Leeds"})
+    quotes, _ = attach_quotes(text, [lee, _actor(text, "Bo Park")])
+    assert [q.speaker for q in quotes] == ["Bo Park"]  # the last subject; "the Bishop" is an object

@@ -302,3 +302,32 @@ def other_name_between(speakers: Speakers, index: int, start: int, end: int) -> 
         if lead < len(words) and (titled or len(words) - lead >= 2) and at not in own and at not in others:
             return True
     return False
+
+
+def described_again(speakers: Speakers, best: tuple[int, Span], at: int) -> tuple[int, Span] | None:
+    """The last place between ``best`` and ``at`` where the article calls that person by their
+    title as a subject ("The Bishop of Durham, Tom Wright, said …. Despite enjoying Dan Brown's
+    book, the Bishop said …"), or "according to the Bishop", when nobody else has that title:
+    the pronoun's person is named again there."""
+    role = (speakers.actors[best[0]].role or "").casefold().split()
+    heads = {w for w in (role[: role.index("of")] if "of" in role else role[-1:]) if w in speakers.titles}
+    heads -= ARTICLES
+    if not heads:
+        return None
+    key = ("titled", len(speakers.actors))
+    if key not in speakers.memo:
+        speakers.memo[key] = [_title_words(speakers, i) for i in range(len(speakers.actors))]
+    others = speakers.memo[key]
+    if any(heads & words for i, words in enumerate(others) if i != best[0] and speakers.is_person(i)):
+        return None
+    found = None
+    for match in _THE_TITLE.finditer(speakers.text, best[1][1], at):
+        if match.group(1).casefold() not in heads or speakers.in_quote(match.start()):
+            continue
+        according = speakers.text[max(0, match.start() - 13) : match.start()].casefold() == "according to "
+        if according or speakers._subject(match.start()):
+            found = (best[0], (match.start(1), match.end(1)))
+    return found
+
+
+_THE_TITLE = re.compile(r"(?<![\w-])(?:the|The) ([A-Z]?[a-z]+)\b(?! of\b)")

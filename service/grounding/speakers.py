@@ -18,6 +18,7 @@ from typing import Any
 
 from service.grounding.between import (
     clause_subject_after,
+    described_again,
     described_subject_between,
     first_name_between,
     inverted_subject,
@@ -205,6 +206,7 @@ class Speakers:
             best = self._subject_before(at, last)
         if best is None or at - best[1][0] > PRONOUN_REACH_CHARS:
             return None
+        best = described_again(self, best, at) or best  # "…. Later, the Bishop said …. He added"
         if (
             self._unknown_name_between(best[1][1], at)
             or self._other_person_between(best, at)
