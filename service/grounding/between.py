@@ -312,8 +312,12 @@ def described_again(speakers: Speakers, best: tuple[int, Span], at: int) -> tupl
     role = (speakers.actors[best[0]].role or "").casefold().split()
     heads = {w for w in (role[: role.index("of")] if "of" in role else role[-1:]) if w in speakers.titles}
     heads -= ARTICLES
-    if not heads:
-        return None
+    text, start = speakers.text, best[1][1]
+    if not any(
+        text.find(f"he {h}", start, at) >= 0 or text.find(f"he {h.capitalize()}", start, at) >= 0
+        for h in heads
+    ):
+        return None  # the title is not written as a name between them (the common case)
     key = ("titled", len(speakers.actors))
     if key not in speakers.memo:
         speakers.memo[key] = [_title_words(speakers, i) for i in range(len(speakers.actors))]
