@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from service.nlp.rank import stop_words
 from service.nlp.roles import descriptor_words, title_words
@@ -35,9 +36,31 @@ def words(text: str) -> frozenset[str]:
 
 def _alternation(words: str) -> str:
     """A regex for any of ``a|b c|...``: longest first, any white space between words, and never
-    inside a hyphenated word ("so-called" is not "called")."""
-    escaped = sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words.split("|")), key=len, reverse=True)
-    return r"(?<![\w-])(?:" + "|".join(escaped) + ")"
+    inside a hyphenated word ("so-called" is not "called").
+
+    The words are written as a tree of their letters ("sa(?:id|ys|y)..."), so at each place of a
+    text the engine follows one branch instead of trying every word: the verb lists are scanned
+    over whole sentences for every quote."""
+    tree: dict[str, Any] = {}
+    for word in words.split("|"):
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return r"(?<![\w-])" + _branches(tree)
+
+
+def _branches(node: dict[str, Any]) -> str:
+    """The regex of a letter tree: each branch longest first (a word's end is optional after it)."""
+    alternatives = [
+        (r"\s+" if char == " " else re.escape(char)) + _branches(child)
+        for char, child in sorted(node.items())
+        if char
+    ]
+    if not alternatives:
+        return ""
+    body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 # Verbs that report speech, as the article writes them (past and present; French compound forms).
