@@ -335,3 +335,17 @@ def described_again(speakers: Speakers, best: tuple[int, Span], at: int) -> tupl
 
 
 _THE_TITLE = re.compile(r"(?<![\w-])(?:the|The) ([A-Z]?[a-z]+)\b(?! of\b)")
+
+
+def may_be_person(speakers: Speakers, index: int) -> bool:
+    """Is actor ``index`` a body by its tag but a person by its name ("Paolo Pescatore" as an
+    "ORG")? Someone a pronoun may mean, never one it is given to."""
+    actor = speakers.actors[index]
+    return actor.kind == "organization" and kind_of(actor.name, speakers.language) == "person"
+
+
+def after_article(speakers: Speakers, start: int, end: int) -> bool:
+    """Is the one-word mention at ``start`` written after an article ("The Lightpointe laser
+    bridges work"): a thing named after someone, not a person who acts?"""
+    before = speakers.text[max(0, start - 5) : start].split()[-1:]
+    return " " not in speakers.text[start:end] and before in (["The"], ["the"], ["A"], ["a"])

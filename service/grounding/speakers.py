@@ -17,11 +17,13 @@ from functools import cached_property
 from typing import Any
 
 from service.grounding.between import (
+    after_article,
     clause_subject_after,
     described_again,
     described_subject_between,
     first_name_between,
     inverted_subject,
+    may_be_person,
     spokesperson_between,
     unknown_subject,
 )
@@ -130,12 +132,6 @@ class Speakers:
             )
         return self._titled_bodies[index]
 
-    def may_be_person(self, index: int) -> bool:
-        """Is actor ``index`` a body by its tag but a person by its name ("Paolo Pescatore" as an
-        "ORG")? Someone a pronoun may mean, never one it is given to."""
-        actor = self.actors[index]
-        return actor.kind == "organization" and kind_of(actor.name, self.language) == "person"
-
     def _apposed_title(self, end: int) -> bool:
         """Do a title's words follow the name ending at ``end``, set off by a comma ("…, chair of
         the judging panel")?"""
@@ -235,16 +231,10 @@ class Speakers:
                     and not self.in_quote(start)
                     and self._named(start, end)
                     and self._subject(start)
-                    and not self._article_before(start, end)
+                    and not after_article(self, start, end)
                 ):
                     best = (i, (start, end))
         return best
-
-    def _article_before(self, start: int, end: int) -> bool:
-        """Is the one-word mention at ``start`` written after an article ("The Lightpointe laser
-        bridges work"): a thing named after someone, not a person who acts?"""
-        before = self.text[max(0, start - 5) : start].split()[-1:]
-        return " " not in self.text[start:end] and before in (["The"], ["the"], ["A"], ["a"])
 
     def _previous_sentence_start(self, own_start: int) -> int:
         """Where the sentence before the one starting at ``own_start`` starts (blank lines between
@@ -324,7 +314,7 @@ class Speakers:
         ("... his wife Masters chairman Ken Ito talked ... he said": maybe Ito)?"""
         for i, actor in enumerate(self.actors):
             person = self.is_person(i)
-            if i == best[0] or not (person or self.may_be_person(i)):
+            if i == best[0] or not (person or may_be_person(self, i)):
                 continue
             for start, end in actor.mentions:
                 if (
@@ -341,7 +331,11 @@ class Speakers:
 
     def _speaks_inverted(self, start: int) -> bool:
         """Is the name at ``start`` the subject of a verb of speech before it ("…, said Ivo Lund.")?"""
-        return inverted_subject(self, max(self.text.rfind(c, 0, start) for c in '.!?\n,;:"“”'), start)
+        return inverted_subject(self, self._clause_floor(start), start)
+
+    def _clause_floor(self, start: int) -> int:
+        """Where the clause that ``start`` is in begins: the last stop, comma, colon or quote mark."""
+        return max(self.text.rfind(c, 0, start) for c in '.!?\n,;:"“”')
 
     def _named(self, start: int, end: int) -> bool:
         """Does the mention span hold a name (not blank, not padded), so it can be pointed at?"""
@@ -358,7 +352,7 @@ class Speakers:
         return bool(self.memo[key])
 
     def _opens_clause(self, start: int, *, after_conjunction: bool) -> bool:
-        floor = max(self.text.rfind(c, 0, start) for c in '.!?\n,;:"“”')
+        floor = self._clause_floor(start)
         if not after_conjunction and inverted_subject(self, floor, start):
             return True  # "…, said Sun's chief officer Ann Lee."
         if floor >= 0 and self.text[floor] == "," and _ENDS_SENTENCE.match(self.text, start):
