@@ -30,10 +30,7 @@ def described_subject_between(speakers: Speakers, best: tuple[int, Span], at: in
     said", where Home Secretary Charles Clarke is named: maybe Clarke)?"""
     if speakers.text.find("he ", best[1][1], at) < 0:
         return False  # no "The" or "the" in between
-    key = ("titled", len(speakers.actors))
-    if key not in speakers.memo:
-        speakers.memo[key] = [_title_words(speakers, i) for i in range(len(speakers.actors))]
-    titled = speakers.memo[key]
+    titled = _titles_of_all(speakers)
     for boundary in _BOUNDARY.finditer(speakers.text, best[1][1], at):
         lead = _DESCRIBED_LEAD.match(speakers.text, boundary.end(), at)
         if lead is None:
@@ -64,6 +61,14 @@ def spokesperson_between(speakers: Speakers, best: tuple[int, Span], at: int) ->
     return any(
         not speakers.in_quote(m.end() - 1) for m in _SPOKESPERSON_LEAD.finditer(speakers.text, best[1][1], at)
     )
+
+
+def _titles_of_all(speakers: Speakers) -> list[set[str]]:
+    """``_title_words`` of every actor, worked out once per article and actor count."""
+    key = ("titled", len(speakers.actors))
+    if key not in speakers.memo:
+        speakers.memo[key] = [_title_words(speakers, i) for i in range(len(speakers.actors))]
+    return speakers.memo[key]  # type: ignore[no-any-return]
 
 
 def _title_words(speakers: Speakers, index: int) -> set[str]:
@@ -149,8 +154,9 @@ _ALONE = re.compile(r"(?<![\w'’-])[\w'’-]+\b(?!\s+[^\W\d_a-z])")
 _PLACE_LISTS = [[w] for w in _PLACE_WORDS.split("|")] + [[w.capitalize()] for w in _PLACE_WORDS.split("|")]
 
 
-# Signs that a full name no actor has is a person's: an age set off after it ("Hazel Gilbert, 23,")
+# Honorifics before a surname alone ("Mr Ashby"), whose full name the article may write elsewhere
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr"})
+# A sign that a full name no actor has is a person's: an age set off after it ("Hazel Gilbert, 23,")
 _AGE_AFTER = re.compile(r",\s*\d{1,3},")
 
 
@@ -160,7 +166,7 @@ def unknown_subject(speakers: Speakers, at: int, reach: int) -> Span | None:
     began"), or an age or a title set off after it ("Ann Lee, 23, gave up", "Bo Park, the
     Labour politician who ..."). The tagger's actors are capped, so a pronoun's person may be
     one of the people it left out."""
-    key = ("unknown subject", at, len(speakers.actors))
+    key = ("unknown subject", at, reach, len(speakers.actors))
     if key not in speakers.memo:
         speakers.memo[key] = _unknown_subject(speakers, at, reach)
     return speakers.memo[key]  # type: ignore[no-any-return]
@@ -318,10 +324,7 @@ def described_again(speakers: Speakers, best: tuple[int, Span], at: int) -> tupl
         for h in heads
     ):
         return None  # the title is not written as a name between them (the common case)
-    key = ("titled", len(speakers.actors))
-    if key not in speakers.memo:
-        speakers.memo[key] = [_title_words(speakers, i) for i in range(len(speakers.actors))]
-    others = speakers.memo[key]
+    others = _titles_of_all(speakers)
     if any(heads & words for i, words in enumerate(others) if i != best[0] and speakers.is_person(i)):
         return None
     found = None

@@ -282,7 +282,7 @@ def document_opening(text: str, start: int, end: int) -> Span | None:
     return None
 
 
-_THE = re.compile(r"(?:the|el|la|le|der|die|das)\s+", re.IGNORECASE)
+_THE = re.compile(rf"(?:{'|'.join(sorted(DEFINITE))})\s+", re.IGNORECASE)  # "for the RAD"
 
 
 def represented(chunk: str) -> int:
