@@ -1946,3 +1946,87 @@ def test_a_title_used_as_a_name_as_an_object_does_not_name_its_person_again() ->
     lee = _actor(text, "Ola Lee").model_copy(update={"role": "Bishop of Leeds"})
     quotes, _ = attach_quotes(text, [lee, _actor(text, "Bo Park")])
     assert [q.speaker for q in quotes] == ["Bo Park"]  # the last subject; "the Bishop" is an object
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a relative clause set off after a full name: that person speaks
+        ('The plan was backed by Ola Lee, who said: "It is the only way forward."', "Ola Lee"),
+        ('The plan was backed by Ola Lee, who later said it was "the only way forward".', "Ola Lee"),
+        # a conjunction opens the pronoun's clause, and one person is named before it
+        (
+            'The phrase was first used in a 1946 speech by Ola Lee, when she said it was "our firm belief".',
+            "Ola Lee",
+        ),
+    ],
+)
+def test_a_relative_or_subordinate_clause_after_a_name_gives_that_person(text: str, expected: str) -> None:
+    quotes, _ = attach_quotes(text, [_actor(text, "Ola Lee")])
+    assert [q.speaker for q in quotes] == [expected]  # round 7: nobody
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the clause may be about the widow or about Lee
+        'The plan was opposed by the widow of Ola Lee, who said: "It is the only way forward."',
+        # two people, either of whom the clause may be about
+        'Ola Lee and Bo Park, who said: "It is the only way forward."',
+        # the words name both of them (round 7: Ola Lee)
+        'Ola Lee and Bo Park said: "It is the only way forward."',
+    ],
+)
+def test_a_relative_clause_after_a_name_tied_to_another_gives_nobody(text: str) -> None:
+    actors = [_actor(text, name) for name in ("Ola Lee", "Bo Park") if name in text]
+    quotes, _ = attach_quotes(text, actors)
+    assert [q.speaker for q in quotes] == [None]
+
+
+def test_a_subordinate_pronoun_after_two_people_in_its_sentence_is_not_given_the_object() -> None:
+    text = 'Ola Lee met Bo Park in 1946, when he said it was "our firm belief".'
+    quotes, _ = attach_quotes(text, [_actor(text, "Ola Lee"), _actor(text, "Bo Park")])
+    assert [q.speaker for q in quotes] == ["Ola Lee"]  # the sentence's subject (round 7: Bo Park)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a place opens the sentence before; the body reports speech at its end
+        "China's boom would help the recovery, the Acme Council said."
+        ' "Business investment should continue to grow," it added.',
+        # an object named before the body, in the sentence where it speaks
+        "The meeting with the Lumen Agency was called off, the Acme Council said."
+        ' "We will try again," it said.',
+    ],
+)
+def test_it_after_a_body_that_reports_speech_is_that_body(text: str) -> None:
+    kinds = {"Acme Council": "organization", "China": "country", "Lumen Agency": "organization"}
+    actors = [_actor(text, name, kind) for name, kind in kinds.items() if name in text]
+    quotes, _ = attach_quotes(text, actors)
+    assert [q.speaker for q in quotes] == ["Acme Council"]  # round 7: nobody
+
+
+def test_it_after_a_body_that_names_another_after_itself_is_nobody() -> None:
+    text = 'The Acme Council said the Lumen Agency had won. "We will try again," it said.'
+    actors = [_actor(text, "Acme Council", "organization"), _actor(text, "Lumen Agency", "organization")]
+    quotes, _ = attach_quotes(text, actors)
+    assert [q.speaker for q in quotes] == [None]
+
+
+def test_a_surname_no_actor_has_names_the_one_full_name_written_before() -> None:
+    text = (
+        "Ivo Papadakis, who led the team, also gave evidence."
+        ' "I believe the panel will be fair," said Papadakis.'
+    )
+    quotes, grown = attach_quotes(text, [])
+    assert [q.speaker for q in quotes] == ["Ivo Papadakis"]  # round 7: nobody
+    assert [a.name for a in grown] == ["Ivo Papadakis"]
+    two = 'Ivo Papadakis met Ana Papadakis. "I believe the panel will be fair," said Papadakis.'
+    assert [q.speaker for q in attach_quotes(two, [])[0]] == [None]  # which of them?
+
+
+def test_an_age_as_subject_stands_for_the_person_named_before() -> None:
+    text = 'Ola Lee met Bo Park in May. The 57-year-old said: "It is absolutely ridiculous."'
+    quotes, _ = attach_quotes(text, [_actor(text, "Ola Lee"), _actor(text, "Bo Park")])
+    assert [q.speaker for q in quotes] == ["Ola Lee"]  # like a pronoun: the subject named last

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from service.grounding.between import other_name_between
+from service.grounding.between import full_name_for, other_name_between, sentence_antecedent
 from service.grounding.names import kind_of
 from service.grounding.previous import body_before, sentence_before, speaker_just_before
 from service.grounding.speakers import Speakers
@@ -345,6 +345,18 @@ def _strictly_titled(
 _SPOKESPERSON_REACH_CHARS = 600  # "the spokesman added" goes on for the body quoted this close before
 
 
+def _two_people(speakers: Speakers, span: Span) -> bool:
+    """Do the words at ``span`` name two of the persons ("Ola Lee and Bo Park")?"""
+    inside = {
+        i
+        for i, actor in enumerate(speakers.actors)
+        if speakers.is_person(i)
+        for start, end in actor.mentions
+        if span[0] <= start and end <= span[1]
+    }
+    return len(inside) > 1
+
+
 def resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | None) -> tuple[int, Span] | None:
     resolved = _resolve(found, speakers, last)
     if resolved is None or not found.context or found.speaker is None:
@@ -371,7 +383,11 @@ def _resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | Non
         if is_person_pronoun(said, speakers.language):
             # "The Tory leader was asked …. He replies:": the person the description stands for
             described_subject = described_subject_before(speakers, found.speaker[0])
-            return described_subject or speakers.person_before(found.speaker[0], last)
+            return (
+                described_subject
+                or sentence_antecedent(speakers, found.speaker[0])
+                or speakers.person_before(found.speaker[0], last)
+            )
         if said.casefold() == "it" and speakers.language == "en":
             return body_before(speakers, found.speaker[0])  # "The council said ... It said": the council
         if is_pronoun(said, speakers.language):
@@ -390,6 +406,8 @@ def _resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | Non
                 return last
         return found_body
     named = speakers.named_by(found.speaker)
+    if named is not None and _two_people(speakers, found.speaker):
+        return None  # "Ola Lee and Bo Park said": both, not one of them
     start, end = found.speaker
     article = re.search(r"\b(?:the|The|el|El|la|La|le|Le)\s+$", speakers.text[max(0, start - 4) : start])
     said = speakers.text[start:end]
@@ -402,4 +420,4 @@ def _resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | Non
     ):
         # "the American said": a person described by a nationality, not the US ("the Tories" speak)
         return described(speakers, (start - len(article.group()), end))
-    return named or speakers.add(found.speaker)
+    return named or speakers.add(found.speaker) or full_name_for(speakers, found.speaker)

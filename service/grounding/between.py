@@ -13,6 +13,7 @@ from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from service.grounding.names import APPOSITION, ARTICLES, NAME_RUN, Cover, Span, kind_of
+from service.nlp.speaker_phrases import opens_subordinate
 
 if TYPE_CHECKING:
     from service.grounding.speakers import Speakers
@@ -217,7 +218,12 @@ def _full_name_of(speakers: Speakers, start: int, end: int) -> Span | None:
     words = speakers.text[start:end].split()
     if len(words) != 2 or words[0].lower().rstrip(".") not in _HONORIFICS:
         return None
-    surname = re.escape(words[1])
+    return _full_name_before(speakers, words[1], start)
+
+
+def _full_name_before(speakers: Speakers, surname: str, start: int) -> Span | None:
+    """The one full name ending in ``surname`` the article writes before ``start``, or None."""
+    surname = re.escape(surname)
     found = {
         (m.start(), m.end())
         for m in re.finditer(
@@ -352,3 +358,35 @@ def after_article(speakers: Speakers, start: int, end: int) -> bool:
     bridges work"): a thing named after someone, not a person who acts?"""
     before = speakers.text[max(0, start - 5) : start].split()[-1:]
     return " " not in speakers.text[start:end] and before in (["The"], ["the"], ["A"], ["a"])
+
+
+def sentence_antecedent(speakers: Speakers, at: int) -> tuple[int, Span] | None:
+    """ "… first used in a speech by Ann Lee, when she said": the one person named in the pronoun's
+    own sentence before it, when a conjunction opens the pronoun's clause; else None (two people,
+    or a name the actors lack, may each be meant)."""
+    if not opens_subordinate(speakers.text, at, speakers.language):
+        return None
+    start = speakers._sentence_start(at)
+    found = [
+        (i, (s, e))
+        for i, actor in enumerate(speakers.actors)
+        if speakers.is_person(i)
+        for s, e in actor.mentions
+        if start <= s and e <= at and not speakers.in_quote(s)
+    ]
+    if len({i for i, _ in found}) != 1 or speakers._unknown_name_between(start, at):
+        return None
+    return max(found, key=lambda item: item[1][0])
+
+
+def full_name_for(speakers: Speakers, span: Span) -> tuple[int, Span] | None:
+    """ "…," said Papadakis: a surname no actor has names the one full name the article writes
+    with it before ("Yiannis Papadakis"), added as a person; else None."""
+    words = speakers.text[span[0] : span[1]].split()
+    if len(words) != 1:
+        return None
+    full = _full_name_before(speakers, words[0], span[0])
+    if full is None or kind_of(speakers.text[full[0] : full[1]], speakers.language) != "person":
+        return None
+    added = speakers.add(full, "person")
+    return (added[0], span) if added is not None else None

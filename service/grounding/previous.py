@@ -18,6 +18,7 @@ BODY_SENTENCE_CHARS = 400  # "It said": its body reports speech at most a senten
 _POSSESSIVES = words(
     "its his her their our your su sus sein seine seinen ihr ihre ihren son sa ses leur leurs"
 )
+_PLACES = ("country", "other")
 
 
 def sentence_before(speakers: Speakers, at: int) -> Span:
@@ -33,17 +34,28 @@ def body_before(speakers: Speakers, at: int) -> tuple[int, Span] | None:
     before_start, own_start = sentence_before(speakers, at)
     if own_start - before_start > BODY_SENTENCE_CHARS:
         return None
-    found: list[tuple[int, Span]] = []
-    named: set[int] = set()  # the people and bodies named since (places are no "it" that speaks)
-    for i, actor in enumerate(speakers.actors):
-        for start, end in actor.mentions:
-            if before_start <= start < at and not speakers.in_quote(start):
-                if speakers._subject(start):
-                    found.append((i, (start, end)))
-                if actor.kind in ("person", "organization") and not _held(speakers, start):
-                    named.add(i)
-    if len(found) != 1 or named - {found[0][0]}:
-        return None  # nobody, or someone else named too (a body and a person): which is meant?
+    mentions = [
+        (i, (start, end))
+        for i, actor in enumerate(speakers.actors)
+        for start, end in actor.mentions
+        if before_start <= start < at and not speakers.in_quote(start)
+    ]
+    # a place opening the sentence ("China's boom would help, the OECD said") is no "it" that speaks
+    found = [m for m in mentions if speakers._subject(m[1][0]) and speakers.actors[m[0]].kind not in _PLACES]
+    if len(found) != 1:
+        return None  # nobody, or two subjects: which is meant?
+    # the people and bodies named as subjects, or named after the body ("The council said Acme
+    # had won. It said": the council or Acme?); an object before it ("was cancelled with the
+    # ISS, NASA said") is not who "it" is
+    named = {
+        i
+        for i, (start, _) in mentions
+        if speakers.actors[i].kind in ("person", "organization")
+        and not _held(speakers, start)
+        and (start > found[0][1][0] or speakers._subject(start))
+    }
+    if named - {found[0][0]}:
+        return None  # someone else named too (a body and a person): which is meant?
     index, (start, end) = found[0]
     actor = speakers.actors[index]
     if actor.kind in ("person", "country") or kind_of(actor.name, speakers.language) == "person":

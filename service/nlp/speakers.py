@@ -12,14 +12,11 @@ import re
 
 from service.nlp.attribution import (
     ADJECTIVE_COMPOUND,
-    AUXILIARIES,
     BODY_NOUNS,
     CAPITAL,
     CONNECTORS,
     DEFINITE,
-    DOCUMENT_NOUNS,
     LEAD_WORDS,
-    MAX_DESCRIPTION_WORDS,
     MAX_TITLE_WORDS,
     REPRESENTATIVES,
     TIME_WORDS,
@@ -29,6 +26,7 @@ from service.nlp.attribution import (
     represented,
 )
 from service.nlp.quote_marks import trim
+from service.nlp.speaker_phrases import antecedent, description, relative_comma, subordinate_pronoun
 
 Span = tuple[int, int]
 
@@ -103,6 +101,9 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
 
     The speaker is the first name of the phrase, unless that name only owns or titles the next one.
     """
+    named = _relative_subject(text, start, end, rules)
+    if named is not None:
+        return named, False
     relative = _TRAILING_RELATIVE.search(text, start, end)
     if relative:
         # "The actor, whose films include Heat, Ali and Lee Park's Ode, said": the subject is
@@ -116,6 +117,9 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
     if rules.pronoun.match(chunk):
         s, e = trim(text, start, end)
         return (s, e), True
+    subordinate = subordinate_pronoun(text, start, end, rules.language)
+    if subordinate is not None:  # "… by Ann Lee in 1946, when she said"
+        return subordinate, True
     document = document_opening(text, start, end)
     if document is not None:
         # the document speaks, whatever the phrase says of it; the speaker step gives it to the
@@ -139,7 +143,7 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
         opening = rules.pronoun_subject.match(chunk)
         if opening:  # "He then turned to the crowd and added": the verbs share the subject
             return (start + opening.start(1), start + opening.end(1)), True
-        return _description(text, start, end, rules)
+        return description(text, start, end, rules)
     apposed_last = _titled_in_commas_before_verb(text, start, end, runs, rules)
     if apposed_last is not None:
         return apposed_last, False
@@ -164,7 +168,7 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
     ):
         # "The Tory co-chairman attacked": a description with a capitalised word, not a name
         # (but "the Scottish government" is a body: the name and its noun, below)
-        described = _description(text, start, end, rules, capitals=True)
+        described = description(text, start, end, rules, capitals=True)
         if described is not None:
             return described
     comma = text.rfind(",", chosen[1], end) if one_word else -1
@@ -195,6 +199,16 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
         named = _apposition_of(text, runs, runs[first], rules)
         return (named, False) if named else None
     return _with_body_noun(text, apposed or chosen, end), False
+
+
+def _relative_subject(text: str, start: int, end: int, rules: Rules) -> Span | None:
+    """ "… backed by Ann Lee, who said": the full name the clause is set off after speaks."""
+    comma = relative_comma(text, start, end, rules.language)
+    if comma is None:
+        return None
+    runs = _name_runs(text, start, comma)
+    run = _clean_run(text, runs[-1], rules) if runs else None
+    return antecedent(text, start, run, comma) if run else None
 
 
 def _after_opening(chunk: str, rules: Rules) -> int | None:
@@ -369,63 +383,6 @@ def _owner_or_title(text: str, run: Span, following: Span, rules: Rules) -> bool
         and not re.search(r"[,;:()]", between)
         and all(w in rules.titles or w in CONNECTORS or (w not in rules.stops and w.isalpha()) for w in words)
     )
-
-
-def _description(
-    text: str, start: int, end: int, rules: Rules, *, capitals: bool = False
-) -> tuple[Span, bool] | None:
-    """ "The two-time champion said": a definite description of a person named before.
-
-    It stands for someone like a pronoun does; "a spokeswoman" (someone new, unnamed) and "the
-    company" (a body, not a person) do not. A plural ("said the artists") is kept: the speaker
-    step gives it only to a name the article writes right after that noun ("artists Lee & Park").
-    With ``capitals``, a capitalised word before the head is kept ("the Tory co-chairman"): the
-    speaker step gives it only to the person whose name follows those very words.
-    """
-    words = list(WORD.finditer(text, start, end))
-    while (
-        len(words) > 2
-        and words[0].group().lower() not in DEFINITE
-        and (words[0].group().lower() in rules.stops or words[0].group().lower() in TIME_WORDS)
-    ):
-        words = words[1:]  # "Later the Bishop said", "Then the champion added"
-    while len(words) > 2 and words[-1].group().lower() in AUXILIARIES:
-        # "the President had said": the speaker step gives it only to the one person the
-        # article titles so, never to whoever was named last (whoever "the chairman" is)
-        words = words[:-1]
-    if (
-        len(words) == 2
-        and words[0].group().lower() in ("a", "an", "the")
-        and words[1].group() in REPRESENTATIVES
-    ):
-        # "But a spokesman added": the speaker step gives it to the body the sentence before has
-        # speak, or to nobody
-        return (words[0].start(), words[-1].end()), True
-    if not 2 <= len(words) <= MAX_DESCRIPTION_WORDS or words[0].group().lower() not in DEFINITE:
-        return None
-    head = words[-1].group().lower()
-    if head in DOCUMENT_NOUNS:
-        return None  # "the report said": a document, not a person
-    capitalised = any(
-        CAPITAL.match(w.group())
-        and w.group().lower() not in rules.titles
-        and not ADJECTIVE_COMPOUND.fullmatch(w.group())
-        for w in words[1:-1]
-    )
-    if head in BODY_NOUNS and not capitalised and not capitals and len(words) <= 3:
-        # "the company said", "the parliamentary committee added": the body named just before, for
-        # the speaker step to find (never a person)
-        return (words[0].start(), words[-1].end()), True
-    if (
-        head in BODY_NOUNS
-        or head in REPRESENTATIVES
-        or (capitalised and not capitals)
-        or (CAPITAL.match(words[-1].group()) and head not in rules.titles)
-    ):
-        return None
-    if any(w.group().lower() in AUXILIARIES for w in words):
-        return None  # "the chairman who had said": a clause
-    return (words[0].start(), words[-1].end()), True
 
 
 def _clean_run(text: str, run: Span, rules: Rules) -> Span | None:

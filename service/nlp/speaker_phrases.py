@@ -1,0 +1,137 @@
+"""Speaker phrases that are not a name: a description ("the two-time champion"), a relative clause
+after the name ("… backed by Ann Lee, who said"), a pronoun in a clause that opens with a
+conjunction ("… by Ann Lee in 1946, when she said"). ``service.nlp.speakers`` asks them in turn.
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.nlp.attribution import (
+    ADJECTIVE_COMPOUND,
+    AUXILIARIES,
+    BODY_NOUNS,
+    CAPITAL,
+    DEFINITE,
+    DOCUMENT_NOUNS,
+    MAX_DESCRIPTION_WORDS,
+    REPRESENTATIVES,
+    TIME_WORDS,
+    WORD,
+    Rules,
+)
+
+Span = tuple[int, int]
+
+# ", who said" / ", who later told": the relative pronoun of a person, then at most one adverb or
+# auxiliary, right before the verb
+_RELATIVE_SUBJECT = {
+    "en": re.compile(r",\s*who(?:\s+(?:[a-z]+ly|also|then|later|once|has|had|have|would|will))?\s*$"),
+    "es": re.compile(r",\s*quien(?:\s+(?:también|luego|más tarde))?\s*$"),
+    "fr": re.compile(r",\s*qui(?:\s+(?:a|avait|aussi|ensuite|plus tard))?\s*$"),
+}
+# words that tie the name before ", who" to someone else ("the widow of Ann Lee, who said": who?)
+_TIED = frozenset({"of", "and", "&", "or", "de", "del", "et", "y", "du", "des"})
+# "…, when she said": a conjunction opens the clause and a person's pronoun is its subject
+_SUBORDINATE = {
+    "en": r"when|as|after|before|while|because|where|until|since|although|though|if|once",
+    "es": r"cuando|mientras|porque|aunque|si",
+    "fr": r"quand|lorsque|lorsqu['’]|alors que|parce que|si",
+    "de": r"als|wenn|während|weil|nachdem|obwohl",
+}
+_PERSON = {"en": r"he|she", "es": r"él|ella", "fr": r"il|elle", "de": r"er|sie"}
+_SUBORDINATE_PRONOUN = {
+    lang: re.compile(rf"\b(?:{_SUBORDINATE[lang]})\s*\b({_PERSON[lang]})\s*$", re.IGNORECASE)
+    for lang in _SUBORDINATE
+}
+
+_SUBORDINATE_END = {
+    lang: re.compile(rf"\b(?:{_SUBORDINATE[lang]})\s*$", re.IGNORECASE) for lang in _SUBORDINATE
+}
+
+
+def opens_subordinate(text: str, at: int, language: str) -> bool:
+    """Does a conjunction that opens a clause stand right before ``at`` ("…, when| he said")?"""
+    pattern = _SUBORDINATE_END.get(language)
+    return pattern is not None and pattern.search(text, max(0, at - 24), at) is not None
+
+
+def relative_comma(text: str, start: int, end: int, language: str) -> int | None:
+    """Where the comma before ", who" closing ``text[start:end]`` is ("Ann Lee, who said"), if it is."""
+    pattern = _RELATIVE_SUBJECT.get(language)
+    match = pattern.search(text, start, end) if pattern else None
+    return match.start() if match else None
+
+
+def antecedent(text: str, start: int, run: Span, comma: int) -> Span | None:
+    """The full name ``run`` right before the relative clause's comma, when nothing ties it to a
+    word before it ("the widow of Ann Lee, who", "Lee and Park, who": not one person who speaks)."""
+    named = WORD.findall(text, *run)
+    if run[1] != comma or len(named) < 2 or _TIED.intersection(w.lower() for w in named):
+        return None  # one word may be anything; "Ola Lee and Bo Park, who": two people
+    before = WORD.findall(text, start, run[0])
+    return None if before and before[-1].lower() in _TIED else run
+
+
+def subordinate_pronoun(text: str, start: int, end: int, language: str) -> Span | None:
+    """The pronoun of a clause that a conjunction opens right before the verb ("… when he said")."""
+    pattern = _SUBORDINATE_PRONOUN.get(language)
+    match = pattern.search(text, start, end) if pattern else None
+    return match.span(1) if match else None
+
+
+def description(
+    text: str, start: int, end: int, rules: Rules, *, capitals: bool = False
+) -> tuple[Span, bool] | None:
+    """ "The two-time champion said": a definite description of a person named before.
+
+    It stands for someone like a pronoun does; "a spokeswoman" (someone new, unnamed) and "the
+    company" (a body, not a person) do not. A plural ("said the artists") is kept: the speaker
+    step gives it only to a name the article writes right after that noun ("artists Lee & Park").
+    With ``capitals``, a capitalised word before the head is kept ("the Tory co-chairman"): the
+    speaker step gives it only to the person whose name follows those very words.
+    """
+    words = list(WORD.finditer(text, start, end))
+    while (
+        len(words) > 2
+        and words[0].group().lower() not in DEFINITE
+        and (words[0].group().lower() in rules.stops or words[0].group().lower() in TIME_WORDS)
+    ):
+        words = words[1:]  # "Later the Bishop said", "Then the champion added"
+    while len(words) > 2 and words[-1].group().lower() in AUXILIARIES:
+        # "the President had said": the speaker step gives it only to the one person the
+        # article titles so, never to whoever was named last (whoever "the chairman" is)
+        words = words[:-1]
+    if (
+        len(words) == 2
+        and words[0].group().lower() in ("a", "an", "the")
+        and words[1].group() in REPRESENTATIVES
+    ):
+        # "But a spokesman added": the speaker step gives it to the body the sentence before has
+        # speak, or to nobody
+        return (words[0].start(), words[-1].end()), True
+    if not 2 <= len(words) <= MAX_DESCRIPTION_WORDS or words[0].group().lower() not in DEFINITE:
+        return None
+    head = words[-1].group().lower()
+    if head in DOCUMENT_NOUNS:
+        return None  # "the report said": a document, not a person
+    capitalised = any(
+        CAPITAL.match(w.group())
+        and w.group().lower() not in rules.titles
+        and not ADJECTIVE_COMPOUND.fullmatch(w.group())
+        for w in words[1:-1]
+    )
+    if head in BODY_NOUNS and not capitalised and not capitals and len(words) <= 3:
+        # "the company said", "the parliamentary committee added": the body named just before, for
+        # the speaker step to find (never a person)
+        return (words[0].start(), words[-1].end()), True
+    if (
+        head in BODY_NOUNS
+        or head in REPRESENTATIVES
+        or (capitalised and not capitals)
+        or (CAPITAL.match(words[-1].group()) and head not in rules.titles)
+    ):
+        return None
+    if any(w.group().lower() in AUXILIARIES for w in words):
+        return None  # "the chairman who had said": a clause
+    return (words[0].start(), words[-1].end()), True
