@@ -1097,9 +1097,9 @@ def test_a_continuation_stops_at_a_question_and_at_another_name(
             "Ann Lee, who has no record, was reportedly 'beside herself' with grief.",
             [("beside herself", None)],
         ),
-        (  # a "so-called" term is never speech, whatever follows it
+        (  # a "so-called" term is never speech, whatever follows it; the sentence goes on past it
             'Ann Lee, one of the so-called "Riverton Five" elected in May, told the BBC: "We will stay."',
-            [("We will stay.", None)],
+            [("We will stay.", "Ann Lee")],
         ),
         (  # an -ing form reports speech; its subject is the verb's before it
             'Ann Lee said she was upset with the club, saying it was "a betrayal of the fans".',
@@ -2030,3 +2030,20 @@ def test_an_age_as_subject_stands_for_the_person_named_before() -> None:
     text = 'Ola Lee met Bo Park in May. The 57-year-old said: "It is absolutely ridiculous."'
     quotes, _ = attach_quotes(text, [_actor(text, "Ola Lee"), _actor(text, "Bo Park")])
     assert [q.speaker for q in quotes] == ["Ola Lee"]  # like a pronoun: the subject named last
+
+
+def test_a_term_quoted_earlier_in_the_sentence_does_not_cut_off_its_subject() -> None:
+    text = (
+        'Ola Lee criticised the "absolutely ridiculous" inquiry and told reporters: "It is a waste of money."'
+    )
+    quotes, _ = attach_quotes(text, [_actor(text, "Ola Lee")])
+    assert [q.speaker for q in quotes] == ["Ola Lee", "Ola Lee"]  # round 7: the second had nobody
+
+
+def test_a_part_of_a_document_is_no_person_who_speaks() -> None:
+    text = (
+        'Ola Lee called the plan "a disgrace". In the proposals, the section on murder said cuts'
+        ' must be "weighed carefully" by a judge.'
+    )
+    quotes, _ = attach_quotes(text, [_actor(text, "Ola Lee")])
+    assert [q.speaker for q in quotes] == ["Ola Lee", None]  # round 7: Ola Lee for both

@@ -134,6 +134,7 @@ DOCUMENT_NOUNS = words(
     "report memo study statement document letter survey paper book article website ruling judgment "
     "judgement decision bill law guidance research analysis review poll message email e-mail tweet post "
     "note briefing findings data figures minutes manifesto banner sign slogan motion text "
+    "section chapter clause "
     "informe estudio documento carta comunicado encuesta sentencia ley mensaje "
     "bericht studie dokument brief erklärung umfrage urteil gesetz mitteilung "
     "rapport étude lettre communiqué sondage arrêt loi"

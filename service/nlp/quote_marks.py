@@ -177,9 +177,31 @@ def sentence_before(text: str, at: int, floor: int) -> tuple[int, str]:
         start = at  # a full stop right before ``at`` ends a sentence there, whatever follows it
     mark_starts, mark_ends = _marks(text)
     j = bisect_left(mark_starts, at) - 1  # the last mark before ``at``
+    terms = _terms(text)
+    while j >= 0 and mark_starts[j] >= start and mark_starts[j] in terms:
+        # 'Ann Lee, one of the "Iron Ladies" elected in 1983, said': a term quoted in the sentence
+        # is part of it, and the speaker may be named before it
+        j = bisect_left(mark_starts, terms[mark_starts[j]]) - 1
     if j >= 0 and mark_starts[j] >= start:
         start = mark_ends[j]  # another quote's mark: what is before it is not about this quote
     return start, text[start:at]
+
+
+MAX_TERM_WORDS = 4  # "Iron Ladies", "absolutely ridiculous": a term or a phrase, not a statement
+
+
+@lru_cache(maxsize=8)
+def _terms(text: str) -> dict[int, int]:
+    """The closing mark of each short quoted term of ``text`` (a few words, no sentence end or
+    comma inside), mapped to its opening mark."""
+    return {
+        piece.close_at: piece.open_at
+        for piece in article_pieces(text)
+        if not piece.runs_on
+        and not piece.unclosed
+        and len(text[piece.span[0] : piece.span[1]].split()) <= MAX_TERM_WORDS
+        and not any(c in ".!?,;:" for c in text[piece.span[0] : piece.span[1]])
+    }
 
 
 @lru_cache(maxsize=8)
@@ -209,5 +231,5 @@ def article_pieces(text: str) -> tuple[Piece, ...]:
 
 def clear_caches() -> None:
     """Forget every article's marks, pieces and sentence ends (for a cold timing)."""
-    for cached in (_sentence_ends, _marks, article_pieces):
+    for cached in (_sentence_ends, _marks, _terms, article_pieces):
         cached.cache_clear()

@@ -6,6 +6,7 @@ conjunction ("… by Ann Lee in 1946, when she said"). ``service.nlp.speakers`` 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from service.nlp.attribution import (
     ADJECTIVE_COMPOUND,
@@ -32,6 +33,7 @@ _RELATIVE_SUBJECT = {
 }
 # words that tie the name before ", who" to someone else ("the widow of Ann Lee, who said": who?)
 _TIED = frozenset({"of", "and", "&", "or", "de", "del", "et", "y", "du", "des"})
+_OF = frozenset({"of", "on", "in", "for", "about", "from", "de", "del", "du", "des", "von", "über", "sur"})
 # "…, when she said": a conjunction opens the clause and a person's pronoun is its subject
 _SUBORDINATE = {
     "en": r"when|as|after|before|while|because|where|until|since|although|though|if|once",
@@ -113,8 +115,11 @@ def description(
     if not 2 <= len(words) <= MAX_DESCRIPTION_WORDS or words[0].group().lower() not in DEFINITE:
         return None
     head = words[-1].group().lower()
-    if head in DOCUMENT_NOUNS:
-        return None  # "the report said": a document, not a person
+    lowered = [w.group().lower() for w in words]
+    if head in DOCUMENT_NOUNS or any(
+        word in DOCUMENT_NOUNS and after in _OF for word, after in pairwise(lowered)
+    ):
+        return None  # "the report said", "the section on murder said": a document, not a person
     capitalised = any(
         CAPITAL.match(w.group())
         and w.group().lower() not in rules.titles
