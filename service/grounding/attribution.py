@@ -350,11 +350,10 @@ def _two_people(speakers: Speakers, span: Span) -> bool:
     inside = {
         i
         for i, actor in enumerate(speakers.actors)
-        if speakers.is_person(i)
         for start, end in actor.mentions
         if span[0] <= start and end <= span[1]
     }
-    return len(inside) > 1
+    return len(inside) > 1 and sum(speakers.is_person(i) for i in inside) > 1
 
 
 def resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | None) -> tuple[int, Span] | None:

@@ -33,6 +33,7 @@ _RELATIVE_SUBJECT = {
 }
 # words that tie the name before ", who" to someone else ("the widow of Ann Lee, who said": who?)
 _TIED = frozenset({"of", "and", "&", "or", "de", "del", "et", "y", "du", "des"})
+_TAIL_CHARS = 40  # both clause patterns end the phrase and are shorter than this
 _OF = frozenset({"of", "on", "in", "for", "about", "from", "de", "del", "du", "des", "von", "über", "sur"})
 # "…, when she said": a conjunction opens the clause and a person's pronoun is its subject
 _SUBORDINATE = {
@@ -61,7 +62,7 @@ def opens_subordinate(text: str, at: int, language: str) -> bool:
 def relative_comma(text: str, start: int, end: int, language: str) -> int | None:
     """Where the comma before ", who" closing ``text[start:end]`` is ("Ann Lee, who said"), if it is."""
     pattern = _RELATIVE_SUBJECT.get(language)
-    match = pattern.search(text, start, end) if pattern else None
+    match = pattern.search(text, max(start, end - _TAIL_CHARS), end) if pattern else None
     return match.start() if match else None
 
 
@@ -78,7 +79,7 @@ def antecedent(text: str, start: int, run: Span, comma: int) -> Span | None:
 def subordinate_pronoun(text: str, start: int, end: int, language: str) -> Span | None:
     """The pronoun of a clause that a conjunction opens right before the verb ("… when he said")."""
     pattern = _SUBORDINATE_PRONOUN.get(language)
-    match = pattern.search(text, start, end) if pattern else None
+    match = pattern.search(text, max(start, end - _TAIL_CHARS), end) if pattern else None
     return match.span(1) if match else None
 
 
