@@ -2047,3 +2047,68 @@ def test_a_part_of_a_document_is_no_person_who_speaks() -> None:
     )
     quotes, _ = attach_quotes(text, [_actor(text, "Ola Lee")])
     assert [q.speaker for q in quotes] == ["Ola Lee", None]  # round 7: Ola Lee for both
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # the article writes of Bo Park as a man: "she said" is not his (round 7: Bo Park)
+        (
+            "Ola Lee met Bo Park and his lawyers in May. Bo Park denied the claim in court."
+            ' "I never wanted any of this," she said.',
+            ("Ola Lee", "Bo Park"),
+            [None],
+        ),
+        # nothing says what Bo Park is: the pronoun goes to the subject, as before
+        (
+            'Ola Lee met Bo Park in May. Bo Park denied the claim in court. "I never wanted this," she said.',
+            ("Ola Lee", "Bo Park"),
+            ["Bo Park"],
+        ),
+        # a person named in a caption pasted into the text is no subject (round 7: Eva Park)
+        (
+            "Ola Lee spoke to reporters. His wife, Eva Park (pictured with him last month) is a model And"
+            ' it was then that Lee was sued. "They tried to trap me," he said.',
+            ("Ola Lee", "Eva Park"),
+            [None],  # she is still named between: nobody rather than her
+        ),
+    ],
+)
+def test_a_pronoun_is_not_given_to_someone_the_article_writes_of_otherwise(
+    text: str, names: tuple[str, ...], expected: list[str | None]
+) -> None:
+    quotes, _ = attach_quotes(text, [_actor(text, name) for name in names])
+    assert [q.speaker for q in quotes] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a paper quoting an unnamed source: nobody, not the body quoted before (round 7: Acme)
+        (
+            'Acme says the deal is off. "Acme wants the money spent well," the paper quotes a source close'
+            " to the firm.",
+            [None],
+        ),
+        # a possessive owner before a title: the holder, not the owner (round 7: United)
+        ('"I never listened to him," said United’s head coach.', [None]),
+        # a quote that ends with a nested one ends its sentence (round 7: Bo Park)
+        (
+            'Ola Lee said: ‘She showed it to me and said, "See, it is bad."’ Superintendent Bo Park said'
+            " the school would act.",
+            ["Ola Lee"],
+        ),
+        # a title set off in commas between the name and "who" (round 7: Bo Park)
+        (
+            "Bo Park got closer, heeding the advice of Niki Lauda, his team chairman, who told him to"
+            " ‘sort himself out’.",
+            ["Niki Lauda"],
+        ),
+    ],
+)
+def test_words_around_a_quote_that_name_someone_else(text: str, expected: list[str | None]) -> None:
+    names = {"Acme": "organization", "United": "organization", "Ola Lee": "person", "Bo Park": "person"}
+    names["Niki Lauda"] = "person"
+    actors = [_actor(text, name, kind) for name, kind in names.items() if name in text]
+    quotes, _ = attach_quotes(text, actors)
+    assert [q.speaker for q in quotes] == expected

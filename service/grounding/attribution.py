@@ -31,6 +31,7 @@ import re
 from functools import lru_cache
 
 from service.grounding.between import full_name_for, other_name_between, sentence_antecedent
+from service.grounding.gender import contradicts
 from service.grounding.names import kind_of
 from service.grounding.previous import body_before, sentence_before, speaker_just_before
 from service.grounding.speakers import Speakers
@@ -382,11 +383,13 @@ def _resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | Non
         if is_person_pronoun(said, speakers.language):
             # "The Tory leader was asked …. He replies:": the person the description stands for
             described_subject = described_subject_before(speakers, found.speaker[0])
-            return (
+            meant = (
                 described_subject
                 or sentence_antecedent(speakers, found.speaker[0])
                 or speakers.person_before(found.speaker[0], last)
             )
+            # "she said" is never a man's words (nor "he said" a woman's), as the article writes them
+            return None if meant is not None and contradicts(speakers, meant[0], said) else meant
         if said.casefold() == "it" and speakers.language == "en":
             return body_before(speakers, found.speaker[0])  # "The council said ... It said": the council
         if is_pronoun(said, speakers.language):

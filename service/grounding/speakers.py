@@ -68,6 +68,9 @@ _OPENING_PHRASE = re.compile(
 _FIRST_WORDS = re.compile(r"\s*(\w+),?\s+(?:(\w+),?\s+)?(\w+)?")  # how a sentence opens
 
 
+_CAPTIONED = re.compile(r"\s*\((?:pictured|left|right|above|below|centre|center|inset)\b")  # a caption
+
+
 @dataclass
 class Speakers:
     """The digest's actors, and the mentions that name each (grown as speakers are added)."""
@@ -232,6 +235,7 @@ class Speakers:
                     and self._named(start, end)
                     and self._subject(start)
                     and not after_article(self, start, end)
+                    and not _CAPTIONED.match(self.text, end)  # "Eugenia Lee (pictured) is a model"
                 ):
                     best = (i, (start, end))
         return best

@@ -82,6 +82,9 @@ _REPORTED = object()  # a reporting verb governs the quote, but no name says who
 # words relayed by someone else ("she was told:", "guidance said …, Mr Thomas said"): reported,
 # and no rule may give them a speaker (not the previous quote's, nor the next one's)
 _RELAYED = object()
+_QUOTED_BY = re.compile(
+    r"[\s,]*(?:the|a|an)?\s*(?:[\w'’-]+\s+){0,3}(?:quotes|quoted|cites|cited)\b", re.IGNORECASE
+)
 # "told researchers of the hostility …:", "spoke about how …:": a topic between the verb and the
 # colon; the quote after it illustrates the topic and need not be the subject's own words
 _TOPIC = re.compile(r"\b(?:of|about|how)\s+(?:(?:the|a|an|her|his|their|its)\s+)?[^\W\d_A-ZÀ-Þ]")
@@ -110,8 +113,12 @@ def _attribution(
         return (inverted.start() + word.start(), inverted.end()), True
     match = after_match
     # '… as we spoke." Former MP Ann Cole said …': a quote closed by a full stop ends its
-    # sentence, and a capital after it starts the next one, about something else
-    new_sentence = text[piece.span[1] - 1 : piece.span[1]] == "." and after.strip()[:1].isupper()
+    # sentence, and a capital after it starts the next one, about something else; so does one
+    # closed by a full stop and a quote it ends with ('… said, "See, it is bad."' Ann Cole said)
+    closing = text[piece.span[0] : piece.span[1]].rstrip("\"'”’")
+    new_sentence = closing.endswith(".") and after.strip()[:1].isupper()
+    if not new_sentence and _QUOTED_BY.match(after):
+        return _RELAYED  # '"…," the paper quotes a source close to Acme': the source, unnamed
     if new_sentence and text[piece.span[1] - 3 : piece.span[1]] == "..." and match:
         # '"… for nine years... " Hailey later recalled.': an ellipsis trails off, it ends no
         # sentence, when only the attribution follows

@@ -31,6 +31,7 @@ _RELATIVE_SUBJECT = {
     "es": re.compile(r",\s*quien(?:\s+(?:también|luego|más tarde))?\s*$"),
     "fr": re.compile(r",\s*qui(?:\s+(?:a|avait|aussi|ensuite|plus tard))?\s*$"),
 }
+_APPOSED_TITLE = re.compile(r",\s+(?:(?:his|her|their|its|the|a|an)\s+)?[^\W\d_A-ZÀ-Þ][\w\s'’-]{0,40}")
 # words that tie the name before ", who" to someone else ("the widow of Ann Lee, who said": who?)
 _TIED = frozenset({"of", "and", "&", "or", "de", "del", "et", "y", "du", "des"})
 _TAIL_CHARS = 40  # both clause patterns end the phrase and are shorter than this
@@ -70,8 +71,12 @@ def antecedent(text: str, start: int, run: Span, comma: int) -> Span | None:
     """The full name ``run`` right before the relative clause's comma, when nothing ties it to a
     word before it ("the widow of Ann Lee, who", "Lee and Park, who": not one person who speaks)."""
     named = WORD.findall(text, *run)
-    if run[1] != comma or len(named) < 2 or _TIED.intersection(w.lower() for w in named):
+    # "Niki Lauda, his team chairman, who told him": a title set off in commas may come between
+    apposed = run[1] == comma or _APPOSED_TITLE.fullmatch(text, run[1], comma) is not None
+    if not apposed or len(named) < 2 or _TIED.intersection(w.lower() for w in named):
         return None  # one word may be anything; "Ola Lee and Bo Park, who": two people
+    if run[1] != comma:
+        return run  # the title set off after the name makes it the one the clause is about
     before = WORD.findall(text, start, run[0])
     return None if before and before[-1].lower() in _TIED else run
 

@@ -271,7 +271,8 @@ def _owns_unnamed_title(text: str, run: Span, end: int, rules: Rules) -> bool:
     """Does a lowercase title follow ``run`` with no name after it ("Labour minister and now …",
     "Tesco boss said")? Then the run only says whose the title is, and the holder is someone
     the phrase does not name. A representative speaks for the run ("an ICAO spokesman")."""
-    following = WORD.match(text, run[1] + 1) if text[run[1] : run[1] + 1] == " " else None
+    gap = 3 if text[run[1] : run[1] + 3] in ("'s ", "’s ") else 1  # "said United’s head coach"
+    following = WORD.match(text, run[1] + gap) if text[run[1] + gap - 1 : run[1] + gap] == " " else None
     if following is None or following.end() > end:
         return False
     word = following.group()
