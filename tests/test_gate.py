@@ -175,3 +175,13 @@ def test_concurrent_good_and_bad_keys(service: ServiceFactory) -> None:
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(call, [i % 2 == 0 for i in range(40)]))
     assert sorted(results) == [-401] * 20 + [200] * 20
+
+
+def test_a_limit_of_one_lets_the_first_request_through_at_any_clock_reading() -> None:
+    # at this monotonic reading (t + 60) - 60 > t in floating point: the first request had been
+    # refused with a wait of a rounding error (a CI run hit one such reading)
+    now = 8191.610680565681
+    assert now < (now + 60.0) - 60.0
+    store = MemoryRateLimitStore(clock=lambda: now)
+    assert store.hit_now("ip:a", 1, 60.0).allowed
+    assert not store.hit_now("ip:a", 1, 60.0).allowed

@@ -15,6 +15,8 @@ from collections.abc import Callable
 
 from service.ratelimit.base import Decision
 
+_EPSILON_S = 1e-6
+
 
 class MemoryRateLimitStore:
     """GCRA in a dict: per key, the theoretical arrival time (TAT) of the next request."""
@@ -36,7 +38,7 @@ class MemoryRateLimitStore:
         tat = max(self._tat.get(key, now), now)
         new_tat = tat + interval_s
         allow_at = new_tat - window_s
-        if now < allow_at:
+        if allow_at - now > _EPSILON_S:  # a rounding error is no wait ((t + 60) - 60 > t for some t)
             return Decision(False, limit, 0, tat - now, allow_at - now)
         self._tat[key] = new_tat
         self._hits += 1
