@@ -169,7 +169,8 @@ def _sentence_ends(text: str) -> tuple[list[int], list[int]]:
 
 
 def sentence_before(text: str, at: int, floor: int) -> tuple[int, str]:
-    """The sentence's text before ``at`` (from its start, or the last closing quote mark)."""
+    """The sentence's text before ``at`` (from its start, or the last quote mark that is not a
+    short quoted term's)."""
     starts, ends = _sentence_ends(text)
     i = bisect_right(ends, at) - 1  # the last sentence end that ends by ``at``
     start = ends[i] if i >= 0 and starts[i] >= floor else floor
