@@ -35,7 +35,14 @@ _REACH_CHARS = 160  # the words after a mention the pronoun may be in
 
 
 def gender_of(speakers: Speakers, index: int) -> str | None:
-    """ "m" or "f" when every sign the article gives of person ``index`` agrees; else None."""
+    """ "m" or "f" when every sign the article gives of person ``index`` agrees; else None (found
+    once per person and article)."""
+    if index not in speakers.genders:
+        speakers.genders[index] = _gender_of(speakers, index)
+    return speakers.genders[index]
+
+
+def _gender_of(speakers: Speakers, index: int) -> str | None:
     if speakers.language != "en":
         return None
     text = speakers.text

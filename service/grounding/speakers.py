@@ -83,6 +83,7 @@ class Speakers:
     # descriptions resolved so far ("the mayor" at a span): actors are only ever added, so an
     # answer stays right for the article
     described: dict[Span, tuple[int, Span] | None] = field(default_factory=dict)
+    genders: dict[int, str | None] = field(default_factory=dict)  # grounding.gender's, per actor
     _known_cover: tuple[int, Cover] | None = field(default=None, repr=False)
     _titled_bodies: dict[int, bool] = field(default_factory=dict, repr=False)
     # what ``service.grounding.between`` works out once per article and actor count
