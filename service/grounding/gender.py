@@ -12,6 +12,7 @@ signs of both, or none, has no gender here, and the check removes no speaker. En
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def _gender_of(speakers: Speakers, index: int) -> str | None:
     if speakers.language != "en":
         return None
     text = speakers.text
-    others = sorted(
+    others = sorted(  # where everyone else is named, for bisect
         start for i, actor in enumerate(speakers.actors) if i != index for start, _ in actor.mentions
     )
     signs: set[str] = set()
@@ -61,7 +62,8 @@ def _gender_of(speakers: Speakers, index: int) -> str | None:
             signs.add("m")
         stop = _SENTENCE_STOP.search(text, end, end + _REACH_CHARS)
         opening = _NEXT_OPENING.match(text, stop.end()) if stop and speakers._subject(start) else None
-        if opening and not any(end <= other < opening.start(1) for other in others):
+        first_other = bisect_left(others, end)
+        if opening and not (first_other < len(others) and others[first_other] < opening.start(1)):
             signs.add(_SIGN[opening.group(1).lower()])  # "Rojo sent a text. He then asked"
     return signs.pop() if len(signs) == 1 else None
 

@@ -220,7 +220,7 @@ def is_pronoun(word: str, language: str) -> bool:
 
 # The pronouns that stand for one person: "it said" is a body or a thing, "they" several, "we"/"I"
 # the speaker of a quote around them.
-_PERSON_PRONOUNS = {
+PERSON_PRONOUNS = {
     "en": words("he she"),
     "es": words("él ella"),
     "de": words("er sie"),
@@ -230,7 +230,7 @@ _PERSON_PRONOUNS = {
 
 def is_person_pronoun(word: str, language: str) -> bool:
     """Does ``word`` stand for one person ("she", "él", "er", "elle")?"""
-    return word.strip().casefold() in _PERSON_PRONOUNS.get(language, _PERSON_PRONOUNS["en"])
+    return word.strip().casefold() in PERSON_PRONOUNS.get(language, PERSON_PRONOUNS["en"])
 
 
 def rules_for(language: str) -> Rules:

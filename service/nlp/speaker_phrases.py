@@ -16,6 +16,7 @@ from service.nlp.attribution import (
     DEFINITE,
     DOCUMENT_NOUNS,
     MAX_DESCRIPTION_WORDS,
+    PERSON_PRONOUNS,
     REPRESENTATIVES,
     TIME_WORDS,
     WORD,
@@ -43,9 +44,9 @@ _SUBORDINATE = {
     "fr": r"quand|lorsque|lorsqu['’]|alors que|parce que|si",
     "de": r"als|wenn|während|weil|nachdem|obwohl",
 }
-_PERSON = {"en": r"he|she", "es": r"él|ella", "fr": r"il|elle", "de": r"er|sie"}
-_SUBORDINATE_PRONOUN = {
-    lang: re.compile(rf"\b(?:{_SUBORDINATE[lang]})\s*\b({_PERSON[lang]})\s*$", re.IGNORECASE)
+# a person's pronoun ending the phrase (``subordinate_pronoun`` asks what opens its clause)
+_PERSON_AT_END = {
+    lang: re.compile(rf"\b({'|'.join(sorted(PERSON_PRONOUNS[lang]))})\s*$", re.IGNORECASE)
     for lang in _SUBORDINATE
 }
 
@@ -83,9 +84,9 @@ def antecedent(text: str, start: int, run: Span, comma: int) -> Span | None:
 
 def subordinate_pronoun(text: str, start: int, end: int, language: str) -> Span | None:
     """The pronoun of a clause that a conjunction opens right before the verb ("… when he said")."""
-    pattern = _SUBORDINATE_PRONOUN.get(language)
+    pattern = _PERSON_AT_END.get(language)
     match = pattern.search(text, max(start, end - _TAIL_CHARS), end) if pattern else None
-    return match.span(1) if match else None
+    return match.span(1) if match and opens_subordinate(text, match.start(1), language) else None
 
 
 def description(
