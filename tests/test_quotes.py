@@ -2112,3 +2112,26 @@ def test_words_around_a_quote_that_name_someone_else(text: str, expected: list[s
     actors = [_actor(text, name, kind) for name, kind in names.items() if name in text]
     quotes, _ = attach_quotes(text, actors)
     assert [q.speaker for q in quotes] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the one who asked is not who answers (round 8: the judge for the defendant)
+        (
+            "Judge Ann Lee read the charges. When asked again by Lee whether he wanted a lawyer, his reply"
+            ' was quick. "Yes, ma\'am," he said.',
+            [None],
+        ),
+        (
+            'Judge Ann Lee read the charges. Pressed by the judge, Bo Park stood. "Yes," he said.',
+            ["Bo Park"],
+        ),
+        # asked, not by her: the one named answers
+        ('Judge Ann Lee read the charges. Asked by reporters, she smiled. "No," she said.', ["Ann Lee"]),
+    ],
+)
+def test_a_pronoun_is_not_given_to_the_one_who_asked(text: str, expected: list[str | None]) -> None:
+    actors = [_actor(text, "Ann Lee")] + ([_actor(text, "Bo Park")] if "Bo Park" in text else [])
+    quotes, _ = attach_quotes(text, actors)
+    assert [q.speaker for q in quotes] == expected

@@ -33,7 +33,7 @@ from functools import lru_cache
 from service.grounding.between import full_name_for, other_name_between, sentence_antecedent
 from service.grounding.gender import contradicts
 from service.grounding.names import kind_of
-from service.grounding.previous import body_before, sentence_before, speaker_just_before
+from service.grounding.previous import asked_by, body_before, sentence_before, speaker_just_before
 from service.grounding.speakers import Speakers
 from service.nlp.attribution import (
     ADJECTIVE_COMPOUND,
@@ -388,8 +388,13 @@ def _resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | Non
                 or sentence_antecedent(speakers, found.speaker[0])
                 or speakers.person_before(found.speaker[0], last)
             )
-            # "she said" is never a man's words (nor "he said" a woman's), as the article writes them
-            return None if meant is not None and contradicts(speakers, meant[0], said) else meant
+            # "she said" is never a man's words (nor "he said" a woman's), as the article writes them;
+            # nor are the answer's words those of who asked ("When asked by Jones …, he said")
+            if meant is not None and (
+                contradicts(speakers, meant[0], said) or asked_by(speakers, meant[0], found.speaker[0])
+            ):
+                return None
+            return meant
         if said.casefold() == "it" and speakers.language == "en":
             return body_before(speakers, found.speaker[0])  # "The council said ... It said": the council
         if is_pronoun(said, speakers.language):

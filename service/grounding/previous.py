@@ -1,11 +1,14 @@
 """Who spoke in the sentence just before a quote's attribution: "it said" and "the company said"
 stand for the body that reported speech there ("The council said ... It said"), "said the
 champion" for the person who did ("Ann Lee said the team would wait. "…," said the champion").
-
 Both look only one sentence back, and give nobody when someone else is named since.
+
+A person named there as the one who asked ("When asked by Lee whether he …") is not who answers.
 """
 
 from __future__ import annotations
+
+import re
 
 from service.grounding.names import kind_of
 from service.grounding.speakers import Speakers
@@ -90,3 +93,20 @@ def _held(speakers: Speakers, start: int) -> bool:
     who might speak?"""
     before = speakers.text[max(0, start - 8) : start].split()[-1:]
     return bool(before) and before[0].casefold() in _POSSESSIVES
+
+
+# "When asked again by Jones whether he wanted a lawyer": the one named after it asked
+_ASKED_BY = re.compile(r"\b(?:asked|questioned|pressed|challenged)\s+(?:\w+\s+){0,2}by\s+$", re.IGNORECASE)
+
+
+def asked_by(speakers: Speakers, person: int, at: int) -> bool:
+    """Is ``person`` named as the one who asked, in the sentence before a pronoun at ``at`` or in
+    its own ("When asked again by Jones whether he wanted a lawyer, his response was quick. "Yes,"
+    he said": the answer is not Jones's)? English only."""
+    if speakers.language != "en":
+        return False
+    before_start, _ = sentence_before(speakers, at)
+    return any(
+        before_start <= start < at and _ASKED_BY.search(speakers.text, max(0, start - 40), start)
+        for start, _ in speakers.actors[person].mentions
+    )
