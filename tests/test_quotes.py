@@ -2135,3 +2135,24 @@ def test_a_pronoun_is_not_given_to_the_one_who_asked(text: str, expected: list[s
     actors = [_actor(text, "Ann Lee")] + ([_actor(text, "Bo Park")] if "Bo Park" in text else [])
     quotes, _ = attach_quotes(text, actors)
     assert [q.speaker for q in quotes] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a question put to someone: the words after it may be the answer (round 8: Rojo's text)
+        (
+            "Bo Park met Ann Lee at a party. He then sent a text. 'Where are you?' he asked. 'It was"
+            " flattering. There were many people there, but he wanted me.'",
+            ["Bo Park", None],
+        ),
+        # a question the speaker asks and goes on from, with "said": still the speaker's
+        (
+            'Bo Park spoke last. "Who would want that?" he said. "Nobody would, nobody at all."',
+            ["Bo Park", "Bo Park"],
+        ),
+    ],
+)
+def test_the_words_after_a_question_asked_may_be_the_answer(text: str, expected: list[str | None]) -> None:
+    quotes, _ = attach_quotes(text, [_actor(text, name) for name in ("Bo Park", "Ann Lee") if name in text])
+    assert [q.speaker for q in quotes] == expected

@@ -48,6 +48,9 @@ def previous_sentence(
     return _said_before(text, chunk_start, paragraph_start, rules, further=True)
 
 
+_ASKED = re.compile(r"\s*(?:[\w'’.-]+\s+){1,3}asked\b", re.IGNORECASE)  # "he asked", "Ann Lee then asked"
+
+
 def _said_before(
     text: str, chunk_start: int, paragraph_start: int, rules: Rules, *, further: bool
 ) -> tuple[Span, bool, bool] | None:
@@ -57,6 +60,12 @@ def _said_before(
     if chunk_start <= paragraph_start:
         return _paragraph_before(text, paragraph_start, rules)
     previous_start, previous = sentence_before(text, chunk_start - 1, paragraph_start)
+    if _ASKED.match(previous) and text[max(0, previous_start - 3) : previous_start].rstrip(
+        "'’\"”» "
+    ).endswith("?"):
+        # "'Where are you?' he asked. 'It was an ego boost.'": a question put to someone, whose
+        # answer the words after it may be
+        return None
     opened = previous[:1].isalnum() and QUOTE_MARK.match(text, max(0, previous_start - 1)) is not None
     if QUOTE_MARK.search(previous) or opened:
         # an opening mark right before it: the sentence before is quoted words (a quote its writer
