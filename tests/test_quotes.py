@@ -2156,3 +2156,25 @@ def test_a_pronoun_is_not_given_to_the_one_who_asked(text: str, expected: list[s
 def test_the_words_after_a_question_asked_may_be_the_answer(text: str, expected: list[str | None]) -> None:
     quotes, _ = attach_quotes(text, [_actor(text, name) for name in ("Bo Park", "Ann Lee") if name in text])
     assert [q.speaker for q in quotes] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a short term quoted in the paragraph before is no quote of anyone's sentence (Shepherd)
+        (
+            'Former minister Ann Lee remembered how a colleague called all women "Betty".\n\n"When I told'
+            ' him off, he said we were all the same."',
+            ["Ann Lee"],
+        ),
+        # a memory or view that ends the paragraph introduces the words that open the next one
+        ('Ann Lee recalled her first day in the House.\n\n"It was chaos, and nobody helped."', ["Ann Lee"]),
+        # the term is no one's words, and "a colleague" is who called women so, not Ann Lee
+        ('Ann Lee remembered how one of her colleagues called all women "Betty".', []),
+    ],
+)
+def test_the_paragraph_before_introduces_the_words_that_open_the_next(
+    text: str, expected: list[str | None]
+) -> None:
+    quotes, _ = attach_quotes(text, [_actor(text, "Ann Lee")])
+    assert [q.speaker for q in quotes] == expected

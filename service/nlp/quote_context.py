@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from service.nlp.attribution import LEAD_WORDS, Rules, is_person_pronoun
-from service.nlp.quote_marks import QUOTE_MARK, Piece, sentence_before
+from service.nlp.quote_marks import QUOTE_MARK, Piece, quotes_words, sentence_before
 from service.nlp.speakers import speaker_in
 
 Span = tuple[int, int]
@@ -110,12 +110,12 @@ def _paragraph_before(text: str, paragraph_start: int, rules: Rules) -> tuple[Sp
     floor = text.rfind("\n", 0, end) + 1
     at = end - 1 if text[end - 1] in ".!?" else end
     start, previous = sentence_before(text, at, floor)
-    if not previous.strip() or QUOTE_MARK.search(text, start, end) or text[end - 1] not in ".!?:":
+    if not previous.strip() or quotes_words(text, start, end) or text[end - 1] not in ".!?:":
         return None
     closing = _closing_said(text, start, previous, rules)  # ", said Ann Lee." / ", Ann Lee said."
     said = closing[1] if closing is not None else None
     if said is None:  # "Ann Lee said the tax would stay.", "Ann Lee, of Acme, added:"
-        verb = rules.verb.search(previous)
+        verb = rules.introducing.search(previous)  # "Ann Lee remembered how …": her memory follows
         if verb and subject_words(previous[: verb.start()]) <= MAX_SPEAKER_WORDS:
             said = speaker_in(text, start, start + verb.start(), rules)
     return (*said, True) if said else None

@@ -205,6 +205,18 @@ def _terms(text: str) -> dict[int, int]:
     }
 
 
+def quotes_words(text: str, start: int, end: int) -> bool:
+    """Is a quotation mark between ``start`` and ``end`` other than those of a short quoted term
+    ('… called all women "Betty".' quotes nobody's sentence)?"""
+    mark_starts, _ = _marks(text)
+    terms = _terms(text)
+    term_marks = {*terms, *terms.values()}
+    return any(
+        mark not in term_marks
+        for mark in mark_starts[bisect_left(mark_starts, start) : bisect_left(mark_starts, end)]
+    )
+
+
 @lru_cache(maxsize=8)
 def _marks(text: str) -> tuple[list[int], list[int]]:
     """Where each quotation mark of ``text`` starts and ends, found once per article (each is one

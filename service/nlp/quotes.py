@@ -249,8 +249,10 @@ def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: R
 # "… was speaking after Mr Blair told", "in what Acme calls": a clause of its own, whose subject
 # is the name after the conjunction or relative pronoun, right before the verb
 _SUBORDINATE = re.compile(
-    r"\b(?:after|as|when|before|because|while|since|until|once|what|which|whom|después de que|cuando|"
-    r"nachdem|als|après que|quand|lorsque)\s+(?=(?:[^\W\d_a-zß-ÿ][\w'’.-]*\s+){1,4}$)"
+    r"\b(?:after|as|when|before|because|while|since|until|once|what|which|whom|how|después de que|cuando|"
+    r"nachdem|als|après que|quand|lorsque)\s+(?=(?:[^\W\d_a-zß-ÿ][\w'’.-]*\s+){1,4}$"
+    # "… remembered how a colleague called": someone unnamed, whom no name before stands for
+    r"|(?:an?|one\s+of\s+\w+)\s+(?:[^\W\d_A-ZÀ-Þ][\w'’-]*\s+){1,3}$)"
 )
 
 
