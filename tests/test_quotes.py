@@ -2178,3 +2178,36 @@ def test_the_paragraph_before_introduces_the_words_that_open_the_next(
 ) -> None:
     quotes, _ = attach_quotes(text, [_actor(text, "Ann Lee")])
     assert [q.speaker for q in quotes] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a document with its author set off in dashes, after a caption pasted in without a stop:
+        # the author (dev: the CRS memo)
+        (
+            "Ministers were briefed last week. Scroll down for video Schools did well under the old"
+            " rules The document – prepared by the Ola Institute, a research"
+            " body that advises ministers – states that while schools have improved, they are 'badly"
+            " underfunded' and need 'a new deal'.",
+            ["Ola Institute", "Ola Institute"],
+        ),
+        # with commas around "drawn up by": the same
+        (
+            "Schools did well under the old rules The memo, drawn up by the Ola Institute, states that the"
+            " plan is 'not workable'.",
+            ["Ola Institute"],
+        ),
+        # a person set off in dashes is no document: nobody the rule names
+        (
+            "The minister – a former teacher who still marks essays – states that schools are 'badly"
+            " underfunded'.",
+            [None],
+        ),
+    ],
+)
+def test_a_document_with_its_author_set_off_speaks_for_the_author(
+    text: str, expected: list[str | None]
+) -> None:
+    quotes, _ = attach_quotes(text, [_actor(text, "Ola Institute", "organization")] if "Ola" in text else [])
+    assert [q.speaker for q in quotes] == expected

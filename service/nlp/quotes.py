@@ -39,6 +39,7 @@ from service.nlp.quote_marks import (
     sentence_before,
 )
 from service.nlp.quote_runs import asks, consecutive, opens_paragraph_after, participle_after, same_sentence
+from service.nlp.speaker_phrases import document_aside
 from service.nlp.speakers import speaker_in
 
 __all__ = ["BODY_NOUNS", "FoundQuote", "find_quotes"]
@@ -163,6 +164,9 @@ def _attribution(
                 # "He accused Lee of "spin", adding: "…"": the -ing form's subject is that of the
                 # verb that characterises speech before it
                 main = next(rules.any_verb.finditer(before, 0, verb.start()), main)
+            document = document_aside(text, chunk_start, chunk_start + main.start(), rules.language)
+            if document is not None:
+                return document, True  # a description: "The memo – drawn up by the CRS – states: "…""
             if subject_words(before[: main.start()]) > MAX_SPEAKER_WORDS:
                 return None
             subject_end = chunk_start + main.start()
@@ -232,6 +236,9 @@ def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: R
         # in commas; the words before it are the sentence's subject, not who speaks
         named = speaker_in(text, chunk_start + aside.start(1), chunk_start + aside.end(1), rules)
         return named if named and not named[1] else reported
+    document = document_aside(text, chunk_start, chunk_start + verb.start(), rules.language)
+    if document is not None and reported:
+        return document, True  # a description: "The document – prepared by the CRS, … – states that … "…""
     if subject_words(before[: verb.start()]) > MAX_SPEAKER_WORDS:
         return reported
     subject_start = _clause_start(

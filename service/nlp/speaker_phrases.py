@@ -147,3 +147,21 @@ def description(
     if any(w.group().lower() in AUXILIARIES for w in words):
         return None  # "the chairman who had said": a clause
     return (words[0].start(), words[-1].end()), True
+
+
+# "The document – prepared by the CRS, an in-house body that … – states": a document and, set
+# off after it by dashes (or by commas around "prepared by …"), who made it, right before the verb
+_DOCUMENT_ASIDE = re.compile(
+    r"(?:^|(?<=\s))((?:The|This|the|this)\s+(?:[^\W\d_A-ZÀ-Þ][\w-]*\s+){0,2}([^\W\d_A-ZÀ-Þ][\w-]*))"
+    r"(?:\s+[–—]\s+[^–—]{1,200}\s+[–—]|,\s+(?:prepared|written|drawn\s+up|edited|compiled|commissioned|"
+    r"published|produced)\s+by\s+[^,.;:]{1,120}(?:,[^,.;:]{1,120})?,)\s*$"
+)
+
+
+def document_aside(text: str, start: int, end: int, language: str) -> Span | None:
+    """The document the subject ``text[start:end]`` ends with ("… The document – prepared by the
+    CRS, an in-house body … –"), when its noun is a document's. English only."""
+    found = _DOCUMENT_ASIDE.search(text, start, end) if language == "en" else None
+    if found is None or found.group(2).casefold() not in DOCUMENT_NOUNS:
+        return None
+    return found.start(1), found.end(1)
