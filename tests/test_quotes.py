@@ -2211,3 +2211,25 @@ def test_a_document_with_its_author_set_off_speaks_for_the_author(
 ) -> None:
     quotes, _ = attach_quotes(text, [_actor(text, "Ola Institute", "organization")] if "Ola" in text else [])
     assert [q.speaker for q in quotes] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "it" after a document that reports speech, through a sentence "it" opens too (dev: CRS)
+        (
+            "The memo was prepared by the Ola Institute. The memo, edited by Bo Park, says that"
+            " growth is slow. It also states that taxes will rise. It reads: 'The outlook is poor.'",
+            ["Ola Institute"],
+        ),
+        # "it" after a sentence of something else: nobody
+        (
+            "The memo was prepared by the Ola Institute. The memo says that growth is slow. It is"
+            " raining in the capital. It reads: 'The outlook is poor.'",
+            [None],
+        ),
+    ],
+)
+def test_it_after_a_document_is_its_author(text: str, expected: list[str | None]) -> None:
+    quotes, _ = attach_quotes(text, [_actor(text, "Ola Institute", "organization")])
+    assert [q.speaker for q in quotes] == expected

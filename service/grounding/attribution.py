@@ -31,9 +31,15 @@ import re
 from functools import lru_cache
 
 from service.grounding.between import full_name_for, other_name_between, sentence_antecedent
+from service.grounding.documents import document_author, document_before
 from service.grounding.gender import contradicts
-from service.grounding.names import kind_of
-from service.grounding.previous import asked_by, body_before, sentence_before, speaker_just_before
+from service.grounding.names import NAME_AFTER, kind_of
+from service.grounding.previous import (
+    asked_by,
+    body_before,
+    sentence_before,
+    speaker_just_before,
+)
 from service.grounding.speakers import Speakers
 from service.nlp.attribution import (
     ADJECTIVE_COMPOUND,
@@ -53,7 +59,6 @@ Span = tuple[int, int]
 
 SUBJECT_BEFORE_CHARS = 300  # another subject this close before a description's person: who is meant?
 # A name right after a noun that says what it is: "magazine Mobile PC", "artists Lee & Park"
-_NAME_AFTER = r"[^\W\d_a-zß-ÿ][\w'’-]*(?:\s+(?:&\s+|of\s+)?[^\W\d_a-zß-ÿ][\w'’-]*)*"
 _CAPITAL = r"[^\W\d_a-zß-ÿ]"  # a list follows: "the firms Acme and Bolt", "Acme, Bolt and Cato"
 # Nouns that say the name after them is a body: "magazine Mobile PC" is no person
 _BODY_HEADS = words(
@@ -73,7 +78,7 @@ _CLAUSE_WORDS = words("and but while whereas as or y pero mientras und aber wäh
 def _named_after_pattern(head: str) -> re.Pattern[str]:
     """A name right after the noun (any case), not the first of a list ("Acme and Bolt")."""
     return re.compile(
-        rf"(?<![\w-])(?i:{re.escape(head)})\s+((?>{_NAME_AFTER}))(?!\s*(?:,|and\b|&|y\b|und\b|et\b)\s*{_CAPITAL})"
+        rf"(?<![\w-])(?i:{re.escape(head)})\s+((?>{NAME_AFTER}))(?!\s*(?:,|and\b|&|y\b|und\b|et\b)\s*{_CAPITAL})"
     )
 
 
@@ -97,43 +102,6 @@ def named_after(speakers: Speakers, head: str, before: int) -> tuple[int, Span] 
         return named
     kind: ActorKind | None = "organization" if head in _BODY_HEADS else None
     return speakers.add(span, kind=kind)
-
-
-# "prepared by the Congressional Research Service", "a report by Acme Water": who wrote a document
-# ("edited by", "seen by", "commissioned by" say someone else did)
-_BY_NAME = re.compile(rf"(?<![\w-])(\w+(?:\s+up)?)\s+(by|from)\s+(?:the\s+)?((?>{_NAME_AFTER}))")
-_AUTHORING = words("prepared written compiled produced authored issued published")
-
-
-def document_author(speakers: Speakers) -> tuple[int, Span] | None:
-    """The speaker of a quoted document ("the memo states"): the one author the article names for
-    a document ("The document, prepared by the CRS, ..."). Two different authors (a report by one
-    body, a letter from another), or none: no speaker."""
-    if _AUTHOR not in speakers.described:  # once per article: the author is the same for each quote
-        speakers.described[_AUTHOR] = _document_author(speakers)
-    return speakers.described[_AUTHOR]
-
-
-_AUTHOR: Span = (-1, -1)  # where ``described`` keeps the article's document author
-
-
-def _document_author(speakers: Speakers) -> tuple[int, Span] | None:
-    authors: dict[str, Span] = {}
-    for match in _BY_NAME.finditer(speakers.text):
-        word = match.group(1).casefold()
-        if not (
-            word in DOCUMENT_NOUNS
-            or (match.group(2) == "by" and (word in _AUTHORING or re.fullmatch(r"drawn\s+up", word)))
-        ):
-            continue
-        span = (match.start(3), match.end(3))
-        if not speakers.in_quote(match.start()) and speakers._named(*span):
-            authors.setdefault(speakers.text[span[0] : span[1]], span)
-    if len(authors) != 1:
-        return None
-    span = next(iter(authors.values()))
-    named = speakers.by_mention(span)
-    return named if named is not None else speakers.add(span)
 
 
 def described(speakers: Speakers, span: Span) -> tuple[int, Span] | None:
@@ -396,7 +364,8 @@ def _resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | Non
                 return None
             return meant
         if said.casefold() == "it" and speakers.language == "en":
-            return body_before(speakers, found.speaker[0])  # "The council said ... It said": the council
+            # "The council said ... It said": the council; "The memo says …. It reads": its author
+            return body_before(speakers, found.speaker[0]) or document_before(speakers, found.speaker[0])
         if is_pronoun(said, speakers.language):
             return None  # "they said": several people, not one person
         found_body = described(speakers, found.speaker)

@@ -17,6 +17,8 @@ Span = tuple[int, int]
 
 ARTICLES = frozenset({"the", "el", "la", "le", "der", "die", "das", "les", "los", "las"})
 # A run of capitalised words ("Ann Lee", "Mr Hale", "But Ann Lee")
+# A name after a noun that says what it is ("magazine Mobile PC", "prepared by the CRS")
+NAME_AFTER = r"[^\W\d_a-zß-ÿ][\w'’-]*(?:\s+(?:&\s+|of\s+)?[^\W\d_a-zß-ÿ][\w'’-]*)*"
 NAME_RUN = re.compile(r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+)*")
 # The words set off after a name ("Julia Eccleshare, chair of the panel,")
 APPOSITION = re.compile(r",\s+((?:[\w-]+\s+){0,3}[\w-]+)")
