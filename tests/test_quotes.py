@@ -2233,3 +2233,19 @@ def test_a_document_with_its_author_set_off_speaks_for_the_author(
 def test_it_after_a_document_is_its_author(text: str, expected: list[str | None]) -> None:
     quotes, _ = attach_quotes(text, [_actor(text, "Ola Institute", "organization")])
     assert [q.speaker for q in quotes] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a hyphenated title between a body and a name: the name speaks (blind 6: not the CBI)
+        ('The CBI met officials. "We were heard," CBI director-general Ann Lee told the BBC.', ["Ann Lee"]),
+        ('Acme co-chairman Ann Lee said the plan was "a sign of panic".', ["Ann Lee"]),
+    ],
+)
+def test_a_hyphenated_title_between_a_body_and_a_name_gives_the_name(
+    text: str, expected: list[str | None]
+) -> None:
+    names = {"CBI": "organization", "Acme": "organization", "Ann Lee": "person"}
+    quotes, _ = attach_quotes(text, [_actor(text, n, k) for n, k in names.items() if n in text])
+    assert [q.speaker for q in quotes] == expected

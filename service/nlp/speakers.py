@@ -382,7 +382,11 @@ def _owner_or_title(text: str, run: Span, following: Span, rules: Rules) -> bool
     return (
         0 < len(words) <= MAX_TITLE_WORDS
         and not re.search(r"[,;:()]", between)
-        and all(w in rules.titles or w in CONNECTORS or (w not in rules.stops and w.isalpha()) for w in words)
+        # a hyphenated title is a title too: "CBI director-general Sir Digby Jones"
+        and all(
+            w in rules.titles or w in CONNECTORS or (w not in rules.stops and w.replace("-", "").isalpha())
+            for w in words
+        )
     )
 
 
