@@ -2249,3 +2249,23 @@ def test_a_hyphenated_title_between_a_body_and_a_name_gives_the_name(
     names = {"CBI": "organization", "Acme": "organization", "Ann Lee": "person"}
     quotes, _ = attach_quotes(text, [_actor(text, n, k) for n, k in names.items() if n in text])
     assert [q.speaker for q in quotes] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a sentence run on without its stop: "Mr Lee" right before the verb speaks (blind 6)
+        (
+            "Bo Park went on trips, including one to Dubai, United Arab Emirates, in 2009 worth £7,600"
+            " Mr Lee told the jury: 'They lived well.'",
+            ["Ann Lee"],
+        ),
+        # "to Mr Lee": a letter sent to him, not his words
+        ("Ann Lee ran the firm. A letter sent to Mr Lee said: 'You are fired.'", [None]),
+    ],
+)
+def test_an_honorific_and_name_after_a_run_on_sentence_speak(text: str, expected: list[str | None]) -> None:
+    text = "Prosecutor Ann Lee opened the case. " + text if "Bo Park" in text else text
+    names = {"Ann Lee": "person", "Bo Park": "person", "United Arab Emirates": "country"}
+    quotes, _ = attach_quotes(text, [_actor(text, n, k) for n, k in names.items() if n in text])
+    assert [q.speaker for q in quotes] == expected

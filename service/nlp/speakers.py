@@ -26,6 +26,7 @@ from service.nlp.attribution import (
     represented,
 )
 from service.nlp.quote_marks import trim
+from service.nlp.roles import HONORIFICS
 from service.nlp.speaker_phrases import antecedent, description, relative_comma, subordinate_pronoun
 
 Span = tuple[int, int]
@@ -144,9 +145,11 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
         if opening:  # "He then turned to the crowd and added": the verbs share the subject
             return (start + opening.start(1), start + opening.end(1)), True
         return description(text, start, end, rules)
-    apposed_last = _titled_in_commas_before_verb(text, start, end, runs, rules)
-    if apposed_last is not None:
-        return apposed_last, False
+    last_named = _titled_in_commas_before_verb(text, start, end, runs, rules) or _honoured_after_run_on(
+        text, start, end, runs, rules
+    )
+    if last_named is not None:
+        return last_named, False
     first = next((i for i, run in enumerate(runs) if _opens_phrase(text, start, run, rules)), None)
     if first is None:
         # "... according to the survey Acme pensions adviser Rui Costa said": the name right
@@ -311,6 +314,21 @@ def _owned_after_run_on(text: str, start: int, runs: list[Span], rules: Rules) -
         return False
     before = WORD.findall(text, start, runs[owner][0])
     return bool(before) and _ends_run_on(before[-1], rules)
+
+
+def _honoured_after_run_on(text: str, start: int, end: int, runs: list[Span], rules: Rules) -> Span | None:
+    """ "… a trip to Dubai, United Arab Emirates, in 2009 worth £7,600 Mr Evans told": a sentence
+    run on without its stop leaves an honorific and a name right before the verb, the subject
+    (not a name of the sentence before it). The word before the honorific must end the run-on
+    sentence, not tie the name to it ("a letter to Mr Evans said")."""
+    last = runs[-1]
+    if len(runs) < 2 or text[last[1] : end].strip():
+        return None
+    before = WORD.findall(text, start, last[0])
+    honorifics = HONORIFICS.get(rules.language, frozenset())
+    if len(before) < 2 or before[-1].lower().rstrip(".") not in honorifics:
+        return None
+    return last if before[-2].isdigit() or _ends_run_on(before[-2], rules) else None
 
 
 def _ends_run_on(word: str, rules: Rules) -> bool:
