@@ -2269,3 +2269,15 @@ def test_an_honorific_and_name_after_a_run_on_sentence_speak(text: str, expected
     names = {"Ann Lee": "person", "Bo Park": "person", "United Arab Emirates": "country"}
     quotes, _ = attach_quotes(text, [_actor(text, n, k) for n, k in names.items() if n in text])
     assert [q.speaker for q in quotes] == expected
+
+
+def test_the_pronoun_after_what_is_the_subject_not_a_place_before_it() -> None:
+    """'… in Berkeley, California, …, Ann Lee became a voice for what she called the "lost
+    generation."': she, not California (blind 6)."""
+    text = (
+        'Having recorded her first album, "Tapestry," in 1969, in Berkeley, California, during the'
+        ' riots, Ann Lee, a native New Yorker, became a voice for what she called the "lost generation."'
+    )
+    actors = [_actor(text, "California", "other"), _actor(text, "Ann Lee")]
+    quotes, _ = attach_quotes(text, actors)
+    assert [(q.text, q.speaker) for q in quotes] == [("lost generation.", "Ann Lee")]

@@ -37,9 +37,10 @@ _APPOSED_TITLE = re.compile(r",\s+(?:(?:his|her|their|its|the|a|an)\s+)?[^\W\d_A
 _TIED = frozenset({"of", "and", "&", "or", "de", "del", "et", "y", "du", "des"})
 _TAIL_CHARS = 40  # both clause patterns end the phrase and are shorter than this
 _OF = frozenset({"of", "on", "in", "for", "about", "from", "de", "del", "du", "des", "von", "über", "sur"})
-# "…, when she said": a conjunction opens the clause and a person's pronoun is its subject
+# "…, when she said", "… what he called": a conjunction (or "what") opens the clause and
+# a person's pronoun is its subject
 _SUBORDINATE = {
-    "en": r"when|as|after|before|while|because|where|until|since|although|though|if|once",
+    "en": r"when|as|after|before|while|because|where|until|since|although|though|if|once|what",
     "es": r"cuando|mientras|porque|aunque|si",
     "fr": r"quand|lorsque|lorsqu['’]|alors que|parce que|si",
     "de": r"als|wenn|während|weil|nachdem|obwohl",
