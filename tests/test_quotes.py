@@ -2281,3 +2281,21 @@ def test_the_pronoun_after_what_is_the_subject_not_a_place_before_it() -> None:
     actors = [_actor(text, "California", "other"), _actor(text, "Ann Lee")]
     quotes, _ = attach_quotes(text, actors)
     assert [(q.text, q.speaker) for q in quotes] == [("lost generation.", "Ann Lee")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a clause of its own between the verbs: its subject labels (blind 6: not Sandi Toksvig)
+        (
+            "Bo Park caused outrage when he said the plan lacks a 'single idea', while Ann Lee caused a"
+            " storm by labelling it 'dull and bland'.",
+            ["Bo Park", "Ann Lee"],
+        ),
+        # no clause between: the -ing form has the subject of the verb before
+        ("Bo Park said he was upset, calling the plan 'dull and bland'.", ["Bo Park"]),
+    ],
+)
+def test_an_ing_form_takes_the_subject_of_its_own_clause(text: str, expected: list[str | None]) -> None:
+    quotes, _ = attach_quotes(text, [_actor(text, name) for name in ("Bo Park", "Ann Lee") if name in text])
+    assert [q.speaker for q in quotes] == expected

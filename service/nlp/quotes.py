@@ -221,6 +221,11 @@ def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: R
     if not verb or len(before[verb.end() :].split()) > MAX_PARTIAL_GAP_WORDS:
         return None
     if len(verbs) > 1 and verb.group().endswith("ing"):
+        # "… when she said it was dull, while Joan Smith caused a storm by labelling it "bland"":
+        # a clause of its own between the two verbs has the -ing form's subject
+        clauses = list(_OWN_CLAUSE.finditer(before, verbs[-2].end(), verb.start()))
+        if clauses:
+            return speaker_in(text, chunk_start + clauses[-1].end(), chunk_start + verb.start(), rules)
         # "He said he was upset, saying she was "a normal kid"": the subject of the verb before
         verbs = verbs[:-1]
         verb = verbs[-1]
@@ -251,6 +256,10 @@ def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: R
         clause = rules.pronoun_clause.match(text[subject_start : chunk_start + verb.start()])
         said = ((subject_start + clause.start(1), subject_start + clause.end(1)), True) if clause else None
     return said or reported
+
+
+# ", while Joan Smith …", "; but Ann Lee …": a clause with a subject of its own
+_OWN_CLAUSE = re.compile(r"[,;]\s+(?:while|whereas|but|although|though|and)\s+(?=[^\W\d_a-zß-ÿ])")
 
 
 # "… was speaking after Mr Blair told", "in what Acme calls": a clause of its own, whose subject
