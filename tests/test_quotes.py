@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -2299,3 +2300,27 @@ def test_the_pronoun_after_what_is_the_subject_not_a_place_before_it() -> None:
 def test_an_ing_form_takes_the_subject_of_its_own_clause(text: str, expected: list[str | None]) -> None:
     quotes, _ = attach_quotes(text, [_actor(text, name) for name in ("Bo Park", "Ann Lee") if name in text])
     assert [q.speaker for q in quotes] == expected
+
+
+def test_a_pronoun_after_a_caption_run_on_is_the_subject() -> None:
+    """'… Charity work: The Duchess is famous … but not feminism She added: "…"': the words before
+    "She" are a caption pasted in without a stop, so "She" is the subject, not the Duchess the
+    caption names (blind 6); here nobody else is a woman named as a subject before it."""
+    text = (
+        "Feminist icon: Ann Lee says the Duchess of Leeds is 'our generation's suffragette' Charity"
+        " work: The Duchess is famous for philanthropy but not, until now, feminism She added: 'She"
+        " is so fabulous on every level.'"
+    )
+    last = find_quotes(text, "en")[-1]
+    assert last.speaker is not None
+    assert text[last.speaker[0] : last.speaker[1]] == "She"
+    assert last.pronoun
+    duchess = [[m.start(), m.end()] for m in re.finditer(r"Duchess(?: of Leeds)?", text)]
+    actors = [
+        _actor(text, "Ann Lee"),
+        Actor(name="Duchess of Leeds", kind="person", role=None, mentions=duchess),
+    ]
+    quotes, _ = attach_quotes(text, actors)
+    assert quotes[-1].speaker != "Duchess of Leeds"  # the caption's subject is not who speaks
+    stopped = text.replace("feminism She", "feminism. She")
+    assert find_quotes(stopped, "en")[-1].pronoun  # with its stop, "She" opens the sentence anyway

@@ -84,10 +84,20 @@ def antecedent(text: str, start: int, run: Span, comma: int) -> Span | None:
 
 
 def subordinate_pronoun(text: str, start: int, end: int, language: str) -> Span | None:
-    """The pronoun of a clause that a conjunction opens right before the verb ("… when he said")."""
+    """The pronoun of a clause that a conjunction opens right before the verb ("… when he said"),
+    or of a sentence run on without its stop (a caption pasted in: "… but not feminism She added")."""
     pattern = _PERSON_AT_END.get(language)
     match = pattern.search(text, max(start, end - _TAIL_CHARS), end) if pattern else None
-    return match.span(1) if match and opens_subordinate(text, match.start(1), language) else None
+    if match is None:
+        return None
+    at = match.start(1)
+    run_on = (
+        text[at].isupper() and _LOWER_WORD_BEFORE.search(text, max(start, at - _TAIL_CHARS), at) is not None
+    )
+    return match.span(1) if run_on or opens_subordinate(text, at, language) else None
+
+
+_LOWER_WORD_BEFORE = re.compile(r"[^\W\d_A-ZÀ-Þ][\w'’-]*\s+$")  # "… feminism |She added"
 
 
 def description(
