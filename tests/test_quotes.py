@@ -2324,3 +2324,27 @@ def test_a_pronoun_after_a_caption_run_on_is_the_subject() -> None:
     assert quotes[-1].speaker != "Duchess of Leeds"  # the caption's subject is not who speaks
     stopped = text.replace("feminism She", "feminism. She")
     assert find_quotes(stopped, "en")[-1].pronoun  # with its stop, "She" opens the sentence anyway
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # sentences of their own between the attribution and the next quote: not the same speech
+        # (blind 6: a nurse's words given to the founder quoted four sentences before)
+        (
+            "'We lead,' said founder Ann Lee, who runs the firm. The facial takes an hour. Clients wear"
+            " goggles. Gel is put on the skin. 'It cleans your face,' a nurse explains to a client.",
+            ["Ann Lee", None],
+        ),
+        # one sentence between: the speech goes on
+        (
+            "'We lead,' said founder Ann Lee, who runs the firm. She smiled. 'It works.'",
+            ["Ann Lee", "Ann Lee"],
+        ),
+    ],
+)
+def test_a_quote_sentences_after_an_attribution_is_not_its_speakers(
+    text: str, expected: list[str | None]
+) -> None:
+    quotes, _ = attach_quotes(text, [_actor(text, "Ann Lee")])
+    assert [q.speaker for q in quotes] == expected

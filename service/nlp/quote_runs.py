@@ -103,6 +103,11 @@ def opens_paragraph_after(
     return previous.span[0] >= before and len(ends) <= 1 and len(tail.split()) <= MAX_SPEAKER_WORDS
 
 
+def _sentences_between(text: str, start: int, end: int) -> int:
+    """How many sentence ends lie between ``start`` and ``end``."""
+    return sum(1 for _ in SENTENCE_END.finditer(text, start, end))
+
+
 def consecutive(text: str, previous: FoundQuote, piece: Piece, floor: int, rules: Rules) -> bool:
     """Does ``piece`` open the sentence right after the one that quoted ``previous``?"""
     if previous.span[1] < floor:
@@ -125,6 +130,11 @@ def consecutive(text: str, previous: FoundQuote, piece: Piece, floor: int, rules
         # the one before, the sentence after it is a sentence of its own ('"B," Digital prints
         # cost less, said Ms Deans. "C."': Ms Deans, not B's speaker, may speak next)
         attributes = names_from <= previous.speaker[0] < attribution_end.end()
+        if attributes and _sentences_between(text, attribution_end.end(), piece.open_at) > 1:
+            # the account goes on for sentences of its own (one, "She was angry.", may stand between):
+            # the quote is not right after ('"A," said Lee, who … . This facial is … . Gel is … .
+            # "B," a nurse explains': not Lee)
+            return False
         return not names_someone(
             text, attribution_end.end() if attributes else names_from, piece.open_at, previous.speaker, rules
         )
