@@ -2348,3 +2348,22 @@ def test_a_quote_sentences_after_an_attribution_is_not_its_speakers(
 ) -> None:
     quotes, _ = attach_quotes(text, [_actor(text, "Ann Lee")])
     assert [q.speaker for q in quotes] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what she is in words no title list has, then her name (blind 6: not a caption's "Skin")
+        (
+            "Skin spa: Clients of Acme's facial lie down Founder Bo Park says she gets it weekly 'If I"
+            " had not seen it first, I may have backed out,' said beauty blogger Ann Lee.",
+            ["Ann Lee"],
+        ),
+        ("'Artists do not agree,' said report author Ann Lee.", ["Ann Lee"]),
+        # an -ing form after the quote is no attribution of its words
+        ("Bo Park said the plan was 'uncharted territory', adding that steel would cost more.", ["Bo Park"]),
+    ],
+)
+def test_said_what_someone_is_and_their_name_gives_the_name(text: str, expected: list[str | None]) -> None:
+    quotes, _ = attach_quotes(text, [_actor(text, name) for name in ("Ann Lee", "Bo Park") if name in text])
+    assert [q.speaker for q in quotes] == expected

@@ -142,6 +142,14 @@ def _attribution(
             return _RELAYED
         if found:
             return found
+        described = _DESCRIBED_NAME.fullmatch(match.group("post")) if match.group("verb") else None
+        if described and not match.group("verb").endswith("ing"):
+            # '"…," said beauty blogger Amber Katz': what she is, in words the title lists lack,
+            # and her name ending the clause
+            return (
+                after_at + match.start("post") + described.start(1),
+                after_at + match.start("post") + described.end(1),
+            ), False
     chunk_start, before = sentence_before(text, piece.open_at, paragraph_start)
     # The verbs are found first and the words before one taken as its subject: a pattern with the
     # subject as a lazy prefix costs quadratic time in the sentence's length.
@@ -258,6 +266,11 @@ def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: R
     return said or reported
 
 
+# "beauty blogger Amber Katz" after the verb: lowercase words that say what someone is, then a
+# full name ending the clause
+_DESCRIBED_NAME = re.compile(
+    r"\s+(?:[^\W\d_A-ZÀ-Þ][\w-]*\s+){1,3}([^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+){1,2})\s*"
+)
 # ", while Joan Smith …", "; but Ann Lee …": a clause with a subject of its own
 _OWN_CLAUSE = re.compile(r"[,;]\s+(?:while|whereas|but|although|though|and)\s+(?=[^\W\d_a-zß-ÿ])")
 
