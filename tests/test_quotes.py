@@ -2367,3 +2367,15 @@ def test_a_quote_sentences_after_an_attribution_is_not_its_speakers(
 def test_said_what_someone_is_and_their_name_gives_the_name(text: str, expected: list[str | None]) -> None:
     quotes, _ = attach_quotes(text, [_actor(text, name) for name in ("Ann Lee", "Bo Park") if name in text])
     assert [q.speaker for q in quotes] == expected
+
+
+def test_a_name_in_a_list_is_no_subject_a_pronoun_stands_for() -> None:
+    """'… from sites - BBC, Acme Project, Wikiart, Wikimedia and museums. … "…," he wrote': a name
+    in a list is an object of its sentence, not the "he" (blind 7: Wikiart, a "person" to the
+    tagger, for Martin Bellander's words; here the listed name is the only candidate)."""
+    text = (
+        "The graph was made by a student. To do this, he took images from sites - BBC, Acme Project,"
+        " Wikiart, Wikimedia and museums. 'The colours change,' he wrote."
+    )
+    quotes, _ = attach_quotes(text, [_actor(text, "Wikiart")])
+    assert [q.speaker for q in quotes] == [None]

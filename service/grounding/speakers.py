@@ -235,6 +235,7 @@ class Speakers:
                     and not self.in_quote(start)
                     and self._named(start, end)
                     and self._subject(start)
+                    and start not in self._listed  # "… sites - BBC, Acme, Wikiart, …": objects
                     and not after_article(self, start, end)
                     and not _CAPTIONED.match(self.text, end)  # "Eugenia Lee (pictured) is a model"
                 ):
