@@ -2379,3 +2379,22 @@ def test_a_name_in_a_list_is_no_subject_a_pronoun_stands_for() -> None:
     )
     quotes, _ = attach_quotes(text, [_actor(text, "Wikiart")])
     assert [q.speaker for q in quotes] == [None]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a one-word name after a peer's style: the person by both (blind 7: Lord Hanningfield,
+        # whose "He added" had gone to Heathrow, a "person" to the tagger)
+        (
+            "Heathrow is busy. Lord Hanningfield, leader of the county council, told the BBC: 'We will go"
+            " to court.' He added: 'Politicians should not decide.'",
+            ["Lord Hanningfield", "Lord Hanningfield"],
+        ),
+        # no style: not added
+        ("Heathrow is busy. 'We will go to court,' said Hanningfield.", [None]),
+    ],
+)
+def test_a_one_word_name_after_a_style_is_added_as_a_person(text: str, expected: list[str | None]) -> None:
+    quotes, _ = attach_quotes(text, [_actor(text, "Heathrow")])
+    assert [q.speaker for q in quotes] == expected

@@ -396,4 +396,24 @@ def _resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | Non
     ):
         # "the American said": a person described by a nationality, not the US ("the Tories" speak)
         return described(speakers, (start - len(article.group()), end))
-    return named or speakers.add(found.speaker) or full_name_for(speakers, found.speaker)
+    return (
+        named
+        or speakers.add(found.speaker)
+        or full_name_for(speakers, found.speaker)
+        or _styled(speakers, found.speaker)
+    )
+
+
+# A peer's or a knight's style, which the name goes by ("Lord Hanningfield", "Baroness Scotland")
+_STYLE_BEFORE = re.compile(r"\b(?:Lord|Lady|Baroness|Baron|Viscount|Earl|Sir|Dame)\s+$")
+
+
+def _styled(speakers: Speakers, span: Span) -> tuple[int, Span] | None:
+    """ "Lord Hanningfield, leader of the council, told": a one-word name no actor has, after a
+    style it goes by, is a person by the style and the name together, added as such."""
+    start, end = span
+    style = _STYLE_BEFORE.search(speakers.text, max(0, start - 12), start)
+    if style is None or " " in speakers.text[start:end].strip():
+        return None
+    added = speakers.add((style.start(), end), "person")
+    return (added[0], (start, end)) if added is not None else None
