@@ -2398,3 +2398,43 @@ def test_a_name_in_a_list_is_no_subject_a_pronoun_stands_for() -> None:
 def test_a_one_word_name_after_a_style_is_added_as_a_person(text: str, expected: list[str | None]) -> None:
     quotes, _ = attach_quotes(text, [_actor(text, "Heathrow")])
     assert [q.speaker for q in quotes] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "body", "person"),
+    [
+        (
+            'The scheme opens today. "There is a clear need for advice,"'
+            " said Home Office Minister Hazel Blears.",
+            "Home Office",
+            "Hazel Blears",
+        ),
+        (
+            'The runner may stay at home. "She would be a huge asset,"'
+            " said Zara Hyde Peters of UK Athletics.",
+            "UK Athletics",
+            "Zara Hyde Peters",
+        ),
+    ],
+)
+def test_a_person_named_with_their_body_is_the_speaker_not_the_body(
+    text: str, body: str, person: str
+) -> None:
+    actors = [_actor(text, body, kind="organization"), _actor(text, person)]
+    for order in (actors, actors[::-1]):
+        quotes, _ = attach_quotes(text, order)
+        assert [q.speaker for q in quotes] == [person]
+
+
+def test_a_person_whose_name_is_part_of_a_body_name_is_not_the_body() -> None:
+    text = 'Shares rose. "Trading was strong," the John Lewis Partnership said on Monday.'
+    partnership = _actor(text, "John Lewis Partnership", kind="organization")
+    founder = Actor(
+        name="John Lewis",
+        kind="person",
+        role=None,
+        mentions=[[text.find("John Lewis"), text.find("John Lewis") + 10]],
+    )
+    for order in ([partnership, founder], [founder, partnership]):
+        quotes, _ = attach_quotes(text, order)
+        assert [q.speaker for q in quotes] == ["John Lewis Partnership"]

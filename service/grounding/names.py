@@ -11,7 +11,7 @@ from itertools import accumulate
 
 from service.nlp.attribution import BODY_NOUNS
 from service.nlp.countries import country_code
-from service.schema import ActorKind
+from service.schema import Actor, ActorKind
 
 Span = tuple[int, int]
 
@@ -60,3 +60,22 @@ class Cover:
     def __contains__(self, at: int) -> bool:
         i = bisect_right(self.starts, at)
         return i > 0 and self.reach[i - 1] > at
+
+
+def named_in(actors: list[Actor], span: Span) -> tuple[int, Span] | None:
+    """The actor, and its mention, that the words at ``span`` name (``Speakers.by_mention``)."""
+    found = [
+        (i, (start, end))
+        for i, actor in enumerate(actors)
+        for start, end in actor.mentions
+        if start < span[1]
+        and span[0] < end
+        and ((start <= span[0] and span[1] <= end) or len(actor.name.split()) > 1)
+    ]
+    # a mention inside another one is part of that name ("John Lewis" of "the John Lewis Partnership")
+    outer = [
+        n for n in found if not any(o[1] != n[1] and o[1][0] <= n[1][0] <= n[1][1] <= o[1][1] for o in found)
+    ]
+    persons = [n for n in outer if actors[n[0]].kind == "person"]
+    chosen = persons or outer
+    return chosen[0] if chosen else None

@@ -28,7 +28,7 @@ from service.grounding.between import (
     unknown_subject,
 )
 from service.grounding.locate import actor_mentions
-from service.grounding.names import APPOSITION, ARTICLES, NAME_RUN, Cover, called, kind_of
+from service.grounding.names import APPOSITION, ARTICLES, NAME_RUN, Cover, called, kind_of, named_in
 from service.nlp.attribution import is_person_pronoun, words
 from service.nlp.rank import stop_words
 from service.nlp.roles import descriptor_words, role_for
@@ -149,14 +149,11 @@ class Speakers:
 
         A one-word mention that is only part of them names someone else: "Bishop" is not "the
         Bishop of Durham", "Acme" not "the Acme board"; a full name inside longer words is the
-        same person ("MP Kefa Ssempgani").
+        same person ("MP Kefa Ssempgani"). Of a person and a body both named in them the person
+        speaks ("Home Office Minister Hazel Blears", "Zara Hyde Peters of UK Athletics"), unless the
+        person's name is part of the body's ("the John Lewis Partnership").
         """
-        for i, actor in enumerate(self.actors):
-            for start, end in actor.mentions:
-                covers = start <= span[0] and span[1] <= end
-                if start < span[1] and span[0] < end and (covers or len(actor.name.split()) > 1):
-                    return i, (start, end)
-        return None
+        return named_in(self.actors, span)
 
     def by_surname(self, span: Span) -> int | None:
         """The one person called by this surname ("said Green"), or by this first name after "Sir"
