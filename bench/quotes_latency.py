@@ -13,12 +13,22 @@ article's quotes already found, as on the LLM engines: there the grounding helpe
 the model answers (``service.grounding.answer.warm_article``), and the answer waits only for the
 speakers (the helper's round trip is not in this figure).
 
-    .venv/bin/python bench/quotes_latency.py [--repeat 25] [--data ../shared/data]
+``extractive_wait_ms`` is what the extractive digest waits for its quotes through a real grounding
+helper process (``Grounder(1)``, as a 2-core host runs it): the time from the end of
+``extractive.extract`` (NER, ranking; in a thread, as the pipeline runs it) to the quotes' return,
+round trip included. ``ahead``: the article was sent to the helper for its quotes before ``extract``
+started (what the pipeline does); ``not_ahead``: it was not, so the helper finds them in the call.
+Each run uses a fresh article text (a numbered line appended), so every cache is cold; best of
+``--helper-repeat`` runs per article. Needs 2 usable cores.
+
+    .venv/bin/python bench/quotes_latency.py [--repeat 25] [--helper-repeat 5] [--data ../shared/data]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import functools
 import json
 import platform
 import statistics
@@ -29,10 +39,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from service.engines.extractive import candidates  # noqa: E402
+import anyio.to_thread  # noqa: E402
+
+from service.engines.extractive import candidates, extract  # noqa: E402
+from service.grounding.pool import Grounder  # noqa: E402
 from service.grounding.quotes import article_quotes, digest_quotes  # noqa: E402
 from service.nlp.quote_marks import clear_caches  # noqa: E402
 from service.nlp.quotes import find_quotes  # noqa: E402
+from service.schema import Options  # noqa: E402
+from service.tasks import alongside  # noqa: E402
 
 MAX_ACTORS = 10  # Options.max_actors' default
 
@@ -42,11 +57,45 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+async def _helper_waits(texts: list[str], repeat: int) -> dict[str, list[float]]:
+    """Per article, the best of ``repeat`` waits for the quotes after ``extract``, ahead and not."""
+    grounder = Grounder(1)
+    await grounder.start()
+    if not grounder._helpers:
+        raise SystemExit("no grounding helper started (extractive_wait_ms needs one)")
+    waits: dict[str, list[float]] = {"ahead": [], "not_ahead": []}
+    try:
+        for n, text in enumerate(texts, 1):
+            runs: dict[str, list[float]] = {"ahead": [], "not_ahead": []}
+            for k in range(repeat):
+                for mode, values in runs.items():
+                    article = f"{text}\n\nRun {k} {mode}."  # a new text: nothing cached anywhere
+                    run_extract = functools.partial(
+                        anyio.to_thread.run_sync, functools.partial(extract, article, Options())
+                    )
+                    if mode == "ahead":
+                        async with alongside(grounder.warm(article, quotes_only=True)):
+                            digest = await run_extract()
+                    else:
+                        digest = await run_extract()
+                    started = time.perf_counter()
+                    await grounder.quotes(article, digest.actors, max_actors=MAX_ACTORS)
+                    values.append((time.perf_counter() - started) * 1000)
+            for mode, values in runs.items():
+                waits[mode].append(min(values))
+            print(f"\r[{n}/{len(texts)}] articles through the helper", end="", file=sys.stderr, flush=True)
+        print(file=sys.stderr)
+    finally:
+        grounder.close()
+    return waits
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--gold", type=Path, default=ROOT / "bench" / "gold" / "quotes.jsonl")
     parser.add_argument("--repeat", type=int, default=25, help="timed runs per article")
+    parser.add_argument("--helper-repeat", type=int, default=5, help="runs per article through the helper")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "quotes-latency.json")
     args = parser.parse_args()
     rows = [json.loads(line) for line in args.gold.read_text(encoding="utf-8").splitlines() if line]
@@ -80,6 +129,9 @@ def main() -> int:
         find_ms.append(min(finds))
         digest_ms.append(min(digests))
         warm_ms.append(min(warms))
+        print(f"\r[{len(chars)}/{len(rows)}] articles in process", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    waits = asyncio.run(_helper_waits([texts[(r["source"], r["id"])] for r in rows], args.helper_repeat))
 
     def summary(values: list[float]) -> dict[str, float]:
         return {
@@ -90,13 +142,14 @@ def main() -> int:
 
     result = {
         "what": "per-article time of the rule-based quotes (best of --repeat cold runs), ms",
-        "command": f"bench/quotes_latency.py --repeat {args.repeat}",
+        "command": f"bench/quotes_latency.py --repeat {args.repeat} --helper-repeat {args.helper_repeat}",
         "articles": len(rows),
         "chars_p50": int(statistics.median(chars)),
         "chars_max": max(chars),
         "find_quotes_ms": summary(find_ms),
         "digest_quotes_ms": summary(digest_ms),
         "after_warm_ms": summary(warm_ms),
+        "extractive_wait_ms": {mode: summary(values) for mode, values in waits.items()},
         "python": platform.python_version(),
     }
     print(json.dumps(result, indent=2))

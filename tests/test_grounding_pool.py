@@ -226,3 +226,50 @@ def test_the_helper_yields_the_cpu_to_the_event_loop() -> None:
             assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, ours + HELPER_NICE)
 
     asyncio.run(scenario())
+
+
+QUOTED = (
+    'Mayor Jane Doe defended the plan on Monday. "We will open twelve schools by 2027," she said.\n\n'
+    'The council\'s finance chief, Omar Patel, was less sure. "The money is not there yet," Mr Patel told'
+    " reporters."
+)
+
+
+def test_quotes_found_ahead_in_the_helper_are_the_quotes_found_in_process() -> None:
+    """A quotes-only warm-up fills the helper's cache; the speakers it then gives are the in-process ones."""
+    from service.engines.extractive import candidates
+    from service.grounding.quotes import digest_quotes
+
+    _, actors, _ = candidates(QUOTED, language="en", max_actors=10)
+    expected = digest_quotes(QUOTED, actors, language="en", max_actors=10)
+
+    async def scenario() -> None:
+        async with _started(1) as grounder:
+            await grounder.warm(QUOTED, quotes_only=True)
+            assert grounder._helpers[0].pending == {}  # one way: no reply is awaited
+            found = await grounder.quotes(QUOTED, actors, language="en", max_actors=10)
+            assert found == expected
+            assert [q.speaker for q in found[0]] == ["Jane Doe", "Omar Patel"]
+
+    asyncio.run(scenario())
+
+
+def test_the_extractive_engine_has_the_helper_find_the_quotes_while_its_ner_runs(
+    service: ServiceFactory, monkeypatch: Any
+) -> None:
+    """The extractive digest sends its article to the helper for quotes before it runs its own NER."""
+    sent: list[tuple[str, bool]] = []
+    original = Grounder.warm
+
+    async def recording(
+        self: Grounder, article: str, *, language: str | None = None, quotes_only: bool = False
+    ) -> None:
+        sent.append((article, quotes_only))
+        await original(self, article, language=language, quotes_only=quotes_only)
+
+    monkeypatch.setattr(Grounder, "warm", recording)
+    client = service(engine="extractive", grounding_workers=1, cache_max_entries=0)
+    response = client.post("/v1/summaries", json={"text": QUOTED})
+    assert response.status_code == 200, response.text
+    assert sent == [(QUOTED, True)]
+    assert [q["speaker"] for q in response.json()["quotes"]] == ["Jane Doe", "Omar Patel"]

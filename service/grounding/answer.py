@@ -122,6 +122,11 @@ def warm_article(article: str, language: str | None = None) -> None:
     article_quotes(article, language)
 
 
+def warm_quotes(article: str, language: str | None = None) -> None:
+    """Find the article's quotes ahead of its digest (the extractive engine asks while its NER runs)."""
+    article_quotes(article, article_language(article, language))
+
+
 def _judge(article: str, sentence: str, language: str) -> SentenceVerdict:
     """The support checker's verdict, and every number and proper name must be in the article."""
     missing = summary_problems(article, sentence, language=language)

@@ -40,7 +40,7 @@ from typing import Any
 
 import structlog
 
-from service.grounding.answer import Grounded, ground_answer, verify_summary, warm_article
+from service.grounding.answer import Grounded, ground_answer, verify_summary, warm_article, warm_quotes
 from service.grounding.locate import article_language
 from service.grounding.quotes import digest_quotes
 from service.schema import Actor, Quote, Verification
@@ -94,9 +94,19 @@ def _warm(article: str, _: Any, language: str | None) -> None:
     warm_article(article, language)
 
 
-# What a helper can be asked: analyse an article ahead of its answer, ground a model answer,
-# or verify a summary written elsewhere.
-_TASKS = {"warm": _warm, "ground": _ground, "verify": _verify, "quotes": _quotes}
+def _warm_quotes(article: str, _: Any, language: str | None) -> None:
+    warm_quotes(article, language)
+
+
+# What a helper can be asked: analyse an article ahead of its answer (all of it, or its quotes
+# only), ground a model answer, find the quotes' speakers, or verify a summary written elsewhere.
+_TASKS = {
+    "warm": _warm,
+    "warm_quotes": _warm_quotes,
+    "ground": _ground,
+    "verify": _verify,
+    "quotes": _quotes,
+}
 
 
 class _Inbox:
@@ -325,10 +335,12 @@ class Grounder:
             self._replace(index, helper, exc)
             return _TASKS[task](article, work, language)
 
-    async def warm(self, article: str, *, language: str | None = None) -> None:
+    async def warm(self, article: str, *, language: str | None = None, quotes_only: bool = False) -> None:
         """Analyse the article in its helper while the LLM answers (nothing to gain in-process).
 
-        Best effort: a helper that fails here is replaced by the grounding call that follows.
+        ``quotes_only``: find its quotes only, as the extractive engine asks while its NER runs, so
+        the digest's ``quotes`` call waits for the speakers alone. Best effort: a helper that fails
+        here is replaced by the call that follows.
         """
         if not self._helpers:
             return
@@ -336,7 +348,8 @@ class Grounder:
         if helper.alive:
             # One way: the helper works through its frames in order, so the grounding call that
             # follows finds the analysis done; no reply frame, no future (event-loop CPU).
-            payload = pickle.dumps(("warm", article, None, language), protocol=pickle.HIGHEST_PROTOCOL)
+            task = "warm_quotes" if quotes_only else "warm"
+            payload = pickle.dumps((task, article, None, language), protocol=pickle.HIGHEST_PROTOCOL)
             with contextlib.suppress(ConnectionError):
                 helper.writer.write(_FRAME.pack(_NO_REPLY, len(payload)) + payload)
                 await helper.writer.drain()

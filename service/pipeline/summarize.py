@@ -312,7 +312,12 @@ class Pipeline:
             title=run.article.title,
             language=run.request.language,
         )
-        result = await anyio.to_thread.run_sync(call)  # CPU work (NER, ranking) off the event loop
+        # CPU work (NER, ranking) off the event loop; meanwhile the grounding helper, on the other
+        # core, finds the article's quotes, so the digest waits only for their speakers.
+        async with alongside(
+            self.grounder.warm(run.article.text, language=run.request.language, quotes_only=True)
+        ):
+            result = await anyio.to_thread.run_sync(call)
         return await self._digest(
             run,
             sentences=result.sentences,
