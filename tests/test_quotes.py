@@ -2438,3 +2438,56 @@ def test_a_person_whose_name_is_part_of_a_body_name_is_not_the_body() -> None:
     for order in ([partnership, founder], [founder, partnership]):
         quotes, _ = attach_quotes(text, order)
         assert [q.speaker for q in quotes] == ["John Lewis Partnership"]
+
+
+def test_a_run_of_pieces_that_mixes_curly_and_straight_single_marks_is_split_at_each_new_piece() -> None:
+    """A flattened run whose pieces open with ‘ and ' in turn ('‘A. 'B. ‘C. 'D.’'), as pasted copy
+    mixes them, is one piece per opening mark after a sentence's end, the last closed by ’."""
+    text = (
+        "Ann Lee, the charity's director, said: ‘We have asked for this for years. 'It has support in"
+        " every party. ‘We are glad two of them agree. 'We will keep asking the others.’ More at the"
+        " charity's site."
+    )
+    found = find_quotes(text, "en")
+    assert [text[s:e] for s, e in (q.span for q in found)] == [
+        "We have asked for this for years.",
+        "It has support in every party.",
+        "We are glad two of them agree.",
+        "We will keep asking the others.",
+    ]
+    assert [speaker for _, speaker in _speakers(text, [_actor(text, "Ann Lee")])] == ["Ann Lee"] * 4
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("‘I think she is careful,' said Ann Lee. Then she left.", "I think she is careful,"),
+        ("'I think she is careful,’ said Ann Lee. Then she left.", "I think she is careful,"),
+    ],
+)
+def test_a_single_quote_opened_in_one_style_may_close_in_the_other(text: str, words: str) -> None:
+    assert _speakers(text, [_actor(text, "Ann Lee")]) == [(words, "Ann Lee")]
+
+
+def test_a_title_written_after_a_description_does_not_say_who_the_description_was() -> None:
+    """'… continued the 75-year-old author' is the novelist just named, not a person the article calls
+    'author' only further on ('Wolf Hall author Hilary Mantel')."""
+    text = (
+        "The Duchess was called 'drab' by Hilary Mantel and later by Margaret Atwood. Novelist Margaret"
+        ' Atwood said more on Monday. "I think she is careful," continued the 75-year-old author. Miss'
+        " Atwood is not the only critic. Wolf Hall author Hilary Mantel has called her a 'mannequin'."
+    )
+    actors = [_actor(text, "Hilary Mantel"), _actor(text, "Margaret Atwood")]
+    assert dict(_speakers(text, actors))["I think she is careful,"] in ("Margaret Atwood", None)
+
+
+def test_the_group_said_is_a_body_not_the_person_quoted_before() -> None:
+    """'"…," the group said' after a person's quote: the body that said it, or nobody, never that person."""
+    text = (
+        'Father Tom Hale said the music was a disgrace. "It was heard by a thousand people," he said.'
+        ' Harbour Dining, which runs the bar, apologised. "We closed early out of respect," the group said.'
+    )
+    actors = [_actor(text, "Tom Hale"), _actor(text, "Harbour Dining", "organization")]
+    speakers = dict(_speakers(text, actors))
+    assert speakers["It was heard by a thousand people,"] == "Tom Hale"
+    assert speakers["We closed early out of respect,"] in ("Harbour Dining", None)

@@ -166,7 +166,7 @@ def _described(speakers: Speakers, span: Span) -> tuple[int, Span] | None:
 
 # Body nouns that any firm or club answers to ("Acme said ... The company said"); the others must be
 # in the body's name ("Leeds City Council said ... the council added")
-_ANY_BODY_HEADS = words("company firm club empresa unternehmen entreprise")
+_ANY_BODY_HEADS = words("company firm group club empresa unternehmen entreprise")
 
 
 def _body_described(speakers: Speakers, span: Span, head: str) -> tuple[int, Span] | None:
@@ -193,7 +193,7 @@ def _titled_persons(speakers: Speakers, span: Span, head: str) -> list[tuple[int
             + actor.name.casefold().split()
             + [
                 w.casefold()
-                for s, _ in actor.mentions
+                for s, _ in earlier  # a title written after the description tells nothing yet
                 for w in speakers.text[max(0, s - 40) : s].split()[-1:]
             ]
         )

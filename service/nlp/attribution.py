@@ -141,8 +141,8 @@ DOCUMENT_NOUNS = words(
 )
 # Nouns that make a body of the name before them: "the Scottish government said".
 BODY_NOUNS = words(
-    "government council ministry department police party company firm club court army commission office "
-    "agency union board committee authority authorities gobierno ministerio policía partido empresa "
+    "government council ministry department police party company firm group club court army commission "
+    "office agency union board committee authority authorities gobierno ministerio policía partido empresa "
     "ayuntamiento regierung ministerium polizei partei unternehmen gouvernement ministère parti "
     "entreprise mairie"
 )

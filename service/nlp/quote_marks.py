@@ -18,7 +18,9 @@ Span = tuple[int, int]
 
 PARAGRAPH = re.compile(r"\n\s*\n|\n")
 _MARK = re.compile(r"[\"'“”„‟«»‘’‹›]")
-_CLOSERS = {"“": "”“", "„": "“”", "«": "»", "»": "«", "‘": "’", '"': '"', "'": "'", "‹": "›", "‟": "”"}
+# ‘…' and '…’: a text that mixes straight and curly single marks (an edit, pasted paragraphs).
+_CLOSERS = {"“": "”“", "„": "“”", "«": "»", "»": "«", "‘": "’'", '"': '"', "'": "'’", "‹": "›", "‟": "”"}
+_KIN = {"'": "'‘", "‘": "‘'"}  # marks of one family: either one opens the next piece
 # A quotation mark, but not an apostrophe inside a word ("BP's", "don’t").
 QUOTE_MARK = re.compile(r"[\"“”„‟«»‹›]|(?<!\w)['‘’]|['‘’](?![^\W\d_]|\s?[«“])")
 _AMBIGUOUS = "‘'\""  # also apostrophes or closing marks: they open only where a quote can open
@@ -90,12 +92,9 @@ def _reopens(text: str, at: int, mark: str, opener: str, paragraph_start: int) -
     '"I won the race. "That is when he came past' is two quotes: a closing mark follows a word,
     this one follows a space and comes before one.
     """
-    return (
-        mark == opener
-        and mark in _AMBIGUOUS
-        and text[at - 1 : at].isspace()
-        and _opens(text, at, mark, paragraph_start)
-    )
+    if mark != opener and not (mark in _KIN.get(opener, "") and at >= 2 and text[at - 2] in _END_CHARS):
+        return False  # '‘A. 'B' (mixed marks) only after a sentence's end
+    return mark in _AMBIGUOUS and text[at - 1 : at].isspace() and _opens(text, at, mark, paragraph_start)
 
 
 def pieces(text: str) -> list[Piece]:
