@@ -2491,3 +2491,28 @@ def test_the_group_said_is_a_body_not_the_person_quoted_before() -> None:
     speakers = dict(_speakers(text, actors))
     assert speakers["It was heard by a thousand people,"] == "Tom Hale"
     assert speakers["We closed early out of respect,"] in ("Harbour Dining", None)
+
+
+def test_a_heading_in_capitals_before_a_colon_is_no_speaker() -> None:
+    """'EXPERT VERDICT: '…'' in a product review is a heading: the quote gets no speaker from it."""
+    text = (
+        "Here, consultant Ann Lee gives her verdict. Sun Lotion £11.90 CLAIMS: SPF 30 protection. "
+        "EXPERT VERDICT: 'A bit of a gimmick - there is no evidence it works.' 5/10"
+    )
+    quotes, actors = attach_quotes(text, [_actor(text, "Ann Lee")])
+    assert [q.text for q in quotes] == ["A bit of a gimmick - there is no evidence it works."]
+    assert quotes[0].speaker in ("Ann Lee", None)
+    assert all(a.name != "EXPERT VERDICT" for a in actors)
+
+
+def test_a_described_person_reporting_speech_since_the_subject_leaves_the_pronoun_open() -> None:
+    """'Sir John Stevens backed …. The pressure prompted the prime minister to say …. He told MPs:'
+    may be the prime minister: not Stevens."""
+    text = (
+        "Police chief Sir John Stevens last month backed a change in the law. The pressure prompted the"
+        ' prime minister to say the police would be consulted. He told MPs: "If we get the right response,'
+        ' we will support a change."'
+    )
+    assert _speakers(text, [_actor(text, "John Stevens")]) == [
+        ("If we get the right response, we will support a change.", None)
+    ]

@@ -46,7 +46,18 @@ def described_subject_between(speakers: Speakers, best: tuple[int, Span], at: in
             continue
         if any(head in words for i, words in enumerate(titled) if i != best[0] and speakers.is_person(i)):
             return True
-    return False
+    # "… prompted the prime minister to say … . He told MPs:": someone described reported speech
+    # since, whom the pronoun may mean as well
+    return any(
+        m.group(1) in speakers.titles
+        and m.group(1) not in ARTICLES
+        and m.group(1) not in titled[best[0]]
+        and not speakers.in_quote(m.start())
+        for m in _DESCRIBED_SPEECH.finditer(speakers.text, best[1][1], at)
+    )
+
+
+_DESCRIBED_SPEECH = re.compile(r"\bthe (?:[a-z-]+ ){0,2}?([a-z-]+) (?:to say|said|says|told|added)\b")
 
 
 # A sentence opened by a body's voice: "A Department for Education spokeswoman said"

@@ -187,7 +187,10 @@ def _attribution(
         )
     if before.rstrip().endswith(":"):
         colon = before.rstrip()[:-1]
-        if 0 < len(colon.split()) <= 4:  # "Jane Doe: "
+        label = colon.split()
+        if len(label) > 1 and all(w.isupper() for w in label):
+            return None  # a heading in capitals ("EXPERT VERDICT: '…'"), not a name
+        if 0 < len(label) <= 4:  # "Jane Doe: "
             return speaker_in(text, chunk_start, chunk_start + len(colon), rules)
     return None
 
