@@ -2516,3 +2516,12 @@ def test_a_described_person_reporting_speech_since_the_subject_leaves_the_pronou
     assert _speakers(text, [_actor(text, "John Stevens")]) == [
         ("If we get the right response, we will support a change.", None)
     ]
+
+
+def test_a_footballer_named_by_position_after_the_quote_is_its_speaker() -> None:
+    """ "'…,' forward Pedro told reporters": Pedro, not the subject of the sentence before."""
+    text = (
+        "Del Bosque's side host Slovakia in September."
+        " 'The team is in good shape,' forward Pedro told reporters."
+    )
+    assert _said(text) == [("The team is in good shape,", "Pedro")]

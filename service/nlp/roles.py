@@ -58,7 +58,7 @@ _ROLE_WORDS = {
 _DESCRIPTORS = {
     "en": frozenset()
     | _set("prosecutor astronaut scientist researcher expert author writer novelist poet playwright")
-    | _set("actor actress singer musician striker midfielder defender goalkeeper winger batsman")
+    | _set("actor actress singer musician striker midfielder defender goalkeeper winger forward batsman")
     | _set("bowler jockey rider boxer athlete sprinter golfer cyclist referee umpire doctor surgeon")
     | _set("nurse physician psychologist psychiatrist teacher headteacher headmaster headmistress")
     | _set("lecturer student campaigner activist councillor politician diplomat detective inspector")
