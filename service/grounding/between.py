@@ -23,12 +23,15 @@ _PLACE_WORDS = "in|at|to|from|near|across|against|of|for|en|a|de|nach|aus|à|au"
 # secretary said"
 _DESCRIBED_LEAD = re.compile(r"(?:But |And )?(?:The|the) (?:[\w-]+ ){0,3}?([\w-]+) (?=[a-z])")
 _BOUNDARY = re.compile(r"[.!?]\s+|\n\s*")  # where a sentence may start
+# Someone described reporting speech mid-sentence: "prompted the prime minister to say"
+_DESCRIBED_SPEECH = re.compile(r"\bthe (?:[a-z-]+ ){0,2}?([a-z-]+) (?:to say|said|says|told|added)\b")
 
 
 def described_subject_between(speakers: Speakers, best: tuple[int, Span], at: int) -> bool:
     """Does a sentence between ``best`` and ``at`` open with a description by a title that
     another person has, and ``best`` has not ("Fox said …. The home secretary said …. He
-    said", where Home Secretary Charles Clarke is named: maybe Clarke)?"""
+    said", where Home Secretary Charles Clarke is named: maybe Clarke)? Or does a person described
+    by a title ``best`` lacks report speech in between ("prompted the prime minister to say")?"""
     if speakers.text.find("he ", best[1][1], at) < 0:
         return False  # no "The" or "the" in between
     titled = _titles_of_all(speakers)
@@ -55,9 +58,6 @@ def described_subject_between(speakers: Speakers, best: tuple[int, Span], at: in
         and not speakers.in_quote(m.start())
         for m in _DESCRIBED_SPEECH.finditer(speakers.text, best[1][1], at)
     )
-
-
-_DESCRIBED_SPEECH = re.compile(r"\bthe (?:[a-z-]+ ){0,2}?([a-z-]+) (?:to say|said|says|told|added)\b")
 
 
 # A sentence opened by a body's voice: "A Department for Education spokeswoman said"
