@@ -2525,3 +2525,56 @@ def test_a_footballer_named_by_position_after_the_quote_is_its_speaker() -> None
         " 'The team is in good shape,' forward Pedro told reporters."
     )
     assert _said(text) == [("The team is in good shape,", "Pedro")]
+
+
+def test_words_an_agency_quoted_unnamed_people_as_saying_get_no_speaker() -> None:
+    """'"…." Swiss news agency Ats quoted several senators as saying.': the senators' words, unnamed;
+    not the demonym, not the agency."""
+    text = (
+        "Lara Moser met the committee on Monday."
+        ' "Moser gave us a clear account of the debts and of the plan." Swiss news agency Ats quoted'
+        " several senators as saying."
+    )
+    quotes, _ = attach_quotes(text, [_actor(text, "Lara Moser"), _actor(text, "Ats", "organization")])
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("Moser gave us a clear account of the debts and of the plan.", None)
+    ]
+
+
+def test_an_agency_quoting_a_named_person_as_saying_gives_that_person() -> None:
+    """'"…," the paper quoted Ann Lee as saying.': Ann Lee's words."""
+    text = 'Ann Lee leads the union. "We will not sign this deal," the Daily Star quoted Ann Lee as saying.'
+    assert _said(text) == [("We will not sign this deal,", "Ann Lee")]
+
+
+def test_a_speaker_quoting_someone_else_is_not_given_their_words() -> None:
+    """'"…," she said, quoting the man she knew as Uncle Tom.': the words are another's."""
+    text = (
+        "Mia Stone, the daughter of the poet, recalled the speech he gave at the wake."
+        ' "The valley has lost its finest voice," she said, quoting the man she knew as Uncle Tom.'
+    )
+    assert _speakers(text, [_actor(text, "Mia Stone")]) == [("The valley has lost its finest voice,", None)]
+
+
+def test_an_attribution_that_opens_the_next_quote_is_not_the_previous_ones() -> None:
+    """'"…" Responding to Ms Rhys' criticism, Mr Hale said: "…"': Hale speaks the second quote,
+    not the first (which is Rhys's, closed before him)."""
+    text = (
+        'Artist Ann Rhys said the board had failed. "The country has moved on. Is it still stuck in the'
+        ' past?" Responding to Ms Rhys\' criticism, Mr Hale said: "The board is under review."'
+    )
+    actors = [_actor(text, "Ann Rhys"), _actor(text, "Tom Hale")]
+    speakers = dict(_speakers(text, actors))
+    assert speakers["The country has moved on. Is it still stuck in the past?"] in ("Ann Rhys", None)
+    assert speakers["The board is under review."] == "Tom Hale"
+
+
+def test_a_law_signed_by_someone_is_not_their_words() -> None:
+    """'The law, signed by Gov. Sam Lee on Tuesday, bans what it describes as "…"': the law's words,
+    whose author the article does not name; the governor signed it."""
+    text = (
+        'The law, signed by Kansas Gov. Sam Lee on Tuesday, bans what it describes as "unsafe'
+        ' dumping" and defines it as "leaving waste on public land for more than a day."'
+    )
+    quotes, _ = attach_quotes(text, [_actor(text, "Sam Lee")])
+    assert [q.speaker for q in quotes] == [None, None]

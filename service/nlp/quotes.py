@@ -86,6 +86,16 @@ _RELAYED = object()
 _QUOTED_BY = re.compile(
     r"[\s,]*(?:the|a|an)?\s*(?:[\w'’-]+\s+){0,3}(?:quotes|quoted|cites|cited)\b", re.IGNORECASE
 )
+# '"…." Apcom quoted several lawmakers as saying': whose words the agency gives (the object)
+_QUOTED_AS = re.compile(
+    r"[\s,]*(?:[^.!?;:\"“”«»]{0,80}?\s)?(?:quoted|quotes|cited|cites)\s+"
+    r"(?P<who>[^.!?;:\"“”«»]{1,80}?)\s+as\s+(?:saying|telling|stating|writing)\b",
+    re.IGNORECASE,
+)
+_RELATIVE_PRONOUN = re.compile(r"\b(?:what|which|that)\s+(it|he|she|they)\s+$", re.IGNORECASE)
+_OPENS_NEXT = re.compile(r"\s*:\s*[\"“”«»„‘'’]")  # 'Mr Pugh said: "…"': the next quote's attribution
+_COLON_QUOTE = re.compile(r":\s*[\"“”«»„‘'’]")
+_QUOTING = re.compile(r",\s*quoting\b", re.IGNORECASE)  # '…," she said, quoting her father'
 # "told researchers of the hostility …:", "spoke about how …:": a topic between the verb and the
 # colon; the quote after it illustrates the topic and need not be the subject's own words
 _TOPIC = re.compile(r"\b(?:of|about|how)\s+(?:(?:the|a|an|her|his|their|its)\s+)?[^\W\d_A-ZÀ-Þ]")
@@ -100,6 +110,34 @@ def _relayed_before(text: str, piece: Piece, paragraph_start: int, rules: Rules)
     return any(verb.group()[:1].islower() for verb in rules.verb.finditer(before))
 
 
+def _quoted_as(text: str, after: str, after_at: int, rules: Rules) -> Any:
+    """'"…." Apcom quoted several lawmakers as saying': the words of whom it quoted, when they are
+    named (or a pronoun says who); ``_RELAYED`` when they are not. None: no such sentence after."""
+    quoted_as = _QUOTED_AS.match(after)
+    if quoted_as is None or _OPENS_NEXT.match(after, quoted_as.end()):
+        return None
+    who = quoted_as.group("who")
+    found = speaker_in(text, after_at + quoted_as.start("who"), after_at + quoted_as.end("who"), rules)
+    named = rules.pronoun.fullmatch(who.strip()) or any(w[:1].isupper() for w in who.split())
+    return found if found and named else _RELAYED
+
+
+def _opens_next(text: str, piece: Piece, after: str, match: re.Match[str]) -> bool:
+    """'"… Valley?" Responding to her, Mr Pugh said: "…"': the attribution after a quote that
+    ends its sentence opens the next quote, with a colon; it is not this one's."""
+    if text[piece.span[1] - 1 : piece.span[1]] == ",":
+        return False  # '"…," he said: "…"': his, both
+    post = match.group("post")
+    return bool(_OPENS_NEXT.match(after, match.end()) or (post and _COLON_QUOTE.search(post)))
+
+
+def _relative_pronoun(text: str, start: int, end: int, rules: Rules) -> tuple[Span, bool] | None:
+    """ "The law, signed by Gov. Lee, bans what it describes as": the pronoun right before the
+    verb, after "what"/"which"/"that", is its subject (English only)."""
+    found = _RELATIVE_PRONOUN.search(text, start, end) if rules.language == "en" else None
+    return ((found.start(1), found.end(1)), True) if found else None
+
+
 def _attribution(
     text: str, piece: Piece, paragraph_start: int, rules: Rules, after_match: re.Match[str] | None
 ) -> Any:
@@ -112,7 +150,10 @@ def _attribution(
         word = re.search(r"(il|elle|er|sie)$", inverted.group(), re.IGNORECASE)
         assert word is not None
         return (inverted.start() + word.start(), inverted.end()), True
-    match = after_match
+    quoted = _quoted_as(text, after, after_at, rules)
+    if quoted is not None:
+        return quoted
+    match = None if after_match and _opens_next(text, piece, after, after_match) else after_match
     # '… as we spoke." Former MP Ann Cole said …': a quote closed by a full stop ends its
     # sentence, and a capital after it starts the next one, about something else; so does one
     # closed by a full stop and a quote it ends with ('… said, "See, it is bad."' Ann Cole said)
@@ -136,7 +177,10 @@ def _attribution(
             and not _CLAUSE_OPENING.match(match.group("pre"))
         ):
             found = speaker_in(text, after_at + match.start("pre"), after_at + match.end("pre"), rules)
-        if found and _relayed_before(text, piece, paragraph_start, rules):
+        if found and (
+            _QUOTING.search(after, match.start()) or _relayed_before(text, piece, paragraph_start, rules)
+        ):
+            # '"…," she said, quoting the man she knew as Uncle Ossie': his words, not hers; and
             # 'Guidance said mail should go if it served "no current purpose", Mr Thomas said': the
             # words are the guidance's, relayed by Mr Thomas; whose they are is not his to be given
             return _RELAYED
@@ -179,19 +223,27 @@ def _attribution(
                 return None
             subject_end = chunk_start + main.start()
             subject_start = _clause_start(text, _subject_start(chunk_start, verbs, governing), subject_end)
-            return speaker_in(text, subject_start, subject_end, rules)
+            return _relative_pronoun(text, subject_start, subject_end, rules) or speaker_in(
+                text, subject_start, subject_end, rules
+            )
     according = rules.according.search(before)
     if according:
         return speaker_in(
             text, chunk_start + according.start("who"), chunk_start + according.end("who"), rules
         )
-    if before.rstrip().endswith(":"):
-        colon = before.rstrip()[:-1]
-        label = colon.split()
-        if len(label) > 1 and all(w.isupper() for w in label):
-            return None  # a heading in capitals ("EXPERT VERDICT: '…'"), not a name
-        if 0 < len(label) <= 4:  # "Jane Doe: "
-            return speaker_in(text, chunk_start, chunk_start + len(colon), rules)
+    return _colon_label(text, chunk_start, before, rules)
+
+
+def _colon_label(text: str, chunk_start: int, before: str, rules: Rules) -> Any:
+    """ "Jane Doe: "…"": a short name before a colon speaks; a heading in capitals does not."""
+    if not before.rstrip().endswith(":"):
+        return None
+    colon = before.rstrip()[:-1]
+    label = colon.split()
+    if len(label) > 1 and all(w.isupper() for w in label):
+        return None  # a heading in capitals ("EXPERT VERDICT: '…'"), not a name
+    if 0 < len(label) <= 4:  # "Jane Doe: "
+        return speaker_in(text, chunk_start, chunk_start + len(colon), rules)
     return None
 
 
@@ -260,7 +312,9 @@ def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: R
     subject_start = _clause_start(
         text, _subject_start(chunk_start, verbs, len(verbs) - 1), chunk_start + verb.start()
     )
-    said = speaker_in(text, subject_start, chunk_start + verb.start(), rules)
+    said = _relative_pronoun(text, subject_start, chunk_start + verb.start(), rules) or speaker_in(
+        text, subject_start, chunk_start + verb.start(), rules
+    )
     if said is None and verb.group().endswith("ing"):
         # "He later contacted the show saying it was a "silly fuss"": the -ing form's subject is
         # the pronoun that opens the clause

@@ -161,11 +161,12 @@ def description(
 
 
 # "The document – prepared by the CRS, an in-house body that … – states": a document and, set
-# off after it by dashes (or by commas around "prepared by …"), who made it, right before the verb
+# off after it by dashes (or by commas around "prepared by …", "signed by Gov. Lee on Tuesday"),
+# who made or handled it, right before the verb: the document speaks, not the one named in the aside
 _DOCUMENT_ASIDE = re.compile(
     r"(?:^|(?<=\s))((?:The|This|the|this)\s+(?:[^\W\d_A-ZÀ-Þ][\w-]*\s+){0,2}([^\W\d_A-ZÀ-Þ][\w-]*))"
-    r"(?:\s+[–—]\s+[^–—]{1,200}\s+[–—]|,\s+(?:prepared|written|drawn\s+up|edited|compiled|commissioned|"
-    r"published|produced)\s+by\s+[^,.;:]{1,120}(?:,[^,.;:]{1,120})?,)\s*$"
+    r"(?:\s+[–—]\s+[^–—]{1,200}\s+[–—]|,\s+(?:drawn\s+up|written|[a-z]+ed)\s+by\s+[^,;:]{1,120}"
+    r"(?:,[^,;:]{1,120})?,)\s*$"
 )
 
 
