@@ -16,8 +16,13 @@ speakers (the helper's round trip is not in this figure).
 ``extractive_wait_ms`` is what the extractive digest waits for its quotes through a real grounding
 helper process (``Grounder(1)``, as a 2-core host runs it): the time from the end of
 ``extractive.extract`` (NER, ranking; in a thread, as the pipeline runs it) to the quotes' return,
-round trip included. ``ahead``: the article was sent to the helper for its quotes before ``extract``
-started (what the pipeline does); ``not_ahead``: it was not, so the helper finds them in the call.
+round trip included. ``speakers_early`` is what the pipeline does: the article is sent to the helper
+for its quotes before ``extract`` starts, and their speakers are asked for as soon as ``extract``
+has its actors (its ``on_actors``), while it still ranks sentences and figures. ``ahead``: the
+article was sent ahead, the speakers asked after ``extract`` (the pipeline before 2026-12-04);
+``not_ahead``: nothing was sent ahead, so the helper finds the quotes in the call. The
+``speakers_early`` figure includes the time the worker thread waits for the event loop to take the
+request (``service.tasks.start_from_thread``), which lengthens ``extract``.
 Each run uses a fresh article text (a numbered line appended), so every cache is cold; best of
 ``--helper-repeat`` runs per article. Needs 2 usable cores.
 
@@ -35,6 +40,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -46,8 +52,8 @@ from service.grounding.pool import Grounder  # noqa: E402
 from service.grounding.quotes import article_quotes, digest_quotes  # noqa: E402
 from service.nlp.quote_marks import clear_caches  # noqa: E402
 from service.nlp.quotes import find_quotes  # noqa: E402
-from service.schema import Options  # noqa: E402
-from service.tasks import alongside  # noqa: E402
+from service.schema import Actor, Options  # noqa: E402
+from service.tasks import alongside, start_from_thread  # noqa: E402
 
 MAX_ACTORS = 10  # Options.max_actors' default
 
@@ -63,24 +69,46 @@ async def _helper_waits(texts: list[str], repeat: int) -> dict[str, list[float]]
     await grounder.start()
     if not grounder._helpers:
         raise SystemExit("no grounding helper started (extractive_wait_ms needs one)")
-    waits: dict[str, list[float]] = {"ahead": [], "not_ahead": []}
+    modes = ("speakers_early", "ahead", "not_ahead")
+    waits: dict[str, list[float]] = {mode: [] for mode in modes}
+    loop = asyncio.get_running_loop()
     try:
         for n, text in enumerate(texts, 1):
-            runs: dict[str, list[float]] = {"ahead": [], "not_ahead": []}
+            runs: dict[str, list[float]] = {mode: [] for mode in modes}
             for k in range(repeat):
                 for mode, values in runs.items():
                     article = f"{text}\n\nRun {k} {mode}."  # a new text: nothing cached anywhere
+                    early: list[asyncio.Task[Any]] = []
+                    handed: list[float] = []  # the worker thread's wait while the loop takes the task
+
+                    def ask(
+                        actors: list[Actor],
+                        article: str = article,
+                        early: list[Any] = early,
+                        handed: list[float] = handed,
+                    ) -> None:
+                        began = time.perf_counter()
+                        start_from_thread(
+                            loop, lambda: grounder.quotes(article, actors, max_actors=MAX_ACTORS), early
+                        )
+                        handed.append(time.perf_counter() - began)
+
+                    on_actors = ask if mode == "speakers_early" else None
                     run_extract = functools.partial(
-                        anyio.to_thread.run_sync, functools.partial(extract, article, Options())
+                        anyio.to_thread.run_sync,
+                        functools.partial(extract, article, Options(), on_actors=on_actors),
                     )
-                    if mode == "ahead":
+                    if mode != "not_ahead":
                         async with alongside(grounder.warm(article, quotes_only=True)):
                             digest = await run_extract()
                     else:
                         digest = await run_extract()
                     started = time.perf_counter()
-                    await grounder.quotes(article, digest.actors, max_actors=MAX_ACTORS)
-                    values.append((time.perf_counter() - started) * 1000)
+                    if early:
+                        await early[0]
+                    else:
+                        await grounder.quotes(article, digest.actors, max_actors=MAX_ACTORS)
+                    values.append((time.perf_counter() - started + sum(handed)) * 1000)
             for mode, values in runs.items():
                 waits[mode].append(min(values))
             print(f"\r[{n}/{len(texts)}] articles through the helper", end="", file=sys.stderr, flush=True)

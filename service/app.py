@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # uvicorn runs the shutdown half only after in-flight requests finished (or the
         # grace period ran out), so clients are closed under no request.
         async with (
-            open_runtime(settings, metrics=metrics, backends=backends) as runtime,
+            open_runtime(settings, metrics=metrics, backends=backends, long_lived=True) as runtime,
             backends.open_jobs(runtime) as jobs,
         ):
             app.state.runtime = runtime

@@ -103,7 +103,7 @@ async def _work(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    async with open_runtime(settings) as runtime:
+    async with open_runtime(settings, long_lived=True) as runtime:
         await runtime.wait_ready(timeout_s=600.0)  # the embedded model may be loading
         await Worker(runtime).run(stop)
 

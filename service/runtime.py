@@ -86,12 +86,18 @@ def _bind_metrics(metrics: Metrics, breaker: CircuitBreaker) -> None:
 
 @contextlib.asynccontextmanager
 async def open_runtime(
-    settings: Settings, *, metrics: Metrics | None = None, backends: Backends | None = None
+    settings: Settings,
+    *,
+    metrics: Metrics | None = None,
+    backends: Backends | None = None,
+    long_lived: bool = False,
 ) -> AsyncIterator[Runtime]:
     """Build everything; the embedded model loads in the background (see `Runtime.ready`).
 
     `backends`: the app's (it built the gate's rate limits from them, and closes them); None
-    chooses them here (the CLI, `newsbrief worker`) and closes them at the end.
+    chooses them here (the CLI, `newsbrief worker`) and closes them at the end. `long_lived`: it
+    answers many articles (the server, `newsbrief worker`), so the extractive engine starts the
+    grounding helper too; a one-shot command's one article would wait for the helper to start.
     """
     owned = backends is None
     backends = backends or Backends.choose(settings)
@@ -113,7 +119,9 @@ async def open_runtime(
     if metrics is not None:
         _bind_metrics(metrics, breaker)
     grounder = Grounder(settings.resolved_grounding_workers())
-    if engine.llm is not None:
+    if engine.llm is not None or long_lived:
+        # an LLM engine's answers are grounded there; the extractive engine has the helper find
+        # its quotes and their speakers while its own NER and ranking run
         await grounder.start()
     pipeline = Pipeline(settings, catalogue, engine, cache, grounder=grounder, metrics=metrics)
     runtime = Runtime(settings, catalogue, engine, pipeline)

@@ -273,3 +273,42 @@ def test_the_extractive_engine_has_the_helper_find_the_quotes_while_its_ner_runs
     assert response.status_code == 200, response.text
     assert sent == [(QUOTED, True)]
     assert [q["speaker"] for q in response.json()["quotes"]] == ["Jane Doe", "Omar Patel"]
+
+
+def _extractive_events(service: ServiceFactory, monkeypatch: Any, workers: int) -> list[str]:
+    """When the extractive digest of QUOTED asks for the speakers, against when it ranks."""
+    from service.engines import extractive
+
+    events: list[str] = []
+    original_quotes, original_rank = Grounder.quotes, extractive.rank  # type: ignore[attr-defined]
+
+    async def quotes(self: Grounder, article: str, actors: list[Any], **kwargs: Any) -> Any:
+        events.append("speakers asked")
+        return await original_quotes(self, article, actors, **kwargs)
+
+    def rank(*args: Any, **kwargs: Any) -> Any:
+        events.append("ranking")
+        return original_rank(*args, **kwargs)
+
+    monkeypatch.setattr(Grounder, "quotes", quotes)
+    monkeypatch.setattr(extractive, "rank", rank)
+    client = service(engine="extractive", grounding_workers=workers, cache_max_entries=0)
+    response = client.post("/v1/summaries", json={"text": QUOTED})
+    assert response.status_code == 200, response.text
+    assert [q["speaker"] for q in response.json()["quotes"]] == ["Jane Doe", "Omar Patel"]
+    return events
+
+
+def test_the_extractive_engine_asks_for_the_speakers_as_soon_as_its_ner_has_named_the_actors(
+    service: ServiceFactory, monkeypatch: Any
+) -> None:
+    """The speakers are asked of the helper before the extractive engine ranks its sentences (the
+    ranking runs meanwhile), and the digest's quotes are the ones that call gives."""
+    assert _extractive_events(service, monkeypatch, workers=1) == ["speakers asked", "ranking"]
+
+
+def test_without_a_helper_the_extractive_engine_asks_for_the_speakers_after_its_ranking(
+    service: ServiceFactory, monkeypatch: Any
+) -> None:
+    """In-process grounding (one core) would only compete with the ranking: asked after it."""
+    assert _extractive_events(service, monkeypatch, workers=0) == ["ranking", "speakers asked"]

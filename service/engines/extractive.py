@@ -19,6 +19,7 @@ with a warning that says so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from service.engines.base import Engine
@@ -70,12 +71,24 @@ def _actors(
 
 
 def extract(
-    text: str, options: Options, *, title: str | None = None, language: str | None = None
+    text: str,
+    options: Options,
+    *,
+    title: str | None = None,
+    language: str | None = None,
+    on_actors: Callable[[list[Actor]], None] | None = None,
 ) -> ExtractiveDigest:
-    """Summary, figures and actors of ``text``; deterministic, everything grounded."""
+    """Summary, figures and actors of ``text``; deterministic, everything grounded.
+
+    ``on_actors`` is called with the actors as soon as they are known, before the ranking: the
+    pipeline has the grounding helper find the quotes' speakers meanwhile.
+    """
     code = _language(text, language)
     sentences = split(text, code)
     salience = analyze(text, sentences, language=code, title=title)
+    actors, warnings = _actors(text, sentences, code, options.max_actors, salience)
+    if on_actors is not None:
+        on_actors(actors)
     chosen = rank(text, sentences, options.summary_sentences, salience=salience)
     figures = rank_figures(
         text,
@@ -86,7 +99,6 @@ def extract(
         salience=salience,
         limit=options.max_figures,
     )
-    actors, warnings = _actors(text, sentences, code, options.max_actors, salience)
     summary, summary_sentences = _summary(text, chosen)
     bullets = _short_forms(text, sentences, options, salience, warnings)
     return ExtractiveDigest(summary, summary_sentences, figures, actors, code, warnings, bullets)

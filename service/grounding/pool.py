@@ -335,6 +335,11 @@ class Grounder:
             self._replace(index, helper, exc)
             return _TASKS[task](article, work, language)
 
+    @property
+    def in_helpers(self) -> bool:
+        """Is the work done in helper processes (on another core), not in this one?"""
+        return bool(self._helpers)
+
     async def warm(self, article: str, *, language: str | None = None, quotes_only: bool = False) -> None:
         """Analyse the article in its helper while the LLM answers (nothing to gain in-process).
 

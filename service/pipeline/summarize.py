@@ -6,6 +6,7 @@ and the re-asks here (malformed JSON, schema violations, grounding failures).
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import time
@@ -38,6 +39,7 @@ from service.schema import (
     Options,
     PromptRef,
     Provenance,
+    Quote,
     SummarizeRequest,
     SummarySentence,
     Usage,
@@ -45,7 +47,7 @@ from service.schema import (
     VerifyRequest,
 )
 from service.settings import Settings
-from service.tasks import alongside
+from service.tasks import alongside, cancel_and_wait, start_from_thread
 
 
 @dataclass
@@ -313,11 +315,30 @@ class Pipeline:
             language=run.request.language,
         )
         # CPU work (NER, ranking) off the event loop; meanwhile the grounding helper, on the other
-        # core, finds the article's quotes, so the digest waits only for their speakers.
-        async with alongside(
-            self.grounder.warm(run.article.text, language=run.request.language, quotes_only=True)
-        ):
-            result = await anyio.to_thread.run_sync(call)
+        # core, finds the article's quotes, and their speakers once the NER has named the actors
+        # (while the ranking runs), so the digest waits for little or nothing.
+        loop = asyncio.get_running_loop()
+        speakers: list[asyncio.Task[tuple[list[Quote], list[Actor]]]] = []
+
+        def ask_speakers(actors: list[Actor]) -> None:  # in the worker thread, the NER done
+            start_from_thread(
+                loop,
+                lambda: self.grounder.quotes(
+                    run.article.text, actors, language=run.request.language, max_actors=run.options.max_actors
+                ),
+                speakers,
+            )
+
+        call = functools.partial(call, on_actors=ask_speakers if self.grounder.in_helpers else None)
+        try:
+            async with alongside(
+                self.grounder.warm(run.article.text, language=run.request.language, quotes_only=True)
+            ):
+                result = await anyio.to_thread.run_sync(call)
+            found = await speakers[0] if speakers else None
+        finally:
+            for task in speakers:
+                await cancel_and_wait(task)
         return await self._digest(
             run,
             sentences=result.sentences,
@@ -328,6 +349,7 @@ class Pipeline:
             degraded=degraded,
             engine="extractive",
             forms=short_forms.ShortForms(bullets=result.bullets),
+            found_quotes=found,
         )
 
     async def _digest(
@@ -343,16 +365,19 @@ class Pipeline:
         engine: EngineName | None = None,
         forms: short_forms.ShortForms | None = None,
         grounded: Grounded | None = None,
+        found_quotes: tuple[list[Quote], list[Actor]] | None = None,
     ) -> Digest:
         t = run.template
         forms = forms or short_forms.ShortForms()
-        quotes, actors = await self.grounder.quotes(
-            run.article.text,
-            actors,
-            language=run.request.language,
-            max_actors=run.options.max_actors,
-            grounded=grounded,
-        )
+        if found_quotes is None:
+            found_quotes = await self.grounder.quotes(
+                run.article.text,
+                actors,
+                language=run.request.language,
+                max_actors=run.options.max_actors,
+                grounded=grounded,
+            )
+        quotes, actors = found_quotes
         return Digest(
             id=_new_id(),
             summary=" ".join(s.text for s in sentences),
