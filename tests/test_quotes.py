@@ -2578,3 +2578,70 @@ def test_a_law_signed_by_someone_is_not_their_words() -> None:
     )
     quotes, _ = attach_quotes(text, [_actor(text, "Sam Lee")])
     assert [q.speaker for q in quotes] == [None, None]
+
+
+def test_a_peer_named_with_his_seat_is_the_speaker() -> None:
+    """'Lord Hale of Ashby, in his ruling, said: "…"': Lord Hale (a peer's seat is no role of a place)."""
+    text = (
+        'Five law lords heard the appeal. Lord Hale of Ashby, in his ruling, said: "Detention without'
+        ' trial is anathema to the rule of law."'
+    )
+    quotes, actors = attach_quotes(text, [])
+    assert [q.speaker for q in quotes] == ["Lord Hale"]
+    assert [a.kind for a in actors] == ["person"]
+
+
+def test_a_peer_introduced_by_trade_is_the_person_a_pronoun_stands_for() -> None:
+    """'But Liberal Democrat peer Lord Carlile, the reviewer of the laws, said …. He said the ruling
+    was an "embarrassment"': Lord Carlile, whom the tagger left out."""
+    text = (
+        "The home secretary said the law stood. But Liberal Democrat peer Lord Carlile, the government's"
+        " reviewer of anti-terror laws, said some detainees could be released. He said the ruling was an"
+        ' "embarrassment" for the government.'
+    )
+    quotes, _ = attach_quotes(text, [])
+    assert [(q.text, q.speaker) for q in quotes] == [("embarrassment", "Lord Carlile")]
+
+
+def test_a_quote_inside_a_paragraph_does_not_go_on_with_the_one_left_open_before_it() -> None:
+    """A quote left open at a paragraph's end goes on only in a piece that opens the next paragraph:
+    'In a statement, detainee 'A' said:' names a detainee, it is no part of the judge's words."""
+    text = (
+        'Judge Ann Rhys said: "Detention without trial is wrong.\n\n'
+        "In a statement, detainee 'A' in Woodhill Prison said: \"I hope the government will act now.\""
+    )
+    speakers = _speakers(text, [_actor(text, "Ann Rhys")])
+    assert ("A", "Ann Rhys") not in speakers
+    assert speakers[0] == ("Detention without trial is wrong.", "Ann Rhys")
+
+
+def test_a_footballer_named_by_two_word_position_after_the_quote_is_its_speaker() -> None:
+    """ "'…,' centre back Gerard Pique told reporters": Pique, not the subject before."""
+    text = (
+        "Spain lost 2-0 to Holland. 'The state of the team is good,' centre back Gerard Pique told reporters."
+    )
+    assert _said(text) == [("The state of the team is good,", "Gerard Pique")]
+
+
+def test_a_one_word_name_after_a_trade_is_added_as_a_person() -> None:
+    """ "forward Pedro told reporters": Pedro is added as the speaker (one word, but a forward's name)."""
+    text = (
+        "Del Bosque's side host Slovakia in September. 'The team is in good shape,' forward Pedro told"
+        " reporters."
+    )
+    quotes, actors = attach_quotes(text, [_actor(text, "Del Bosque")])
+    assert [q.speaker for q in quotes] == ["Pedro"]
+    assert ("Pedro", "person") in [(a.name, a.kind) for a in actors]
+
+
+def test_a_party_the_tagger_calls_a_person_is_an_organization_and_leaves_the_pronoun_clear() -> None:
+    """ "Labour" is no person: a pronoun after it still stands for the party leader speaking."""
+    text = (
+        "Voters face a choice of fear or hope, said Charles Kennedy.\n\n"
+        "The Liberal Democrat leader said Labour was relying on fear. Labour and the Conservatives"
+        ' would fight for the centre ground, he said. "A clear division is emerging in British'
+        ' politics," he said.'
+    )
+    speakers, actors = _digest_speakers(text)
+    assert all(a.kind != "person" for a in actors if a.name == "Labour")
+    assert speakers == ["Charles Kennedy"]

@@ -398,10 +398,18 @@ def _resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | Non
         return described(speakers, (start - len(article.group()), end))
     return (
         named
-        or speakers.add(found.speaker)
+        or speakers.add(found.speaker, _person_by_trade(speakers, found.speaker))
         or full_name_for(speakers, found.speaker)
         or _styled(speakers, found.speaker)
     )
+
+
+def _person_by_trade(speakers: Speakers, span: Span) -> ActorKind | None:
+    """ "forward Pedro told reporters": one name after a trade is a person's (one capitalised
+    word alone is no sure name: ``kind_of``)."""
+    before = speakers.text[max(0, span[0] - 30) : span[0]].split()[-1:]
+    alone = " " not in speakers.text[span[0] : span[1]].strip()
+    return "person" if alone and before and before[0] in speakers.descriptors else None
 
 
 # A peer's or a knight's style, which the name goes by ("Lord Hanningfield", "Baroness Scotland")

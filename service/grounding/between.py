@@ -168,6 +168,8 @@ _PLACE_LISTS = [[w] for w in _PLACE_WORDS.split("|")] + [[w.capitalize()] for w 
 
 # Honorifics before a surname alone ("Mr Ashby"), whose full name the article may write elsewhere
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr"})
+# A peer's style and one name ("Lord Carlile"): a person, by the style
+_PEER = re.compile(r"(?:Lord|Lady|Baroness|Baron|Viscount|Viscountess|Earl|Countess)\s+[^\W\d_a-z][\w'’-]+")
 # A sign that a full name no actor has is a person's: an age set off after it ("Hazel Gilbert, 23,")
 _AGE_AFTER = re.compile(r",\s*\d{1,3},")
 
@@ -203,6 +205,9 @@ def _unknown_subject(speakers: Speakers, at: int, reach: int) -> Span | None:
             full = _full_name_of(speakers, start, match.end())  # "Mr Ashby, 74, who ..."
             if full is not None and speakers._subject(start):
                 return full
+            if _PEER.fullmatch(text, start, match.end()) and speakers._subject(start):
+                latest = (start, match.end())  # "But peer Lord Carlile, the government's reviewer, said"
+                break
             continue
         if name_start not in known and speakers._subject(name_start) and start not in speakers._listed:
             latest = (name_start, match.end())
@@ -218,6 +223,7 @@ def _unknown_subject(speakers: Speakers, at: int, reach: int) -> Span | None:
         or _AGE_AFTER.match(text, latest[1])
         or speakers._apposed_title(latest[1])
         or _apposed_descriptor(speakers, latest[1])
+        or _PEER.fullmatch(text, *latest)
     ):
         return latest
     return None

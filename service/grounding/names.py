@@ -29,6 +29,28 @@ _ORG_WORDS = re.compile(
 )
 
 
+# A list of three or more names ("Ann Lee, Bo Park, Cy Roe and Di Sun"): the people a sentence
+# names as its objects when the list does not open the sentence or clause
+_LISTED_NAME = r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+){0,2}"
+NAME_LIST = re.compile(
+    rf"{_LISTED_NAME}(?:,\s+{_LISTED_NAME}){{2,}}(?:,?\s+(?:and|&|y|und|et)\s+{_LISTED_NAME})?"
+)
+# A peer's style right before a name ("Lord Carlile", "Baroness Scotland"): the two are the name
+_PEER_BEFORE = re.compile(r"\b(?:Lord|Lady|Baroness|Baron|Viscount|Viscountess|Earl|Countess)\s+$")
+_ROLE_OF_PLACE = re.compile(r"^\S+\s+(?:of|de|von|du)\s")
+
+
+def person_name(text: str, span: Span) -> str | None:
+    """The name a person named by ``text[span]`` goes by: None for a role of a place ("the Bishop of
+    Durham", whose holder the article names elsewhere); a peer's style and name without the seat
+    ("Lord Carlile of Berriew" is "Lord Carlile")."""
+    name = text[span[0] : span[1]]
+    if not _ROLE_OF_PLACE.match(name):
+        return name
+    peer = _PEER_BEFORE.search(text, max(0, span[0] - 12), span[0])
+    return None if peer is None else text[peer.start() : span[0]] + name.split()[0]
+
+
 @lru_cache(maxsize=4096)  # asked again and again for the same actors' names
 def kind_of(name: str, language: str) -> ActorKind | None:
     words = name.split()

@@ -28,7 +28,17 @@ from service.grounding.between import (
     unknown_subject,
 )
 from service.grounding.locate import actor_mentions
-from service.grounding.names import APPOSITION, ARTICLES, NAME_RUN, Cover, called, kind_of, named_in
+from service.grounding.names import (
+    APPOSITION,
+    ARTICLES,
+    NAME_LIST,
+    NAME_RUN,
+    Cover,
+    called,
+    kind_of,
+    named_in,
+    person_name,
+)
 from service.nlp.attribution import is_person_pronoun, words
 from service.nlp.rank import stop_words
 from service.nlp.roles import descriptor_words, role_for
@@ -42,9 +52,6 @@ MAX_OWNED_TITLE_WORDS = 4  # "Shadow Home Secretary", "BBC director general" bef
 OBJECT_REACH_CHARS = 150  # a person named this close after a subject, in its sentence, is its object
 _LEAD_WORD = re.compile(r"[^\s'’]+")
 
-
-# One word and "of" a place: a role ("Bishop of Durham", "Mayor of Leeds"), not a person's name
-_ROLE_OF_PLACE = re.compile(r"^\S+\s+(?:of|de|von|du)\s")
 _SENTENCE_END = re.compile(r"[.!?][\"'’”]?(?=\s)|\n")
 # Words that open a sentence before its subject: "But Ann Lee warned ..."
 _OPENINGS = words(
@@ -53,12 +60,6 @@ _OPENINGS = words(
 _ENDS_SENTENCE = re.compile(r"(?:[^\W\d_a-zß-ÿ][\w'’-]*\s+){0,3}[^\W\d_a-zß-ÿ][\w'’-]*[.!?](?:\s|$)")
 # Conjunctions that open a clause with a subject of its own mid-sentence
 _CLAUSE_OPENERS = words("but yet while whereas although though pero aunque aber obwohl mais")
-# A list of three or more names ("Ann Lee, Bo Park, Cy Roe and Di Sun"): the people a sentence
-# names as its objects when the list does not open the sentence or clause
-_LISTED_NAME = r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+){0,2}"
-_NAME_LIST = re.compile(
-    rf"{_LISTED_NAME}(?:,\s+{_LISTED_NAME}){{2,}}(?:,?\s+(?:and|&|y|und|et)\s+{_LISTED_NAME})?"
-)
 # A short phrase of place or occasion before the subject, with no comma: "In a statement Acme said"
 _OPENING_PHRASE = re.compile(
     r"\s*(?i:in|at|on|during|after|before|en|durante|tras|bei|nach|dans|lors|après)\s+"
@@ -66,8 +67,6 @@ _OPENING_PHRASE = re.compile(
 )
 
 _FIRST_WORDS = re.compile(r"\s*(\w+),?\s+(?:(\w+),?\s+)?(\w+)?")  # how a sentence opens
-
-
 _CAPTIONED = re.compile(r"\s*\((?:pictured|left|right|above|below|centre|center|inset)\b")  # a caption
 
 
@@ -117,7 +116,7 @@ class Speakers:
         return Cover(
             {
                 (m.start(), m.end())
-                for m in _NAME_LIST.finditer(self.text)
+                for m in NAME_LIST.finditer(self.text)
                 if not self._subject(m.start()) and not self.in_quote(m.start())
             }
         )
@@ -427,8 +426,10 @@ class Speakers:
         ``kind`` when the article says what it is: "magazine Mobile PC")."""
         name = self.text[span[0] : span[1]]
         kind = kind or kind_of(name, self.language)
-        if kind is None or (kind == "person" and _ROLE_OF_PLACE.match(name)):
-            return None  # "the Bishop of Durham": a role, whose holder the article names elsewhere
+        if kind == "person":
+            name = person_name(self.text, span) or ""  # "the Bishop of Durham": a role, no name
+        if kind is None or not name:
+            return None
         found = actor_mentions(self.text, name, kind)
         if found is None:
             return None

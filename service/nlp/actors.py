@@ -36,6 +36,11 @@ _INTERNATIONAL = frozenset(  # international bodies that the recognizer may tag 
     {"eu", "european union", "un", "united nations", "nato", "opec", "wto", "imf", "g7", "g20", "g8"}
     | {"asean", "oecd", "who"}
 )
+# Parties the recognizer may tag as people ("Labour said"): organizations
+_PARTIES = frozenset(
+    {"labour", "tories", "tory", "conservatives", "lib dems", "liberal democrats", "snp", "ukip"}
+    | {"plaid cymru", "sinn fein", "sinn féin", "dup", "greens", "democrats", "republicans", "gop"}
+)
 _ARTICLES = re.compile(r"(?:the|le|la|les|el|los|las|der|die|das)\s+|l['’]", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s?$")
 _EDGE = " \t\n\u00a0.,;:!?\"'“”‘’()[]{}«»-–—"
@@ -105,6 +110,8 @@ def _place_key(name: str, language: str) -> tuple[str, ActorKind]:
 
 
 def _key(entity: Entity, name: str, language: str) -> tuple[str, ActorKind] | None:
+    if entity.label in _PERSON and name.casefold() in _PARTIES:
+        return f"org:{name}", "organization"  # "Labour", tagged as a person's name
     if entity.label in _PERSON:
         return f"person:{name}", "person"
     if entity.label in _ORG:
@@ -228,6 +235,8 @@ def build_actors(
         name = " ".join(text[start:end].split())
         if len(name) < 2 or _SKIP_WORDS.search(name) or _only_titles(name, person, language):
             continue
+        if person and not honorific and name.casefold() in _PARTIES:
+            person = False  # "Labour", tagged as a person's name: a party (``_key``)
         keyed: tuple[str, ActorKind] | None = (
             (f"person:{name}", "person") if person else _key(entity, name, language)
         )

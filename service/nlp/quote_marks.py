@@ -117,6 +117,9 @@ def pieces(text: str) -> list[Piece]:
             if opener is None:
                 if _opens(text, at, mark, start, end):
                     opener, open_at = mark, at
+                    # a quote left open goes on only in a piece that opens the paragraph ('In a
+                    # statement, detainee 'A' said:' is no continuation)
+                    running_on = running_on and not (first and text[start:at].strip())
                 continue
             if _reopens(text, at, mark, opener, start):
                 span = trim(text, open_at + 1, at)
@@ -134,7 +137,15 @@ def pieces(text: str) -> list[Piece]:
         if opener is not None:
             span = trim(text, open_at + 1, end)
             if span[0] < span[1]:
-                pieces.append(Piece(open_at, end, span, True, first and running_on))
+                pieces.append(
+                    Piece(
+                        open_at,
+                        end,
+                        span,
+                        True,
+                        first and running_on,
+                    )
+                )
                 running_on = True
     return pieces
 
