@@ -2645,3 +2645,35 @@ def test_a_party_the_tagger_calls_a_person_is_an_organization_and_leaves_the_pro
     speakers, actors = _digest_speakers(text)
     assert all(a.kind != "person" for a in actors if a.name == "Labour")
     assert speakers == ["Charles Kennedy"]
+
+
+def test_a_year_cut_short_is_no_quotation_mark() -> None:
+    """ "Feb 24, '90", "the '80s", "class of ’83": apostrophes; '90% full' still opens a quote."""
+    text = (
+        "First test: Jamaica, Feb 24, '90 Last test: The Oval, Sep 4, '03 Stats. Asked about the"
+        " post, Ann Stewart said: 'I can't say yes until I know the role.' She played in the '80s."
+        " Lee said the camps were '90% full of rich people'."
+    )
+    assert _said(text) == [
+        ("I can't say yes until I know the role.", "Ann Stewart"),
+        ("90% full of rich people", "Lee"),
+    ]
+
+
+def test_a_bare_spokesman_speaks_for_the_body_that_reported_speech_just_before() -> None:
+    """'The Animal Care Trust confirmed …. A spokesman said: '…'': the Trust's; but after 'The
+    paper reported that Acme Water had closed.' a spokesman of which of the two? Nobody."""
+    text = (
+        "Ms Lee wants vets to check the pads. The Animal Care Trust confirmed its vets now use an"
+        " incubator to heat them. A spokesman said: 'We have never seen anything like this before.'"
+    )
+    trust = _actor(text, "Animal Care Trust", "organization")
+    assert _speakers(text, [_actor(text, "Ann Lee"), trust]) == [
+        ("We have never seen anything like this before.", "Animal Care Trust")
+    ]
+    text = (
+        "The Daily Post reported that Acme Water had closed its plant. A spokesman said: 'We will"
+        " reopen it in May.'"
+    )
+    actors = [_actor(text, "Daily Post", "organization"), _actor(text, "Acme Water", "organization")]
+    assert _speakers(text, actors) == [("We will reopen it in May.", None)]

@@ -311,6 +311,7 @@ def _strictly_titled(
     return True, named if named is not None else speaker_just_before(speakers, span[0])
 
 
+_BARE_SPOKESPERSON = re.compile(r"(?i:a|the)\s+(?:spokesman|spokeswoman|spokesperson)")  # of nobody named
 _SPOKESPERSON_REACH_CHARS = 600  # "the spokesman added" goes on for the body quoted this close before
 
 
@@ -380,6 +381,10 @@ def _resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | Non
                 and not other_name_between(speakers, last[0], last[1][1], found.speaker[0])
             ):
                 return last
+        if found_body is None and _BARE_SPOKESPERSON.fullmatch(said):
+            # "The Trust confirmed its vets use an incubator. A spokesman said:": the body that
+            # reported speech in the sentence just before, when nobody else is named there
+            return body_before(speakers, found.speaker[0])
         return found_body
     named = speakers.named_by(found.speaker)
     if named is not None and _two_people(speakers, found.speaker):

@@ -25,7 +25,8 @@ APPOSITION = re.compile(r",\s+((?:[\w-]+\s+){0,3}[\w-]+)")
 
 _ORG_WORDS = re.compile(
     r"\b(?:Ltd|Inc|plc|Corp|Group|Association|Federation|Union|Bank|Council|Party|Office|Agency|"
-    r"Commission|Committee|Institute|University|Ministry|Department|Police|Club|FC|BBC|News)\b"
+    r"Commission|Committee|Institute|University|Ministry|Department|Police|Club|FC|BBC|News|Trust|"
+    r"Society|Foundation|Authority|Service|Board|Institution|College|School|Hospital|Directorate)\b"
 )
 
 

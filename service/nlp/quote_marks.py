@@ -24,6 +24,9 @@ _KIN = {"'": "'‘", "‘": "‘'"}  # marks of one family: either one opens the
 # A quotation mark, but not an apostrophe inside a word ("BP's", "don’t").
 QUOTE_MARK = re.compile(r"[\"“”„‟«»‹›]|(?<!\w)['‘’]|['‘’](?![^\W\d_]|\s?[«“])")
 _AMBIGUOUS = "‘'\""  # also apostrophes or closing marks: they open only where a quote can open
+# A year cut short ("the '90s", "class of '83", "Sep 4, ’03"): an apostrophe, never a mark ('90%
+# full' may open a quote)
+_ELISION = re.compile(r"['‘’]\d\ds?(?=[\s,.;:!?)–—-]|$)")
 _OPEN_CONTEXT = re.compile(r"(?:^|[\s(\[{—–\-:/])$")
 _DIALOGUE_DASHES = "—―"
 _DIALOGUE_CLOSE = re.compile(r"\s[—―]")
@@ -51,6 +54,8 @@ def trim(text: str, start: int, end: int) -> Span:
 
 def _opens(text: str, at: int, mark: str, paragraph_start: int, paragraph_end: int = -1) -> bool:
     """Can the mark at ``at`` open a quote?"""
+    if _ELISION.match(text, at):
+        return False
     after = text[at + 1 : at + 2]
     if not after or (after.isspace() and mark not in "«»„" and not _spaced_opening(text, at, paragraph_end)):
         return False
@@ -78,7 +83,7 @@ def _spaced_opening(text: str, at: int, paragraph_end: int) -> bool:
 
 
 def _closes(text: str, at: int, mark: str, opener: str) -> bool:
-    if mark not in _CLOSERS[opener]:
+    if mark not in _CLOSERS[opener] or _ELISION.match(text, at):
         return False
     if mark in "’'":  # an apostrophe ("don’t", "Ukraine’s") is followed by a letter
         after = text[at + 1 : at + 2]
