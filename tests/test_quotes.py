@@ -1627,6 +1627,19 @@ def test_the_scorer_takes_a_body_by_its_initials() -> None:
     assert not same_speaker("Crown Prosecution Service", "CBI")
 
 
+def test_the_scorer_counts_two_people_of_one_surname_as_two() -> None:
+    """'Simon Cowell' for 'Tony Cowell' is a wrong speaker, not a right one by the surname;
+    'Cowell' alone, styles and a longer form of one name still match."""
+    from service.evaluation.quotes import same_speaker
+
+    assert not same_speaker("Simon Cowell", "Tony Cowell")
+    assert not same_speaker("Claudette King", "B.B. King")
+    assert same_speaker("Cowell", "Tony Cowell")
+    assert same_speaker("Lord Nicholls", "Lord Nicholls of Birkenhead")
+    assert same_speaker("Hillary Rodham Clinton", "Hillary Clinton")
+    assert same_speaker("Dr Bav Shergill", "Bav Shergill")
+
+
 def test_a_person_called_by_first_name_between_makes_a_pronoun_unclear() -> None:
     text = (
         "Pat Ingles, 70, and Julia Church, 68, go out dancing every week. Pat has been single for"

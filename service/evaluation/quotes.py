@@ -48,11 +48,24 @@ def load_gold(path: Path) -> dict[tuple[str, str], list[dict[str, Any]]]:
 
 def same_speaker(found: str | None, gold: str | None) -> bool:
     """The same person or body: the same name, one's last word in the other ("Okada"), or one the
-    other's initials ("CPS")."""
+    other's initials ("CPS"); but two full names with different first names are two people
+    ("Simon Cowell" is not "Tony Cowell"; styles and titles aside: "Lord Nicholls" is "Lord
+    Nicholls of Birkenhead")."""
     if found is None or gold is None:
         return found is None and gold is None
     f, g = found.casefold().split(), gold.casefold().split()
+    if _first_names_differ(f, g):
+        return False
     return f == g or f[-1] in g or g[-1] in f or _acronym(found) == gold or _acronym(gold) == found
+
+
+_STYLES = frozenset("mr mrs ms miss dr prof sir dame lord lady baroness baron earl prince princess".split())
+
+
+def _first_names_differ(found: list[str], gold: list[str]) -> bool:
+    f = [w for w in found if w.rstrip(".") not in _STYLES]
+    g = [w for w in gold if w.rstrip(".") not in _STYLES]
+    return len(f) > 1 and len(g) > 1 and f[0] != g[0] and f[0] not in g and g[0] not in f
 
 
 def _acronym(name: str) -> str:
