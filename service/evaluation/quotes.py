@@ -59,7 +59,10 @@ def same_speaker(found: str | None, gold: str | None) -> bool:
     return f == g or f[-1] in g or g[-1] in f or _acronym(found) == gold or _acronym(gold) == found
 
 
-_STYLES = frozenset("mr mrs ms miss dr prof sir dame lord lady baroness baron earl prince princess".split())
+_STYLES = frozenset(
+    {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "baroness", "baron", "earl"}
+    | {"prince", "princess"}
+)
 
 
 def _first_names_differ(found: list[str], gold: list[str]) -> bool:
