@@ -2690,3 +2690,42 @@ def test_a_bare_spokesman_speaks_for_the_body_that_reported_speech_just_before()
     )
     actors = [_actor(text, "Daily Post", "organization"), _actor(text, "Acme Water", "organization")]
     assert _speakers(text, actors) == [("We will reopen it in May.", None)]
+
+
+def test_a_surname_two_people_of_the_article_share_names_neither() -> None:
+    """ "…," said Cowell' in a story of Simon Cowell and his brother Tony Cowell: which one? No
+    speaker, rather than the wrong brother; a full name still speaks."""
+    text = (
+        "Cowell brother to judge writers\n\n"
+        "The brother of Pop Idol judge Simon Cowell is to judge a book contest. Writer Tony Cowell is"
+        ' among the judges. "I\'m not going to be the Mr Nasty of books," said'
+        ' Cowell, 54. "It is very hard to find an agent," said Tony Cowell.'
+    )
+    speakers, actors = _digest_speakers(text)
+    assert {"Simon Cowell", "Tony Cowell"} <= {a.name for a in actors}
+    assert speakers == [None, "Tony Cowell"]
+
+
+def test_words_before_a_surname_that_are_no_first_names_leave_it_clear() -> None:
+    """A headline's 'Dogged Federer', 'Sheriff O'Carroll' (the article's 'the sheriff'), and a
+    middle name ('Marie Teresa Ratcliffe') are one person each: their surname still speaks."""
+    text = (
+        "Dogged Federer wins in Dubai\n\n"
+        'Roger Federer beat Ivan Ljubicic. "I wanted a good start," Federer said. Sheriff Derek'
+        " O'Carroll heard the case. \"You are here again,\" O'Carroll said, and the sheriff added more."
+        ' Midwife Marie Teresa Ratcliffe wrote to the panel. "I made mistakes," Ratcliffe said.'
+    )
+    actors = [_actor(text, name) for name in ("Roger Federer", "Derek O'Carroll", "Marie Teresa Ratcliffe")]
+    quotes, _ = attach_quotes(text, actors)
+    assert [q.speaker for q in quotes] == ["Roger Federer", "Derek O'Carroll", "Marie Teresa Ratcliffe"]
+
+
+def test_a_surname_that_is_also_a_title_names_its_person() -> None:
+    """'"…," King said' is B.B. King (a surname that is also a title) when the article names one King."""
+    text = (
+        "Blues legend B.B. King was in hospital for a day. The guitarist released a statement."
+        ' "I am feeling much better and am leaving the hospital today," King said on Tuesday.'
+    )
+    assert _speakers(text, [_actor(text, "B.B. King")]) == [
+        ("I am feeling much better and am leaving the hospital today,", "B.B. King")
+    ]

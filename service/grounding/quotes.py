@@ -13,8 +13,10 @@ from functools import lru_cache
 from service.grounding.attribution import resolve
 from service.grounding.names import ARTICLES
 from service.grounding.speakers import Speakers
+from service.grounding.surnames import surname_of_two
 from service.nlp.quotes import FoundQuote, find_quotes
-from service.nlp.roles import title_words
+from service.nlp.rank import stop_words
+from service.nlp.roles import descriptor_words, title_words
 from service.schema import Actor, Quote
 
 Span = tuple[int, int]
@@ -69,8 +71,11 @@ def attach_quotes(
     )
     quotes: list[Quote] = []
     last: tuple[int, Span] | None = None
+    not_first = frozenset(titles | stop_words(language) | descriptor_words(language))  # no first names
     for item in items:
         resolved = resolve(item, speakers, last)
+        if resolved is not None and surname_of_two(text, resolved[1], language, not_first):
+            resolved = None  # "Cowell said" in an article about Simon and Tony Cowell: which one?
         last = resolved or last
         start, end = item.span
         if resolved is None:

@@ -408,6 +408,9 @@ def _owner_or_title(text: str, run: Span, following: Span, rules: Rules) -> bool
     )
 
 
+_ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an|The|A|An|el|la|le|der|die)\s+$")
+
+
 def _clean_run(text: str, run: Span, rules: Rules) -> Span | None:
     """The name in a run of capitalised words, without the titles and openings before it.
 
@@ -415,6 +418,13 @@ def _clean_run(text: str, run: Span, rules: Rules) -> Span | None:
     Lee" is "Ann Lee".
     """
     start, end = run
+    alone = WORD.fullmatch(text, start, end)
+    if (
+        alone
+        and alone.group().lower() in rules.titles
+        and not _ARTICLE_BEFORE.search(text, max(0, start - 5), start)
+    ):
+        return run  # ""…," King said": a surname that is also a title ("the King said" is a title)
     for word in WORD.finditer(text, start, end):
         low = word.group().lower().rstrip(".")
         if (
