@@ -2729,3 +2729,57 @@ def test_a_surname_that_is_also_a_title_names_its_person() -> None:
     assert _speakers(text, [_actor(text, "B.B. King")]) == [
         ("I am feeling much better and am leaving the hospital today,", "B.B. King")
     ]
+
+
+def test_an_institution_described_is_never_a_person() -> None:
+    """'The institute concluded … "had a profound effect"': an institute, not the person named last."""
+    text = (
+        "The American Film Institute published its list. Anchor Barbara Lee said she was honoured.\n\n"
+        'The institute concluded the threat of regulation "had a profound effect on television".'
+    )
+    actors = [_actor(text, "Barbara Lee"), _actor(text, "American Film Institute", "organization")]
+    assert _speakers(text, actors)[0][1] != "Barbara Lee"
+
+
+def test_a_name_with_an_arabic_article_is_a_person_between_a_pronoun_and_another() -> None:
+    """'Governor Raed al-Jabouri said soldiers killed him. He said:': al-Jabouri is a name the
+    actors lack, so 'He' is not the dead man named before."""
+    text = (
+        "Izzat al-Douri was the King of Clubs. Al-Douri's body was shown today. Salahuddin governor"
+        " Raed al-Jabouri said soldiers killed him near Tikrit. He said: 'This is a major victory.'"
+    )
+    assert _speakers(text, [_actor(text, "Al-Douri")])[0][1] != "Al-Douri"
+
+
+def test_an_attribution_whose_colon_comes_later_opens_the_next_quote() -> None:
+    """'… asking 'Who is next boys?' Another guard, Beau James, commented on the photo: '…'': James
+    speaks the second quote, not the first."""
+    text = (
+        "One guard, Hal Levy, posted a photo of a tattoo and tagged guards asking 'Who is next boys?'"
+        " Another guard, Beau James, commented on the photo: 'Welcome to the gang.'"
+    )
+    speakers = dict(_speakers(text, [_actor(text, "Hal Levy"), _actor(text, "Beau James")]))
+    assert speakers.get("Who is next boys?") in ("Hal Levy", None)
+    assert speakers["Welcome to the gang."] == "Beau James"
+
+
+def test_one_name_after_a_trade_before_who_is_the_subject() -> None:
+    """'The Champions have creaked and England flanker Wood, who claims rivals have 'smelt blood','
+    is Tom Wood's partial quote, not the Champions'."""
+    text = (
+        "Tom Wood's Northampton trained hard. The Champions have creaked and England flanker Wood,"
+        " who claims rivals have 'smelt blood', wants the momentum back."
+    )
+    actors = [_actor(text, "Tom Wood"), _actor(text, "Champions", "group")]
+    assert _speakers(text, actors) == [("smelt blood", "Tom Wood")]
+
+
+def test_a_description_after_a_caption_run_on_is_the_subject() -> None:
+    """'… (pictured, a fighter of the group) The panel said the fighters 'pose a threat'': the
+    panel's words (a body as written), not those of a name earlier in the run-on text."""
+    text = (
+        "Fighters travel to Syria and Iraq from 80 countries, said Ann Lee. The flow is rising (pictured,"
+        " a fighter from the group) The panel said the fighters 'pose an immediate and long-term threat'."
+    )
+    actors = [_actor(text, "Ann Lee"), _actor(text, "Syria", "country"), _actor(text, "Iraq", "country")]
+    assert _speakers(text, actors) == [("pose an immediate and long-term threat", "panel")]

@@ -19,7 +19,10 @@ ARTICLES = frozenset({"the", "el", "la", "le", "der", "die", "das", "les", "los"
 # A run of capitalised words ("Ann Lee", "Mr Hale", "But Ann Lee")
 # A name after a noun that says what it is ("magazine Mobile PC", "prepared by the CRS")
 NAME_AFTER = r"[^\W\d_a-zß-ÿ][\w'’-]*(?:\s+(?:&\s+|of\s+)?[^\W\d_a-zß-ÿ][\w'’-]*)*"
-NAME_RUN = re.compile(r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+)*")
+# (an Arabic article or "bin" may open a later word: "Raed al-Jabouri", "Osama bin-Laden")
+NAME_RUN = re.compile(
+    r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+(?:(?:al|el|ad|as|ash|at|az|bin|ibn|abu)-)?[^\W\d_a-zß-ÿ][\w'’-]+)*"
+)
 # The words set off after a name ("Julia Eccleshare, chair of the panel,")
 APPOSITION = re.compile(r",\s+((?:[\w-]+\s+){0,3}[\w-]+)")
 

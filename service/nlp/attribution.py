@@ -144,7 +144,9 @@ BODY_NOUNS = words(
     "government council ministry department police party company firm group club court army commission "
     "office agency union board committee authority authorities gobierno ministerio policía partido empresa "
     "ayuntamiento regierung ministerium polizei partei unternehmen gouvernement ministère parti "
-    "entreprise mairie"
+    "entreprise mairie "
+    "institute institution association organisation organization foundation trust society charity "
+    "university college school hospital league federation alliance coalition"
 )
 SPOKES = re.compile(
     r"\b(?:spokes(?:man|woman|person)|representative|portavoz|sprecher(?:in)?|porte-parole)\s+"

@@ -39,7 +39,7 @@ from service.nlp.quote_marks import (
     sentence_before,
 )
 from service.nlp.quote_runs import asks, consecutive, opens_paragraph_after, participle_after, same_sentence
-from service.nlp.speaker_phrases import document_aside
+from service.nlp.speaker_phrases import document_aside, relative_pronoun
 from service.nlp.speakers import speaker_in
 
 __all__ = ["BODY_NOUNS", "FoundQuote", "find_quotes"]
@@ -92,9 +92,8 @@ _QUOTED_AS = re.compile(
     r"(?P<who>[^.!?;:\"“”«»]{1,80}?)\s+as\s+(?:saying|telling|stating|writing)\b",
     re.IGNORECASE,
 )
-_RELATIVE_PRONOUN = re.compile(r"\b(?:what|which|that)\s+(it|he|she|they)\s+$", re.IGNORECASE)
 _OPENS_NEXT = re.compile(r"\s*:\s*[\"“”«»„‘'’]")  # 'Mr Pugh said: "…"': the next quote's attribution
-_COLON_QUOTE = re.compile(r":\s*[\"“”«»„‘'’]")
+_COLON_QUOTE = re.compile(r"[^.!?\"“”«»„‘'’\n]{0,80}:\s*[\"“”«»„‘'’]")
 _QUOTING = re.compile(r",\s*quoting\b", re.IGNORECASE)  # '…," she said, quoting her father'
 # "told researchers of the hostility …:", "spoke about how …:": a topic between the verb and the
 # colon; the quote after it illustrates the topic and need not be the subject's own words
@@ -128,14 +127,12 @@ def _opens_next(text: str, piece: Piece, after: str, match: re.Match[str]) -> bo
     if text[piece.span[1] - 1 : piece.span[1]] == ",":
         return False  # '"…," he said: "…"': his, both
     post = match.group("post")
-    return bool(_OPENS_NEXT.match(after, match.end()) or (post and _COLON_QUOTE.search(post)))
-
-
-def _relative_pronoun(text: str, start: int, end: int, rules: Rules) -> tuple[Span, bool] | None:
-    """ "The law, signed by Gov. Lee, bans what it describes as": the pronoun right before the
-    verb, after "what"/"which"/"that", is its subject (English only)."""
-    found = _RELATIVE_PRONOUN.search(text, start, end) if rules.language == "en" else None
-    return ((found.start(1), found.end(1)), True) if found else None
+    # "Another guard, Beau James, commented on the photo: '…'": the colon may come later
+    return bool(
+        _OPENS_NEXT.match(after, match.end())
+        or _COLON_QUOTE.match(after, match.end())
+        or (post and _COLON_QUOTE.search(post))
+    )
 
 
 def _attribution(
@@ -223,7 +220,7 @@ def _attribution(
                 return None
             subject_end = chunk_start + main.start()
             subject_start = _clause_start(text, _subject_start(chunk_start, verbs, governing), subject_end)
-            return _relative_pronoun(text, subject_start, subject_end, rules) or speaker_in(
+            return relative_pronoun(text, subject_start, subject_end, rules) or speaker_in(
                 text, subject_start, subject_end, rules
             )
     according = rules.according.search(before)
@@ -312,7 +309,7 @@ def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: R
     subject_start = _clause_start(
         text, _subject_start(chunk_start, verbs, len(verbs) - 1), chunk_start + verb.start()
     )
-    said = _relative_pronoun(text, subject_start, chunk_start + verb.start(), rules) or speaker_in(
+    said = relative_pronoun(text, subject_start, chunk_start + verb.start(), rules) or speaker_in(
         text, subject_start, chunk_start + verb.start(), rules
     )
     if said is None and verb.group().endswith("ing"):

@@ -73,7 +73,7 @@ _DESCRIPTORS = {
     | _set("nephew niece stepfather stepmother boyfriend girlfriend fiancé fiancée pensioner specialist")
     # "Liberal Democrat peer Lord Carlile", "centre back Gerard Pique", "Sky pundit Ann Lee"
     | _set("peer pundit skipper keeper centre-back centre-half full-back fullback wing-back playmaker")
-    | _set("centre center back")
+    | _set("centre center back flanker prop hooker fly-half scrum-half wing")
 }
 _MODIFIERS = _set("former acting deputy interim outgoing incoming vice senior top foreign finance")
 _MODIFIERS |= _set("defence defense home health interior economy trade state executive general managing")

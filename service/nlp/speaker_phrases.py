@@ -69,13 +69,14 @@ def relative_comma(text: str, start: int, end: int, language: str) -> int | None
     return match.start() if match else None
 
 
-def antecedent(text: str, start: int, run: Span, comma: int) -> Span | None:
+def antecedent(text: str, start: int, run: Span, comma: int, *, titled: bool = False) -> Span | None:
     """The full name ``run`` right before the relative clause's comma, when nothing ties it to a
-    word before it ("the widow of Ann Lee, who", "Lee and Park, who": not one person who speaks)."""
+    word before it ("the widow of Ann Lee, who", "Lee and Park, who": not one person who speaks).
+    ``titled``: a trade or title stands right before it, so one word is a name too."""
     named = WORD.findall(text, *run)
     # "Niki Lauda, his team chairman, who told him": a title set off in commas may come between
     apposed = run[1] == comma or _APPOSED_TITLE.fullmatch(text, run[1], comma) is not None
-    if not apposed or len(named) < 2 or _TIED.intersection(w.lower() for w in named):
+    if not apposed or len(named) < 2 - titled or _TIED.intersection(w.lower() for w in named):
         return None  # one word may be anything; "Ola Lee and Bo Park, who": two people
     if run[1] != comma:
         return run  # the title set off after the name makes it the one the clause is about
@@ -177,3 +178,38 @@ def document_aside(text: str, start: int, end: int, language: str) -> Span | Non
     if found is None or found.group(2).casefold() not in DOCUMENT_NOUNS:
         return None
     return found.start(1), found.end(1)
+
+
+# A phrase of place or time opening the sentence, up to its comma: "In the Commons, ", "After the
+# vote on Monday, "
+_OPENING_CLAUSE = re.compile(
+    r"\s*(?:(?:But|And|Yet|However),\s*(?:in|at|on|during|after|before|despite|while|when|since)"  # "But, in"
+    r"|In|At|On|During|After|Before|Later|Earlier|Despite|Although|Though|While|When|Since|Following|"
+    r"Unlike|En|Durante|Tras|Bei|Nach|Dans|Lors|Après|[A-Z][a-z]+ing)\s[^,.!?\"“”]{1,80},\s*"
+)
+
+
+def after_opening(chunk: str, rules: Rules) -> int | None:
+    """Where the words after a phrase of place or time that opens ``chunk`` start, if any."""
+    opening = _OPENING_CLAUSE.match(chunk)
+    if not opening or not chunk[opening.end() :].strip():
+        return None
+    rest = opening.end()
+    while chunk[rest : rest + 1].islower() and not rules.pronoun_clause.match(chunk, rest):
+        # "In an interview covering the tsunami, the Middle East and Northern Ireland, Mr Blair
+        # said": a list goes on the phrase, whose end is a later comma
+        comma = chunk.find(",", rest)
+        if comma < 0 or not chunk[comma + 1 :].strip():
+            break
+        rest = len(chunk) - len(chunk[comma + 1 :].lstrip())
+    return rest
+
+
+_RELATIVE_PRONOUN = re.compile(r"\b(?:what|which|that)\s+(it|he|she|they)\s+$", re.IGNORECASE)
+
+
+def relative_pronoun(text: str, start: int, end: int, rules: Rules) -> tuple[Span, bool] | None:
+    """ "The law, signed by Gov. Lee, bans what it describes as": the pronoun right before the
+    verb, after "what"/"which"/"that", is its subject (English only)."""
+    found = _RELATIVE_PRONOUN.search(text, start, end) if rules.language == "en" else None
+    return ((found.start(1), found.end(1)), True) if found else None

@@ -26,19 +26,18 @@ from service.nlp.attribution import (
     represented,
 )
 from service.nlp.quote_marks import trim
-from service.nlp.roles import HONORIFICS
-from service.nlp.speaker_phrases import antecedent, description, relative_comma, subordinate_pronoun
+from service.nlp.roles import HONORIFICS, descriptor_words
+from service.nlp.speaker_phrases import (
+    after_opening,
+    antecedent,
+    description,
+    relative_comma,
+    subordinate_pronoun,
+)
 
 Span = tuple[int, int]
 
 
-# A phrase of place or time opening the sentence, up to its comma: "In the Commons, ", "After the
-# vote on Monday, "
-_OPENING_CLAUSE = re.compile(
-    r"\s*(?:(?:But|And|Yet|However),\s*(?:in|at|on|during|after|before|despite|while|when|since)"  # "But, in"
-    r"|In|At|On|During|After|Before|Later|Earlier|Despite|Although|Though|While|When|Since|Following|"
-    r"Unlike|En|Durante|Tras|Bei|Nach|Dans|Lors|Après|[A-Z][a-z]+ing)\s[^,.!?\"“”]{1,80},\s*"
-)
 _BUT = re.compile(r"\b(?:but|yet|whereas|pero|aber|mais)\s+")
 _WORKPLACE = frozenset({"of", "for", "at", "from", "de", "del", "von", "bei", "du", "des"})
 # a relative clause set off in commas right before the verb ("Ann Lee, who led the study, said")
@@ -97,14 +96,28 @@ _LOWER_TAIL = re.compile(r"(?:\s+[^\W\d_A-ZÀ-Þ][\w'’-]*){1,3}\s*")  # " co-c
 _LOWER_NEXT = re.compile(r" [^\W\d_A-ZÀ-Þ]")  # "Writing in": a lowercase word next
 
 
+_RUN_ON_DESCRIPTION = re.compile(r"[^\s,;:–—-]\s+(The\s+(?:[a-z-]+\s+){0,2}[a-z-]+)\s*$")
+
+
+def _marked_subject(text: str, start: int, end: int, rules: Rules) -> tuple[Span, bool] | None:
+    """A subject the phrase's end marks: a name a relative clause is set off after ("… Ann Lee,
+    who"), or a description after a caption run on without its stop ("… (pictured, a fighter of
+    the group) The panel": the sentence, and its subject, start at the capital "The")."""
+    named = _relative_subject(text, start, end, rules)
+    if named is not None:
+        return named, False
+    run_on = _RUN_ON_DESCRIPTION.search(text, start, end) if rules.language == "en" else None
+    return description(text, run_on.start(1), end, rules) if run_on is not None else None
+
+
 def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, bool] | None:
     """The words of ``text[start:end]`` that name the speaker, and whether they are a pronoun.
 
     The speaker is the first name of the phrase, unless that name only owns or titles the next one.
     """
-    named = _relative_subject(text, start, end, rules)
-    if named is not None:
-        return named, False
+    marked = _marked_subject(text, start, end, rules)
+    if marked is not None:
+        return marked
     relative = _TRAILING_RELATIVE.search(text, start, end)
     if relative:
         # "The actor, whose films include Heat, Ali and Lee Park's Ode, said": the subject is
@@ -130,7 +143,7 @@ def speaker_in(text: str, start: int, end: int, rules: Rules) -> tuple[Span, boo
     if clause is not None and CAPITAL.match(chunk, clause.end()):
         # "The board may bar him but Mr Lee said": the clause after the conjunction has its subject
         return speaker_in(text, start + clause.end(), end, rules)
-    rest = _after_opening(chunk, rules)
+    rest = after_opening(chunk, rules)
     if rest is not None:
         # "In the Commons, Mr Hale said", "After Lee left, Park said": the phrase before the comma
         # says where or when; the subject comes after it
@@ -211,23 +224,14 @@ def _relative_subject(text: str, start: int, end: int, rules: Rules) -> Span | N
         return None
     runs = _name_runs(text, start, comma)
     run = _clean_run(text, runs[-1], rules) if runs else None
-    return antecedent(text, start, run, comma) if run else None
-
-
-def _after_opening(chunk: str, rules: Rules) -> int | None:
-    """Where the words after a phrase of place or time that opens ``chunk`` start, if any."""
-    opening = _OPENING_CLAUSE.match(chunk)
-    if not opening or not chunk[opening.end() :].strip():
+    if run is None:
         return None
-    rest = opening.end()
-    while chunk[rest : rest + 1].islower() and not rules.pronoun_clause.match(chunk, rest):
-        # "In an interview covering the tsunami, the Middle East and Northern Ireland, Mr Blair
-        # said": a list goes on the phrase, whose end is a later comma
-        comma = chunk.find(",", rest)
-        if comma < 0 or not chunk[comma + 1 :].strip():
-            break
-        rest = len(chunk) - len(chunk[comma + 1 :].lstrip())
-    return rest
+    # "England flanker Wood, who claims": one name after a trade or title is a person's
+    before = text[max(start, run[0] - 30) : run[0]].split()[-1:]
+    titled = (
+        bool(before) and before[0].islower() and before[0] in rules.titles | descriptor_words(rules.language)
+    )
+    return antecedent(text, start, run, comma, titled=titled)
 
 
 def _apposition_of(text: str, runs: list[Span], titled: Span, rules: Rules) -> Span | None:
