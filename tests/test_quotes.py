@@ -2783,3 +2783,19 @@ def test_a_description_after_a_caption_run_on_is_the_subject() -> None:
     )
     actors = [_actor(text, "Ann Lee"), _actor(text, "Syria", "country"), _actor(text, "Iraq", "country")]
     assert _speakers(text, actors) == [("pose an immediate and long-term threat", "panel")]
+
+
+def test_a_partial_quote_run_on_into_the_next_sentence_is_not_its_reporters() -> None:
+    """'… and is seen as 'the fit parent' Earlier this month, Judge Ann Cole said the agency's …':
+    a stop lost between the quote and a new sentence that reports something else; the judge did
+    not say 'the fit parent'. ''…,' Jo Lee said.' still names its speaker."""
+    text = (
+        "Warner said the girl should not be watched by the state, and 'certainly not by the agency"
+        " that takes children' because she was not to blame and is seen as 'the fit parent' Earlier"
+        " this month, Judge Ann Cole said the agency's supervision of the girl would continue."
+        " 'We will appeal,' Jo Lee said."
+    )
+    actors = [_actor(text, "Ann Cole"), _actor(text, "Warner"), _actor(text, "Jo Lee")]
+    speakers = dict(_speakers(text, actors))
+    assert speakers["the fit parent"] in ("Warner", None)
+    assert speakers["We will appeal,"] == "Jo Lee"

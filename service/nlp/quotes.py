@@ -28,6 +28,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import Any
 
+from service.nlp.after_quote import opens_next, quoted_as, run_on_report
 from service.nlp.attribution import BODY_NOUNS, INVERTED, Rules, rules_for
 from service.nlp.headlines import headline_of, headline_speaker
 from service.nlp.quote_context import MAX_SPEAKER_WORDS, previous_sentence, subject_words
@@ -86,14 +87,6 @@ _RELAYED = object()
 _QUOTED_BY = re.compile(
     r"[\s,]*(?:the|a|an)?\s*(?:[\w'’-]+\s+){0,3}(?:quotes|quoted|cites|cited)\b", re.IGNORECASE
 )
-# '"…." Apcom quoted several lawmakers as saying': whose words the agency gives (the object)
-_QUOTED_AS = re.compile(
-    r"[\s,]*(?:[^.!?;:\"“”«»]{0,80}?\s)?(?:quoted|quotes|cited|cites)\s+"
-    r"(?P<who>[^.!?;:\"“”«»]{1,80}?)\s+as\s+(?:saying|telling|stating|writing)\b",
-    re.IGNORECASE,
-)
-_OPENS_NEXT = re.compile(r"\s*:\s*[\"“”«»„‘'’]")  # 'Mr Pugh said: "…"': the next quote's attribution
-_COLON_QUOTE = re.compile(r"[^.!?\"“”«»„‘'’\n]{0,80}:\s*[\"“”«»„‘'’]")
 _QUOTING = re.compile(r",\s*quoting\b", re.IGNORECASE)  # '…," she said, quoting her father'
 # "told researchers of the hostility …:", "spoke about how …:": a topic between the verb and the
 # colon; the quote after it illustrates the topic and need not be the subject's own words
@@ -109,32 +102,6 @@ def _relayed_before(text: str, piece: Piece, paragraph_start: int, rules: Rules)
     return any(verb.group()[:1].islower() for verb in rules.verb.finditer(before))
 
 
-def _quoted_as(text: str, after: str, after_at: int, rules: Rules) -> Any:
-    """'"…." Apcom quoted several lawmakers as saying': the words of whom it quoted, when they are
-    named (or a pronoun says who); ``_RELAYED`` when they are not. None: no such sentence after."""
-    quoted_as = _QUOTED_AS.match(after)
-    if quoted_as is None or _OPENS_NEXT.match(after, quoted_as.end()):
-        return None
-    who = quoted_as.group("who")
-    found = speaker_in(text, after_at + quoted_as.start("who"), after_at + quoted_as.end("who"), rules)
-    named = rules.pronoun.fullmatch(who.strip()) or any(w[:1].isupper() for w in who.split())
-    return found if found and named else _RELAYED
-
-
-def _opens_next(text: str, piece: Piece, after: str, match: re.Match[str]) -> bool:
-    """'"… Valley?" Responding to her, Mr Pugh said: "…"': the attribution after a quote that
-    ends its sentence opens the next quote, with a colon; it is not this one's."""
-    if text[piece.span[1] - 1 : piece.span[1]] == ",":
-        return False  # '"…," he said: "…"': his, both
-    post = match.group("post")
-    # "Another guard, Beau James, commented on the photo: '…'": the colon may come later
-    return bool(
-        _OPENS_NEXT.match(after, match.end())
-        or _COLON_QUOTE.match(after, match.end())
-        or (post and _COLON_QUOTE.search(post))
-    )
-
-
 def _attribution(
     text: str, piece: Piece, paragraph_start: int, rules: Rules, after_match: re.Match[str] | None
 ) -> Any:
@@ -147,10 +114,12 @@ def _attribution(
         word = re.search(r"(il|elle|er|sie)$", inverted.group(), re.IGNORECASE)
         assert word is not None
         return (inverted.start() + word.start(), inverted.end()), True
-    quoted = _quoted_as(text, after, after_at, rules)
+    quoted = quoted_as(text, after, after_at, rules)
     if quoted is not None:
-        return quoted
-    match = None if after_match and _opens_next(text, piece, after, after_match) else after_match
+        return quoted[0] or _RELAYED
+    if after_match and run_on_report(text, piece, after, after_match, rules):
+        return _RELAYED
+    match = None if after_match and opens_next(text, piece, after, after_match) else after_match
     # '… as we spoke." Former MP Ann Cole said …': a quote closed by a full stop ends its
     # sentence, and a capital after it starts the next one, about something else; so does one
     # closed by a full stop and a quote it ends with ('… said, "See, it is bad."' Ann Cole said)
