@@ -2799,3 +2799,53 @@ def test_a_partial_quote_run_on_into_the_next_sentence_is_not_its_reporters() ->
     speakers = dict(_speakers(text, actors))
     assert speakers["the fit parent"] in ("Warner", None)
     assert speakers["We will appeal,"] == "Jo Lee"
+
+
+def test_a_person_titled_by_a_body_speaks_not_the_body() -> None:
+    """ "'…,' Indiana Pacers President Larry Bird said": Larry Bird (added), not the Pacers; a name
+    the rules cannot read after the title ("EC President Jos&#233; Barroso") gives nobody."""
+    text = (
+        "Chris Cole of the Indiana Pacers was hurt. 'We are aware that Chris was injured,' Indiana"
+        " Pacers President Larry Bird said on Wednesday."
+    )
+    quotes, actors = attach_quotes(text, [_actor(text, "Indiana Pacers", "organization")])
+    assert [q.speaker for q in quotes] == ["Larry Bird"]
+    assert ("Larry Bird", "person") in [(a.name, a.kind) for a in actors]
+    text = (
+        "In a letter, EC President Jos&#233; Manuel Barroso told the Parliament that the Commission"
+        ' "did not intend to refer a new proposal" to it.'
+    )
+    at = text.index("EC")
+    commission = Actor(name="European Commission", kind="organization", role=None, mentions=[[at, at + 2]])
+    assert _speakers(text, [commission]) == [("did not intend to refer a new proposal", None)]
+
+
+def test_a_one_word_name_reporting_speech_leaves_a_later_pronoun_open() -> None:
+    """'Sullivan's role will grow. … Kalanick wrote: '…' He added: '…'': Kalanick, whom the
+    actors lack, may be 'he': not Sullivan."""
+    text = (
+        "Uber has hired Joe Sullivan. Sullivan's role will involve liaising with cities. Announcing the"
+        " hire in a blog post on Thursday Kalanick wrote: 'We are in cyberspace and on city streets.'"
+        " He added: 'This is a challenge I get to take on.'"
+    )
+    speakers = dict(_speakers(text, [_actor(text, "Joe Sullivan")]))
+    assert speakers["This is a challenge I get to take on."] is None
+
+
+def test_an_ing_form_after_a_that_clause_with_its_own_subject_names_nobody() -> None:
+    """'Sullivan has said that Mr Ebbers ordered changes, telling him to "hit our books"': Ebbers by
+    the grammar, not Sullivan; the rules give nobody."""
+    text = (
+        "The star witness, former finance chief Scott Sullivan, has said that Mr Ebbers ordered"
+        ' accounting changes at the firm, telling him to "hit our books".'
+    )
+    actors = [_actor(text, "Scott Sullivan"), _actor(text, "Bernie Ebbers")]
+    assert _speakers(text, actors) == [("hit our books", None)]
+
+
+def test_a_description_set_off_in_commas_before_its_verb_speaks_not_the_subject() -> None:
+    """'Conte's statements, the suit added, were "false and malicious"': the suit's words (a
+    lawsuit, whose author the rules do not take), not Conte's."""
+    text = 'Marion Jones sued Victor Conte. Conte\'s statements, the suit added, were "false and malicious".'
+    actors = [_actor(text, "Marion Jones"), _actor(text, "Victor Conte")]
+    assert _speakers(text, actors) == [("false and malicious", None)]

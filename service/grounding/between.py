@@ -407,3 +407,22 @@ def full_name_for(speakers: Speakers, span: Span) -> tuple[int, Span] | None:
         return None
     added = speakers.add(full, "person")
     return (added[0], span) if added is not None else None
+
+
+# A one-word name reporting speech ("Kalanick wrote:", "Pound said")
+_SPEAKS = re.compile(
+    r"(?<![\w'’-])([^\W\d_a-z][\w'’-]+)\s+(?:said|says|wrote|writes|added|adds|told|tells|explained|insisted)\b"
+)
+_NOT_NAMES = frozenset({"he", "she", "it", "they", "we", "i", "you", "this", "that", "there", "who"})
+
+
+def unknown_speaker_between(speakers: Speakers, start: int, end: int) -> bool:
+    """ "Sullivan's role will grow. … Kalanick wrote: '…' He added:": a one-word name no actor
+    has reports speech between a person and the pronoun after them: who is he?"""
+    known = speakers._known()
+    return any(
+        m.start(1) not in known
+        and not speakers.in_quote(m.start(1))
+        and m.group(1).casefold() not in _NOT_NAMES | speakers.titles | speakers.stops
+        for m in _SPEAKS.finditer(speakers.text, start, end)
+    )

@@ -25,6 +25,7 @@ from service.grounding.between import (
     inverted_subject,
     may_be_person,
     spokesperson_between,
+    unknown_speaker_between,
     unknown_subject,
 )
 from service.grounding.locate import actor_mentions
@@ -212,6 +213,7 @@ class Speakers:
             or clause_subject_after(self, best, at)
             or described_subject_between(self, best, at)
             or spokesperson_between(self, best, at)
+            or unknown_speaker_between(self, self._sentence_end(best[1][1]), at)
         ):
             # "Wright played for Arsenal. Henry was asked to present it. He told ...": who is he?
             return None

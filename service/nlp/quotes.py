@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from service.nlp.after_quote import opens_next, quoted_as, run_on_report
-from service.nlp.attribution import BODY_NOUNS, INVERTED, Rules, rules_for
+from service.nlp.attribution import BODY_NOUNS, DOCUMENT_NOUNS, INVERTED, Rules, rules_for
 from service.nlp.headlines import headline_of, headline_speaker
 from service.nlp.quote_context import MAX_SPEAKER_WORDS, previous_sentence, subject_words
 from service.nlp.quote_marks import (
@@ -80,6 +80,8 @@ HEARSAY_REACH_CHARS = 60  # "reportedly" and up to two words before a quote
 _HEARSAY = re.compile(
     r"\b(?:reportedly|allegedly|supposedly|angeblich|supuestamente)\s+(?:[\w'’-]+\s+){0,2}$", re.I
 )
+_DESCRIBED_ASIDE = re.compile(r",\s+((?:the|a|an)\s+(?:[a-z-]+\s+)?([a-z-]+))\s+$")  # ", the suit added,"
+_THAT_SUBJECT = re.compile(r"\bthat\s+(?:the\s+)?[^\W\d_a-z]")  # "said that Mr Ebbers ordered …"
 _REPORTED = object()  # a reporting verb governs the quote, but no name says who spoke
 # words relayed by someone else ("she was told:", "guidance said …, Mr Thomas said"): reported,
 # and no rule may give them a speaker (not the previous quote's, nor the next one's)
@@ -255,6 +257,10 @@ def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: R
         clauses = list(_OWN_CLAUSE.finditer(before, verbs[-2].end(), verb.start()))
         if clauses:
             return speaker_in(text, chunk_start + clauses[-1].end(), chunk_start + verb.start(), rules)
+        if _THAT_SUBJECT.search(before, verbs[-2].end(), verb.start()):
+            # "Sullivan has said that Mr Ebbers ordered changes, telling him to "…"": Ebbers, by
+            # the grammar, but the rules cannot be sure whose words these are
+            return _REPORTED
         # "He said he was upset, saying she was "a normal kid"": the subject of the verb before
         verbs = verbs[:-1]
         verb = verbs[-1]
@@ -270,6 +276,13 @@ def _partial_attribution(text: str, piece: Piece, paragraph_start: int, rules: R
         # in commas; the words before it are the sentence's subject, not who speaks
         named = speaker_in(text, chunk_start + aside.start(1), chunk_start + aside.end(1), rules)
         return named if named and not named[1] else reported
+    described = _DESCRIBED_ASIDE.search(before, 0, verb.start()) if reported else None
+    if described and before[verb.end() :].lstrip().startswith(","):
+        # "Conte's statements, the suit added, were "false"": the suit speaks, not Conte; a
+        # document or a body is resolved as such, anyone else is not sure
+        head = described.group(2).casefold()
+        span = (chunk_start + described.start(1), chunk_start + described.end(1))
+        return (span, True) if head in DOCUMENT_NOUNS or head in BODY_NOUNS else reported
     document = document_aside(text, chunk_start, chunk_start + verb.start(), rules.language)
     if document is not None and reported:
         return document, True  # a description: "The document – prepared by the CRS, … – states that … "…""
