@@ -41,6 +41,7 @@ from service.grounding.previous import (
     speaker_just_before,
 )
 from service.grounding.speakers import Speakers
+from service.grounding.titled import person_by_trade, titled_after_body
 from service.nlp.attribution import (
     ADJECTIVE_COMPOUND,
     AUXILIARIES,
@@ -388,7 +389,7 @@ def _resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | Non
         return found_body
     named = speakers.named_by(found.speaker)
     if named is not None and speakers.actors[named[0]].kind != "person":
-        named, unreadable = _titled_after_body(speakers, found.speaker, named)
+        named, unreadable = titled_after_body(speakers, found.speaker, named)
         if unreadable:
             return None
     if named is not None and _two_people(speakers, found.speaker):
@@ -407,41 +408,10 @@ def _resolve(found: FoundQuote, speakers: Speakers, last: tuple[int, Span] | Non
         return described(speakers, (start - len(article.group()), end))
     return (
         named
-        or speakers.add(found.speaker, _person_by_trade(speakers, found.speaker))
+        or speakers.add(found.speaker, person_by_trade(speakers, found.speaker))
         or full_name_for(speakers, found.speaker)
         or _styled(speakers, found.speaker)
     )
-
-
-_TITLE_AFTER = re.compile(r"(?:['’]s)?\s+((?:[\w-]+\s+){1,3}?)[^\W\d_a-z]")  # "… President Jos"
-_TITLED_NAME = re.compile(
-    r"(?:['’]s)?\s+((?:[\w-]+\s+){1,3}?)([^\W\d_a-z][\w'’.-]*(?:\s+[^\W\d_a-z][\w'’.-]*)+)\s*"
-)
-
-
-def _titled_after_body(
-    speakers: Speakers, span: Span, body: tuple[int, Span]
-) -> tuple[tuple[int, Span] | None, bool]:
-    """The body the speaker's words name (``body``: it and its mention), unless a title and a
-    name follow it: "Indiana Pacers President Larry Bird said" is the person's (added as an
-    actor); "EC President Jos&#233; …", a name the rules cannot read, nobody's (True)."""
-    end = body[1][1]
-    titled = _TITLE_AFTER.match(speakers.text, end, span[1])
-    if titled is None or not all(w.casefold() in speakers.titles for w in titled.group(1).split()):
-        return body, False
-    found = _TITLED_NAME.fullmatch(speakers.text, end, span[1])
-    added = speakers.add(found.span(2), "person") if found is not None else None
-    if added is None or found is None:
-        return None, True
-    return (added[0], found.span(2)), False
-
-
-def _person_by_trade(speakers: Speakers, span: Span) -> ActorKind | None:
-    """ "forward Pedro told reporters": one name after a trade is a person's (one capitalised
-    word alone is no sure name: ``kind_of``)."""
-    before = speakers.text[max(0, span[0] - 30) : span[0]].split()[-1:]
-    alone = " " not in speakers.text[span[0] : span[1]].strip()
-    return "person" if alone and before and before[0] in speakers.descriptors else None
 
 
 # A peer's or a knight's style, which the name goes by ("Lord Hanningfield", "Baroness Scotland")
