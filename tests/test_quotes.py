@@ -2849,3 +2849,14 @@ def test_a_description_set_off_in_commas_before_its_verb_speaks_not_the_subject(
     text = 'Marion Jones sued Victor Conte. Conte\'s statements, the suit added, were "false and malicious".'
     actors = [_actor(text, "Marion Jones"), _actor(text, "Victor Conte")]
     assert _speakers(text, actors) == [("false and malicious", None)]
+
+
+def test_a_noun_of_speech_gives_a_partial_quote_to_the_name_after_from() -> None:
+    """'… vowed to press on despite a call for him to "pause for thought" from Charles Kennedy.':
+    Kennedy's words, not those of the sentence's subject; '"…" from last year' is no name."""
+    text = (
+        "New Home Secretary Charles Clarke has vowed to press on with ID cards despite a call for him to"
+        ' "pause for thought" from Charles Kennedy. Sales rose "sharply" from last year, said Ann Lee.'
+    )
+    actors = [_actor(text, "Charles Clarke"), _actor(text, "Charles Kennedy")]
+    assert _speakers(text, actors)[0] == ("pause for thought", "Charles Kennedy")

@@ -67,3 +67,28 @@ def opens_next(text: str, piece: Piece, after: str, match: re.Match[str]) -> boo
         or _COLON_QUOTE.match(after, match.end())
         or (post and _COLON_QUOTE.search(post))
     )
+
+
+# "despite a call for him to "pause for thought" from Charles Kennedy": words a noun of speech
+# gives to the one named after the quote
+_SPEECH_NOUN = re.compile(
+    r"\b(?:call|calls|plea|appeal|demand|warning|criticism|attack|accusation|praise|message|request|"
+    r"rebuke|jibe|charge|claim|threat|pledge|promise)\b[^.!?\"“”«»]{0,60}$"
+)
+_FROM_NAME = re.compile(  # "from Charles Kennedy", "from J. K. Rowling": one line, one name
+    r"\s+from\s+((?:[^\W\d_a-z](?:[\w'’-]*|\.) +){1,3}[^\W\d_a-z][\w'’-]*)(?=[\s.,;:!?]|$)"
+)
+
+
+def from_speaker(text: str, piece: Piece, after_at: int, rules: Rules) -> tuple[Span, bool] | None:
+    """'a call for him to "pause for thought" from Charles Kennedy': the named one's words, when
+    a noun of speech before the quote governs it and a full name follows "from"."""
+    closing = text[piece.span[0] : piece.span[1]].rstrip()
+    named = _FROM_NAME.match(text, after_at)
+    if (
+        named is None
+        or closing[-1:] in ".!?"
+        or not _SPEECH_NOUN.search(text, max(0, piece.open_at - 90), piece.open_at)
+    ):
+        return None
+    return speaker_in(text, named.start(1), named.end(1), rules)

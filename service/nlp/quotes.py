@@ -28,7 +28,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import Any
 
-from service.nlp.after_quote import opens_next, quoted_as, run_on_report
+from service.nlp.after_quote import from_speaker, opens_next, quoted_as, run_on_report
 from service.nlp.attribution import BODY_NOUNS, DOCUMENT_NOUNS, INVERTED, Rules, rules_for
 from service.nlp.headlines import headline_of, headline_speaker
 from service.nlp.quote_context import MAX_SPEAKER_WORDS, previous_sentence, subject_words
@@ -119,6 +119,9 @@ def _attribution(
     quoted = quoted_as(text, after, after_at, rules)
     if quoted is not None:
         return quoted[0] or _RELAYED
+    named_from = from_speaker(text, piece, after_at, rules)
+    if named_from is not None:
+        return named_from
     if after_match and run_on_report(text, piece, after, after_match, rules):
         return _RELAYED
     match = None if after_match and opens_next(text, piece, after, after_match) else after_match
