@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
-from service.grounding.names import APPOSITION, ARTICLES, NAME_RUN, Cover, Span, kind_of
+from service.grounding.names import APPOSITION, ARTICLES, NAME_RUN, PEER_STYLES, Cover, Span, kind_of
 from service.nlp.speaker_phrases import opens_subordinate
 
 if TYPE_CHECKING:
@@ -169,7 +169,7 @@ _PLACE_LISTS = [[w] for w in _PLACE_WORDS.split("|")] + [[w.capitalize()] for w 
 # Honorifics before a surname alone ("Mr Ashby"), whose full name the article may write elsewhere
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr"})
 # A peer's style and one name ("Lord Carlile"): a person, by the style
-_PEER = re.compile(r"(?:Lord|Lady|Baroness|Baron|Viscount|Viscountess|Earl|Countess)\s+[^\W\d_a-z][\w'’-]+")
+_PEER = re.compile(rf"{PEER_STYLES}\s+[^\W\d_a-z][\w'’-]+")
 # A sign that a full name no actor has is a person's: an age set off after it ("Hazel Gilbert, 23,")
 _AGE_AFTER = re.compile(r",\s*\d{1,3},")
 

@@ -39,8 +39,9 @@ _LISTED_NAME = r"[^\W\d_a-zß-ÿ][\w'’-]+(?:\s+[^\W\d_a-zß-ÿ][\w'’-]+){0,2
 NAME_LIST = re.compile(
     rf"{_LISTED_NAME}(?:,\s+{_LISTED_NAME}){{2,}}(?:,?\s+(?:and|&|y|und|et)\s+{_LISTED_NAME})?"
 )
-# A peer's style right before a name ("Lord Carlile", "Baroness Scotland"): the two are the name
-_PEER_BEFORE = re.compile(r"\b(?:Lord|Lady|Baroness|Baron|Viscount|Viscountess|Earl|Countess)\s+$")
+# A peer's style ("Lord Carlile", "Baroness Scotland"): the style and the name are the name
+PEER_STYLES = r"(?:Lord|Lady|Baroness|Baron|Viscount|Viscountess|Earl|Countess)"
+_PEER_BEFORE = re.compile(rf"\b{PEER_STYLES}\s+$")
 _ROLE_OF_PLACE = re.compile(r"^\S+\s+(?:of|de|von|du)\s")
 
 

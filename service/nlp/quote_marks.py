@@ -142,15 +142,7 @@ def pieces(text: str) -> list[Piece]:
         if opener is not None:
             span = trim(text, open_at + 1, end)
             if span[0] < span[1]:
-                pieces.append(
-                    Piece(
-                        open_at,
-                        end,
-                        span,
-                        True,
-                        first and running_on,
-                    )
-                )
+                pieces.append(Piece(open_at, end, span, True, first and running_on))
                 running_on = True
     return pieces
 
